@@ -1,0 +1,27 @@
+using Shop.Hosting.ApplicationModel;
+using Shop.Hosting.Orchestration;
+
+namespace Shop.Hosting.Dashboard;
+
+/// <summary>
+/// The dashboard's view of the resources: the app model gives the names and the order, the store the live
+/// state. The dashboard starts before the orchestrator, so for a moment a resource has no state yet.
+/// </summary>
+internal sealed class DashboardResources(DistributedApplicationModel model, ResourceStore store)
+{
+    public ResourceStore Store => store;
+
+    public IEnumerable<ResourceSnapshot> Snapshots() =>
+        model.Resources.Select(r => ResourceSnapshotMapper.ToSnapshot(r, StateOf(r.Name)));
+
+    public IResource? Find(string name) =>
+        model.Resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The live state, or null while the orchestrator is still creating the states.</summary>
+    public ResourceState? StateOf(string name) =>
+        // The store's list is filled once, before Started completes, and never changes afterwards; reading it
+        // earlier could race with the orchestrator adding to it.
+        store.Started.IsCompletedSuccessfully
+            ? store.All.FirstOrDefault(s => string.Equals(s.Resource.Name, name, StringComparison.OrdinalIgnoreCase))
+            : null;
+}

@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Shop.Hosting;
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class HostingJsonContext : JsonSerializerContext;
