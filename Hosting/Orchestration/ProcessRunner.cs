@@ -53,7 +53,13 @@ internal abstract class ProcessRunner(ResourceState state, RunContext context) :
     protected void PublishReplicas()
     {
         var replicas = _replicas.Select(r => r.Snapshot).ToList();
+        var changed = !replicas.Select(r => (r.Pid, r.State)).SequenceEqual(State.Replicas.Select(r => (r.Pid, r.State)));
         State.SetReplicas(replicas);
+        if (changed)
+        {
+            // A replica came or went: the last health verdict no longer holds until the next probe.
+            State.SetHealth(ResourceHealth.Unknown, "a replica changed; checking");
+        }
         var states = replicas.Select(r => r.State).ToList();
         if (states.Count == 0 || State.State is ResourceStateKind.FailedToStart)
         {

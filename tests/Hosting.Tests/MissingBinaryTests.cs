@@ -27,7 +27,9 @@ public sealed class MissingBinaryTests
             Assert.Contains("sudo apt-get install -y redis-server", error.Message);
             var resources = app.GetResources();
             Assert.Equal(ResourceStateKind.FailedToStart, resources.Get("cache").State);
+            await Assert.ThrowsAsync<DistributedApplicationException>(() => app.WaitForResourceHealthyAsync("postgres", timeout.Token));
             Assert.Contains("sudo apt-get install -y postgresql", resources.Get("postgres").Error);
+            await Assert.ThrowsAsync<DistributedApplicationException>(() => app.WaitForResourceHealthyAsync("messaging", timeout.Token));
             Assert.Contains("sudo apt-get install -y rabbitmq-server", resources.Get("messaging").Error);
             // What waits for a failed resource does not start either, and says why.
             await Assert.ThrowsAsync<DistributedApplicationException>(() => app.WaitForResourceHealthyAsync("echo", timeout.Token));

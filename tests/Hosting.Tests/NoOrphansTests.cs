@@ -20,9 +20,10 @@ public sealed class NoOrphansTests
         var dataPath = Path.Combine(Path.GetTempPath(), "shop-orphans-" + Guid.NewGuid().ToString("N")[..8]);
         var dashboardPort = PortAllocator.GetFreePort();
         using var appHost = StartAppHost(dataPath, dashboardPort);
+        var children = new List<int>();
         try
         {
-            var children = await WaitForAllHealthyAsync(dashboardPort, appHost);
+            children = await WaitForAllHealthyAsync(dashboardPort, appHost);
             Assert.True(children.Count >= 6, $"expected redis, postgres, rabbitmq and three replicas; saw {children.Count}");
             var related = ProcessInfo.Mentioning(dataPath).Concat(children).Distinct().ToList();
 
@@ -46,7 +47,8 @@ public sealed class NoOrphansTests
             {
                 appHost.Kill(entireProcessTree: true);
             }
-            foreach (var pid in ProcessInfo.Mentioning(dataPath))
+            // Leave nothing behind even when the test fails.
+            foreach (var pid in ProcessInfo.Mentioning(dataPath).Concat(children).Where(ProcessInfo.IsAlive))
             {
                 Native.SignalGroup(pid, Native.SIGKILL);
             }
