@@ -1,21 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test: installs what the tests need when missing, builds, runs each test project against real
-# servers, and ends with one line "N passed, N failed, N skipped".
+# servers, and ends with one line "N passed, N failed, N skipped". Arguments go to dotnet test.
 set -uo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$repo_root/scripts/setup.sh" || exit 1
 
-results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
-status=0
-dotnet test "$repo_root/Shop.sln" -c "${SHOP_CONFIGURATION:-Debug}" --no-build -nologo \
-  --logger "trx" --results-directory "$results" "$@" || status=$?
+output="$(mktemp)"
+trap 'rm -f "$output"' EXIT
+dotnet test "$repo_root/Shop.sln" -c "${SHOP_CONFIGURATION:-Debug}" --no-build -nologo "$@" 2>&1 | tee "$output"
+status=${PIPESTATUS[0]}
 
-# Count outcomes from the TRX reports: every test project writes one <Counters .../> element.
-counter() { grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{s+=$1} END {print s+0}'; }
-passed=$(counter passed)
-failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
-skipped=$(counter notExecuted)
+# Each test assembly ends with "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N, Total: N, ...": add them up.
+sum() { grep -E "^\s*(Passed|Failed)!\s+- Failed:" "$output" | grep -oE "$1: +[0-9]+" | grep -oE "[0-9]+" | awk '{s+=$1} END {print s+0}'; }
+passed=$(sum Passed)
+failed=$(sum Failed)
+skipped=$(sum Skipped)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # dotnet test failed without a failed test: a test host crashed or a project did not run.
   failed=1

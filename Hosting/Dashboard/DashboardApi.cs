@@ -66,9 +66,9 @@ internal static class DashboardApi
         {
             return UnknownResource(name, resources);
         }
-        var from = long.TryParse(lastEventId, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : after ?? 0;
+        var from = LogStream.ResumeAfter(lastEventId, resources.RunId, after);
         return TypedResults.ServerSentEvents(
-            LogStream.FollowAsync(response, resources.Store, resource.Name, from, lifetime.ApplicationStopping, disconnected));
+            LogStream.FollowAsync(response, resources.Store, resources.RunId, resource.Name, from, lifetime.ApplicationStopping, disconnected));
     }
 
     /// <summary>Starts a restart and answers at once; the page follows its progress through the resource's state.</summary>

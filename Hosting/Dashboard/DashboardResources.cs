@@ -11,6 +11,12 @@ internal sealed class DashboardResources(DistributedApplicationModel model, Reso
 {
     public ResourceStore Store => store;
 
+    /// <summary>
+    /// Names this run of the AppHost in log event ids: sequence numbers start again at 1 in the next run, and a
+    /// browser tab left open across a restart must not skip the new run's first lines.
+    /// </summary>
+    public string RunId { get; } = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()), 0, 4);
+
     public IEnumerable<ResourceSnapshot> Snapshots() =>
         model.Resources.Select(r => ResourceSnapshotMapper.ToSnapshot(r, StateOf(r.Name)));
 

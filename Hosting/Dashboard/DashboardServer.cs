@@ -1,7 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,8 +21,6 @@ internal sealed partial class DashboardServer(
     ILoggerFactory loggerFactory,
     ILogger<DashboardServer> logger) : IHostedLifecycleService, IAsyncDisposable
 {
-    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
-
     private WebApplication? _app;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -34,7 +30,7 @@ internal sealed partial class DashboardServer(
             return;
         }
         var address = DashboardAddress.Parse(options.Value.DashboardUrl);
-        var app = Build(address);
+        var app = DashboardWebApp.Create(address, store, model, loggerFactory);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -92,38 +88,6 @@ internal sealed partial class DashboardServer(
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private WebApplication Build(IPEndPoint address)
-    {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ApplicationName = typeof(DashboardServer).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        // HostingOptions alone configure the dashboard: ASPNETCORE_URLS or a Kestrel section meant for the
-        // AppHost's launch profile must not move it.
-        builder.Configuration.Sources.Clear();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address));
-        // The AppHost's own logging (console format, filters) for the dashboard's requests too.
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        // Host names that resolve to this machine only: refuses a DNS-rebinding page that reaches the port
-        // under a name of its own.
-        builder.Services.AddHostFiltering(o => o.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"]);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJsonContext.Default));
-        builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(new DashboardResources(model, store));
-        builder.Services.AddSingleton<RestartCommands>();
-
-        var app = builder.Build();
-        app.UseHostFiltering();
-        app.MapDashboardApi();
-        app.MapEmbeddedAssets(EmbeddedAssets.Load());
-        return app;
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard: {Url}")]
     private partial void LogListening(string url);

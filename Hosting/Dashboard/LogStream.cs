@@ -10,23 +10,24 @@ namespace Shop.Hosting.Dashboard;
 internal static class LogStream
 {
     /// <summary>
-    /// Lines after <paramref name="after"/>, each with its sequence number as the event id, so that a browser
-    /// reconnecting with <c>Last-Event-ID</c> gets only what it missed. Ends quietly when the client goes away
+    /// Lines after <paramref name="after"/>, each with <c>{run id}-{sequence}</c> as the event id, so that a
+    /// browser reconnecting with <c>Last-Event-ID</c> gets only what it missed (see <see cref="ResumeAfter"/>). Ends quietly when the client goes away
     /// (<paramref name="disconnected"/>) or the dashboard stops (<paramref name="stopping"/>): neither is an error.
     /// </summary>
     /// <param name="response">The response being written: its headers are sent at once.</param>
     public static async IAsyncEnumerable<SseItem<LogLine>> FollowAsync(
         HttpResponse response,
         ResourceStore store,
+        string runId,
         string name,
         long after,
         CancellationToken stopping,
         [EnumeratorCancellation] CancellationToken disconnected)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping, disconnected);
-        // The SSE result sends its headers with the first event; a quiet resource may have none for a long
-        // time, and the browser reports the stream open (and a test sees the 200) only once headers arrive.
-        // (Starting the response only queues them; the flush sends them.)
+        // The SSE result sends its headers with the first event, but a quiet resource may have none for a long
+        // time, and the browser reports the stream open (and a client sees the 200) only once headers arrive.
+        // Flushing sends them now (HttpResponse.StartAsync would only queue them).
         await response.Body.FlushAsync(cancel.Token).ConfigureAwait(false);
         var log = await LogOfAsync(store, name, cancel.Token).ConfigureAwait(false);
         if (log is null)
@@ -41,7 +42,7 @@ internal static class LogStream
                 var line = lines.Current;
                 if (line.Sequence > after)
                 {
-                    yield return new SseItem<LogLine>(line) { EventId = line.Sequence.ToString(CultureInfo.InvariantCulture) };
+                    yield return new SseItem<LogLine>(line) { EventId = string.Create(CultureInfo.InvariantCulture, $"{runId}-{line.Sequence}") };
                 }
             }
         }
@@ -49,6 +50,24 @@ internal static class LogStream
         {
             await lines.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Where a stream resumes: after the sequence in <paramref name="lastEventId"/> when it comes from this run,
+    /// from the start when it comes from an earlier run, else after <paramref name="after"/>.
+    /// </summary>
+    public static long ResumeAfter(string? lastEventId, string runId, long? after)
+    {
+        if (string.IsNullOrEmpty(lastEventId))
+        {
+            return after ?? 0;
+        }
+        var separator = lastEventId.LastIndexOf('-');
+        return separator > 0
+            && lastEventId.AsSpan(0, separator).SequenceEqual(runId)
+            && long.TryParse(lastEventId.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+                ? sequence
+                : 0;
     }
 
     /// <summary>The resource's log once the orchestrator has created it; null if the stream ends first.</summary>

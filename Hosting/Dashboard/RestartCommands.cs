@@ -19,8 +19,9 @@ internal sealed partial class RestartCommands(ResourceStore store, ILogger<Resta
     /// <summary>Starts a restart; false when one is already under way for this resource.</summary>
     public bool TryStart(string name)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_running.TryAdd(name, started.Task))
+        // Registered before it starts, so that a second request and StopAsync both see it at once.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_running.TryAdd(name, done.Task))
         {
             return false;
         }
@@ -33,7 +34,7 @@ internal sealed partial class RestartCommands(ResourceStore store, ILogger<Resta
             finally
             {
                 _running.TryRemove(name, out _);
-                started.TrySetResult();
+                done.TrySetResult();
             }
         }, CancellationToken.None);
         return true;

@@ -68,13 +68,21 @@ internal sealed partial class Orchestrator(
 
     private async Task StopRunnerAsync(ResourceRunner runner)
     {
-        if (runner.State.State is ResourceStateKind.NotStarted or ResourceStateKind.Waiting or ResourceStateKind.FailedToStart)
+        await runner.Lifecycle.WaitAsync().ConfigureAwait(false);
+        try
         {
-            return;
+            if (runner.State.State is ResourceStateKind.NotStarted or ResourceStateKind.Waiting)
+            {
+                return;
+            }
+            runner.State.SetState(ResourceStateKind.Stopping);
+            await runner.StopAsync().ConfigureAwait(false);
+            runner.State.SetState(ResourceStateKind.Finished);
         }
-        runner.State.SetState(ResourceStateKind.Stopping);
-        await runner.StopAsync().ConfigureAwait(false);
-        runner.State.SetState(ResourceStateKind.Finished);
+        finally
+        {
+            runner.Lifecycle.Release();
+        }
     }
 
     private async Task RunResourceAsync(ResourceRunner runner, CancellationToken stopping)
@@ -89,8 +97,16 @@ internal sealed partial class Orchestrator(
                 state.SetState(ResourceStateKind.Waiting);
                 await Task.WhenAll(dependencies.Select(d => store.Get(d.Name).WaitForAsync(s => s.IsHealthy, stopping))).ConfigureAwait(false);
             }
-            state.SetState(ResourceStateKind.Starting);
-            await runner.StartAsync(stopping).ConfigureAwait(false);
+            await runner.Lifecycle.WaitAsync(stopping).ConfigureAwait(false);
+            try
+            {
+                state.SetState(ResourceStateKind.Starting);
+                await runner.StartAsync(stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                runner.Lifecycle.Release();
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -102,8 +118,8 @@ internal sealed partial class Orchestrator(
             state.Log.Append(0, true, $"[shop] failed to start: {e.Message}");
             state.SetState(ResourceStateKind.FailedToStart, e.Message);
             LogFailedToStart(state.Resource.Name, e.Message);
-            return;
         }
+        // Also after a failed start: a restart from the dashboard may bring the resource up later.
         await WatchHealthAsync(runner, stopping).ConfigureAwait(false);
     }
 

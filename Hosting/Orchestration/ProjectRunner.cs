@@ -107,7 +107,11 @@ internal sealed class ProjectRunner(ResourceState state, RunContext context, IRe
         }
 
         var environment = await Context.Environment.ResolveAsync(resource, standard, cancellationToken).ConfigureAwait(false);
-        State.SetEnvironment(environment);
+        if (replica == 0)
+        {
+            // The dashboard shows one environment per resource: the first replica's (they differ only in ports).
+            State.SetEnvironment(environment);
+        }
         var args = resource.Annotations.OfType<CommandLineArgsAnnotation>().SelectMany(a => a.Args).ToList();
         var variables = environment.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
         return resource switch

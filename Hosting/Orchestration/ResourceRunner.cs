@@ -12,6 +12,9 @@ internal abstract class ResourceRunner(ResourceState state, RunContext context)
 {
     public ResourceState State { get; } = state;
 
+    /// <summary>Held while the resource starts or stops, so a restart never overlaps the application's shutdown.</summary>
+    public SemaphoreSlim Lifecycle { get; } = new(1, 1);
+
     protected RunContext Context { get; } = context;
 
     /// <summary>Projects stop first, servers last, so nothing loses its database while still serving.</summary>

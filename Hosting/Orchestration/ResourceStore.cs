@@ -39,10 +39,23 @@ public sealed class ResourceStore
     public async Task RestartAsync(string name, CancellationToken cancellationToken = default)
     {
         var runner = Runner(name);
-        runner.State.SetState(ResourceStateKind.Stopping);
-        await runner.StopAsync().ConfigureAwait(false);
-        runner.State.SetState(ResourceStateKind.Starting);
-        await runner.StartAsync(cancellationToken).ConfigureAwait(false);
+        await runner.Lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            runner.State.SetState(ResourceStateKind.Stopping);
+            await runner.StopAsync().ConfigureAwait(false);
+            runner.State.SetState(ResourceStateKind.Starting);
+            await runner.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DistributedApplicationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            runner.State.SetState(ResourceStateKind.FailedToStart, e.Message);
+            throw;
+        }
+        finally
+        {
+            runner.Lifecycle.Release();
+        }
     }
 
     internal void Add(ResourceRunner runner)

@@ -34,5 +34,10 @@ public static class DistributedApplicationTestingExtensions
             ?? throw new InvalidOperationException($"Resource '{resourceName}' has no connection string yet.");
     }
 
+    /// <summary>Where the application's dashboard listens (its JSON API is under /api/resources).</summary>
+    public static Uri GetDashboardUri(this DistributedApplication app) =>
+        new(app.Services.GetRequiredService<Dashboard.DashboardEndpoint>().Url
+            ?? throw new InvalidOperationException("The dashboard is not listening: is it disabled, or has the application not started?"));
+
     private static DistributedApplicationModel Model(DistributedApplication app) => app.Services.GetRequiredService<DistributedApplicationModel>();
 }

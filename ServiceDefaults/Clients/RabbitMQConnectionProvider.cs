@@ -66,6 +66,8 @@ public sealed partial class RabbitMQConnectionProvider : IAsyncDisposable
     internal void StartConnecting() => _shared.Start();
 
     /// <summary>The broker address without credentials, for messages.</summary>
+    internal ConnectionFactory? Factory => _factory;
+
     internal string Endpoint => _factory is null ? "(not configured)" : $"{_factory.HostName}:{_factory.Port}{_factory.VirtualHost}";
 
     private async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)

@@ -212,14 +212,14 @@ public sealed class DashboardTests : IAsyncLifetime
 
         var first = await NextEventAsync(reader, cancel.Token);
         Assert.Equal("before connecting", first.Data.GetProperty("text").GetString());
-        Assert.Equal("1", first.Id);
+        Assert.EndsWith("-1", first.Id, StringComparison.Ordinal);
 
         log.Append(1, true, "after connecting");
         var second = await NextEventAsync(reader, cancel.Token);
         Assert.Equal("after connecting", second.Data.GetProperty("text").GetString());
         Assert.Equal(1, second.Data.GetProperty("replica").GetInt32());
         Assert.True(second.Data.GetProperty("isError").GetBoolean());
-        Assert.Equal("2", second.Id);
+        Assert.EndsWith("-2", second.Id, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -227,15 +227,28 @@ public sealed class DashboardTests : IAsyncLifetime
     {
         var log = _store.Get("catalog-api").Log;
         log.Append(0, false, "seen");
-        log.Append(0, false, "missed");
         using var cancel = new CancellationTokenSource(Timeout);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/resources/catalog-api/logs/stream");
-        request.Headers.Add("Last-Event-ID", "1");
+        string lastEventId;
+        using (var first = await OpenStreamAsync(lastEventId: null, cancel.Token))
+        {
+            lastEventId = (await NextEventAsync(first, cancel.Token)).Id!;
+        }
+        log.Append(0, false, "missed");
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        using var resumed = await OpenStreamAsync(lastEventId, cancel.Token);
 
-        Assert.Equal("missed", (await NextEventAsync(reader, cancel.Token)).Data.GetProperty("text").GetString());
+        Assert.Equal("missed", (await NextEventAsync(resumed, cancel.Token)).Data.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task A_stream_resumed_from_an_earlier_apphost_run_starts_from_the_beginning()
+    {
+        _store.Get("catalog-api").Log.Append(0, false, "first line of this run");
+        using var cancel = new CancellationTokenSource(Timeout);
+
+        using var resumed = await OpenStreamAsync("0ld0run0-5000", cancel.Token);
+
+        Assert.Equal("first line of this run", (await NextEventAsync(resumed, cancel.Token)).Data.GetProperty("text").GetString());
     }
 
     [Fact]
@@ -324,6 +337,19 @@ public sealed class DashboardTests : IAsyncLifetime
 
     private DashboardServer NewServer(HostingOptions options, DashboardEndpoint endpoint) =>
         new(_store, _model, endpoint, Options.Create(options), NullLoggerFactory.Instance, NullLogger<DashboardServer>.Instance);
+
+    private async Task<StreamReader> OpenStreamAsync(string? lastEventId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/resources/catalog-api/logs/stream");
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        // Disposing the reader disposes the response stream, which closes the connection.
+        return new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+    }
 
     /// <summary>Reads one Server-Sent Event: its <c>id:</c> and its <c>data:</c> parsed as JSON.</summary>
     private static async Task<(string? Id, JsonElement Data)> NextEventAsync(StreamReader reader, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ let resources = [];
 let selected = decodeURIComponent(location.hash.slice(1)) || null;
 let renderedDetails = "";
 let logSource = null;
+let logRun = null;
 let pendingLines = [];
 let flushScheduled = false;
 
@@ -163,7 +164,7 @@ function renderDetails() {
     ? resource.environment.map((variable) => el("tr", null,
         el("td", "mono", variable.name),
         el("td", variable.isSecret ? "mono secret" : "mono", variable.value)))
-    : [el("tr", null, Object.assign(el("td", "muted", "not started yet"), { colSpan: 2 }))]));
+    : [el("tr", null, Object.assign(el("td", "muted", ["NotStarted", "Waiting"].includes(resource.state) ? "not started yet" : "none"), { colSpan: 2 }))]));
 }
 
 async function restart() {
@@ -193,15 +194,24 @@ function followLog() {
   logSource?.close();
   logSource = null;
   pendingLines = [];
+  logRun = null;
   $("log").replaceChildren();
   if (!selected) return;
   const status = $("log-status");
   status.textContent = "connecting…";
-  // EventSource reconnects by itself and sends Last-Event-ID, so the server resumes after the last line seen.
+  // EventSource reconnects by itself and sends Last-Event-ID ("run-sequence"), so the server resumes after the
+  // last line seen; after an AppHost restart the run differs and the server sends the new run's lines from the
+  // start, so the old run's lines are cleared.
   const source = new EventSource(apiPath(selected, "/logs/stream"));
   source.onopen = () => { status.textContent = "live"; };
   source.onerror = () => { status.textContent = "disconnected, retrying…"; };
   source.onmessage = (event) => {
+    const run = event.lastEventId.split("-")[0];
+    if (logRun !== null && run !== logRun) {
+      pendingLines = [];
+      $("log").replaceChildren();
+    }
+    logRun = run;
     pendingLines.push(JSON.parse(event.data));
     if (!flushScheduled) {
       // One DOM update per frame: the backlog arrives as thousands of events at once.
