@@ -14,6 +14,7 @@ internal sealed partial class Orchestrator(
     ResourceStore store,
     IOptions<HostingOptions> options,
     IHttpClientFactory httpClientFactory,
+    Dashboard.DashboardEndpoint dashboard,
     ILogger<Orchestrator> logger) : IHostedService
 {
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(5);
@@ -182,7 +183,7 @@ internal sealed partial class Orchestrator(
             var external = model.Resources.OfType<IResourceWithEndpoints>()
                 .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>().Where(e => e.IsExternal && e.Allocated is not null)
                     .Select(e => $"{r.Name}: {e.Allocated!.Url}"));
-            LogAllHealthy(store.All.Count, string.Join(", ", external));
+            LogAllHealthy(store.All.Count, string.Join(", ", external), dashboard.Url ?? "off");
         }
         catch (Exception e) when (e is OperationCanceledException or DistributedApplicationException)
         {
@@ -268,8 +269,8 @@ internal sealed partial class Orchestrator(
     [LoggerMessage(Level = LogLevel.Error, Message = "{Resource} failed to start: {Reason}")]
     private partial void LogFailedToStart(string resource, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} resources are healthy. {External}")]
-    private partial void LogAllHealthy(int count, string external);
+    [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} resources are healthy. Open {External} (dashboard: {Dashboard})")]
+    private partial void LogAllHealthy(int count, string external, string dashboard);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped {Count} processes left behind by an earlier AppHost that was killed")]
     private partial void LogLeftovers(int count);

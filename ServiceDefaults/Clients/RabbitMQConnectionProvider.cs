@@ -116,7 +116,8 @@ public sealed partial class RabbitMQConnectionProvider : IAsyncDisposable
                     .Handle<TimeoutException>(),
                 OnRetry = args =>
                 {
-                    LogRetry(_logger, args.Outcome.Exception, ConnectionName, Endpoint, args.AttemptNumber + 1, args.RetryDelay);
+                    // The message is enough while retrying; the final failure is logged with the whole exception.
+                    LogRetry(_logger, ConnectionName, Endpoint, args.Outcome.Exception?.Message, args.AttemptNumber + 1, args.RetryDelay);
                     return default;
                 },
             })
@@ -126,8 +127,8 @@ public sealed partial class RabbitMQConnectionProvider : IAsyncDisposable
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "RabbitMQ '{ConnectionName}' connected to {Endpoint}.")]
     private static partial void LogConnected(ILogger logger, string connectionName, string endpoint);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "RabbitMQ '{ConnectionName}' at {Endpoint} not reachable; retry {Attempt} in {Delay}.")]
-    private static partial void LogRetry(ILogger logger, Exception? exception, string connectionName, string endpoint, int attempt, TimeSpan delay);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "RabbitMQ '{ConnectionName}' at {Endpoint} not reachable ({Reason}); retry {Attempt} in {Delay}.")]
+    private static partial void LogRetry(ILogger logger, string connectionName, string endpoint, string? reason, int attempt, TimeSpan delay);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "RabbitMQ '{ConnectionName}' at {Endpoint}: no connection after {Attempts} attempt(s); the next use or health probe tries again.")]
     private static partial void LogConnectFailed(ILogger logger, Exception exception, string connectionName, string endpoint, int attempts);
