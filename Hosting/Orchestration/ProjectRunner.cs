@@ -6,7 +6,8 @@ namespace Shop.Hosting.Orchestration;
 /// <summary>
 /// A project (started from its build output with <c>dotnet exec</c>) or an executable: one process per
 /// replica, each on its own port, restarted with back-off when it crashes; with several replicas a
-/// round-robin proxy holds the stable port. Healthy when every replica answers <c>GET /health</c> with 200.
+/// round-robin proxy holds the stable port. Healthy when every replica answers <c>GET /health</c> with 200
+/// (an executable: when it accepts connections).
 /// </summary>
 internal sealed class ProjectRunner(ResourceState state, RunContext context, IResourceWithEnvironment resource, HttpClient healthClient)
     : ProcessRunner(state, context)
@@ -39,10 +40,10 @@ internal sealed class ProjectRunner(ResourceState state, RunContext context, IRe
 
     public override async Task<HealthResult> CheckHealthAsync(CancellationToken cancellationToken)
     {
-        var http = Endpoints.FirstOrDefault(e => e.UriScheme == "http");
-        if (http is null)
+        var endpoint = Endpoints.FirstOrDefault();
+        if (endpoint is null)
         {
-            return Replicas.All(r => r.IsRunning) ? HealthResult.Healthy("running (no HTTP endpoint to probe)") : HealthResult.Unhealthy("not running");
+            return Replicas.All(r => r.IsRunning) ? HealthResult.Healthy("running (no endpoint to probe)") : HealthResult.Unhealthy("not running");
         }
         var problems = new List<string>();
         for (var i = 0; i < Replicas.Count; i++)
@@ -52,20 +53,37 @@ internal sealed class ProjectRunner(ResourceState state, RunContext context, IRe
                 problems.Add($"replica {i}: not running");
                 continue;
             }
-            try
+            var problem = await ProbeAsync(endpoint, endpoint.ReplicaPorts[i], cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
             {
-                using var response = await healthClient.GetAsync($"http://127.0.0.1:{http.ReplicaPorts[i]}/health", cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    problems.Add($"replica {i}: /health answered {(int)response.StatusCode}");
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                problems.Add($"replica {i}: {e.Message}");
+                problems.Add($"replica {i}: {problem}");
             }
         }
         return problems.Count == 0 ? HealthResult.Healthy() : HealthResult.Unhealthy(string.Join("; ", problems));
+    }
+
+    /// <summary>
+    /// A project answers <c>GET /health</c> (ServiceDefaults maps it); an arbitrary executable only promises to
+    /// listen, so it is healthy once its port accepts a connection.
+    /// </summary>
+    private async Task<string?> ProbeAsync(EndpointAnnotation endpoint, int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (resource is ProjectResource && endpoint.UriScheme == "http")
+            {
+                using var response = await healthClient.GetAsync($"http://127.0.0.1:{port}/health", cancellationToken).ConfigureAwait(false);
+                return response.IsSuccessStatusCode ? null : $"/health answered {(int)response.StatusCode}";
+            }
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync("127.0.0.1", port, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException
+                                      or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return e.Message;
+        }
     }
 
     public override async Task StopAsync()

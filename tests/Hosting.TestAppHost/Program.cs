@@ -13,4 +13,8 @@ builder.AddProject<Projects.Hosting_TestService>("echo")
     .WithReference(messaging).WaitFor(messaging)
     .WithEnvironment("ECHO_GREETING", "hello");
 
+// Any program of the machine: here Python's file server, told its port through the PORT variable.
+builder.AddExecutable("files", "bash", "../Hosting.TestService", "-c", "exec python3 -m http.server --bind 127.0.0.1 \"$PORT\"")
+    .WithHttpEndpoint(env: "PORT");
+
 builder.Build().Run();

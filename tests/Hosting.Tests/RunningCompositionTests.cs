@@ -106,6 +106,18 @@ public sealed partial class RunningCompositionTests(TestAppHostFixture fixture) 
         Assert.True(File.Exists(Path.Combine(fixture.AppDataPath, "logs", "cache.log")));
     }
 
+    [Fact]
+    public async Task An_executable_gets_its_port_through_its_environment_variable_and_serves()
+    {
+        var files = Resources.Get("files");
+        var port = fixture.App.GetEndpoint("files").Port;
+
+        Assert.True(files.IsHealthy);
+        Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), ProcessInfo.Environment(files.Replicas[0].Pid!.Value)["PORT"]);
+        using var client = fixture.App.CreateHttpClient("files");
+        Assert.Contains("Program.cs", await client.GetStringAsync("/"));
+    }
+
     private static async Task<string?> RedisPingAsync(int port, string password)
     {
         using var client = new System.Net.Sockets.TcpClient();
