@@ -11,7 +11,11 @@ var orderingDb = postgres.AddDatabase("orderingdb");
 
 var messaging = builder.AddRabbitMQ("messaging").WithDataVolume();
 
+// Signs and checks the shoppers' access tokens (DESIGN.md §5): generated once, kept in the app data folder.
+var jwtSigningKey = builder.AddParameter("jwt-signing-key", secret: true);
+
 var catalogApi = builder.AddProject<Projects.Catalog_Api>("catalog-api")
+    .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalogDb).WaitFor(catalogDb)
     .WithReference(messaging).WaitFor(messaging);
@@ -19,6 +23,7 @@ var catalogApi = builder.AddProject<Projects.Catalog_Api>("catalog-api")
 // Two replicas: the buy hot path must survive one of them dying.
 var orderingApi = builder.AddProject<Projects.Ordering_Api>("ordering-api")
     .WithReplicas(2)
+    .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(cache).WaitFor(cache)
     .WithReference(orderingDb).WaitFor(orderingDb)
     .WithReference(messaging).WaitFor(messaging);
@@ -30,6 +35,7 @@ builder.AddProject<Projects.Ordering_Worker>("ordering-worker")
 
 builder.AddProject<Projects.Web_Blazor>("webfrontend")
     .WithExternalHttpEndpoints()
+    .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithReference(orderingApi).WaitFor(orderingApi);
 

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Shop.IntegrationEvents;
+
+/// <summary>The wire format: camelCase JSON, enums as strings, source-generated.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(FlashSaleChanged))]
+public sealed partial class IntegrationEventsJsonContext : JsonSerializerContext;
