@@ -1,0 +1,34 @@
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Core.Redis;
+
+/// <summary>
+/// The Redis keys of the flash-sale gate. A sale's keys share the hash tag <c>{saleId}</c> so that they live in
+/// one slot should Redis ever be clustered (one Lua script touches them together).
+/// </summary>
+public static class GateKeys
+{
+    /// <summary>Set when the gate holds real state; absent after Redis lost its data, until the worker rebuilds it.</summary>
+    public static readonly RedisKey Alive = "ordering:alive";
+
+    /// <summary>The outbox of reservations: one stream entry per accepted reservation, relayed to RabbitMQ.</summary>
+    public static readonly RedisKey Reservations = "ordering:reservations";
+
+    /// <summary>Hash: status, stock, pending, limit, starts, ends (unix ms), price, initial, version.</summary>
+    public static RedisKey Sale(Guid saleId) => $"sale:{{{saleId:N}}}:meta";
+
+    /// <summary>Hash: buyer id → units the buyer holds in the sale.</summary>
+    public static RedisKey Buyers(Guid saleId) => $"sale:{{{saleId:N}}}:buyers";
+
+    /// <summary>Hash: "buyerId|idempotencyKey" → "orderId|quantity" of the accepted reservation.</summary>
+    public static RedisKey Answers(Guid saleId) => $"sale:{{{saleId:N}}}:answers";
+
+    /// <summary>Set: order ids whose units were given back (makes a release count once).</summary>
+    public static RedisKey Released(Guid saleId) => $"sale:{{{saleId:N}}}:released";
+
+    /// <summary>Hash of one reservation: status (pending → confirmed), saleId, buyerId, quantity, unitPrice, reservedAt, idempotencyKey.</summary>
+    public static RedisKey Order(Guid orderId) => $"order:{orderId:N}";
+
+    /// <summary>Set: the buyer's reservations not yet durable.</summary>
+    public static RedisKey BuyerPending(string buyerId) => $"buyer:{buyerId}:pending";
+}
