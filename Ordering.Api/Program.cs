@@ -1,24 +1,55 @@
-using Shop.Ordering.Api.Data;
+using Npgsql;
+using Shop.Ordering.Api.Apis;
+using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Orders;
+using Shop.Ordering.Api.Relay;
+using Shop.Ordering.Api.Telemetry;
+using Shop.Ordering.Core;
+using Shop.Ordering.Core.Reconciliation;
+using Shop.Ordering.Core.Schema;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults).
+// Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults); bearer tokens (DESIGN §5).
 builder.AddServiceDefaults();
+builder.AddShopTelemetrySource(OrderingApiMetrics.MeterName);
+builder.AddDefaultAuthentication();
 
-// Dependencies, by their resource names in the AppHost: connection strings arrive as ConnectionStrings__{name}.
 // Redis is the buy path's gate; Postgres is the ledger; RabbitMQ carries reservations to the worker.
 builder.AddRedisClient("cache");
-builder.AddNpgsqlDbContext<OrderingDbContext>("orderingdb");
+builder.AddNpgsqlDataSource("orderingdb");
 builder.AddRabbitMQClient("messaging");
 
-// Every error the framework produces (unhandled exception, 404, 405, ...) is RFC 7807 problem+json.
+builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName);
+builder.Services.AddOptions<BuyingOptions>().BindConfiguration(BuyingOptions.SectionName);
+builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
+builder.Services.AddSingleton<OrderingApiMetrics>();
+builder.Services.AddSingleton<ReservationGate>();
+builder.Services.AddSingleton<SoldOutFlags>();
+builder.Services.AddSingleton<BuyAdmission>();
+builder.Services.AddSingleton<OrderStore>();
+builder.Services.AddSingleton<OrderCommands>();
+builder.Services.AddSingleton<SaleReconciler>();
+builder.Services.AddHostedService<ReservationRelay>();
+
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OrderingApiJsonContext.Default));
+// Every error is RFC 7807 problem+json; a malformed request is a 400 with a reason, never a 500.
 builder.Services.AddProblemDetails();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
 var app = builder.Build();
 
+await OrderingSchema.MigrateAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Logger, app.Lifetime.ApplicationStopping);
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
+app.MapBuyApi();
+app.MapSaleStockApi();
+app.MapOrdersApi();
+app.MapReconciliationApi();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Telemetry;
+using Shop.ServiceDefaults.Identity;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Api.Apis;
+
+/// <summary>
+/// <c>POST /api/flash-sales/{saleId}/orders</c>: the buy hot path. Cheap checks first (input, the buyer's
+/// token bucket, the in-process sold-out flag, the concurrency limit), then one Lua script in Redis. No
+/// database on this path.
+/// </summary>
+public static partial class BuyApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static RouteGroupBuilder MapBuyApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/flash-sales").RequireAuthorization();
+        group.MapPost("/{saleId:guid}/orders", BuyAsync)
+            .WithName("Buy")
+            .WithSummary("Reserve units of a flash sale; the order becomes durable shortly after.");
+        return group;
+    }
+
+    public static async Task<Results<Accepted<BuyAccepted>, ProblemHttpResult>> BuyAsync(
+        Guid saleId,
+        HttpContext http,
+        ClaimsPrincipal user,
+        ReservationGate gate,
+        SoldOutFlags soldOut,
+        BuyAdmission admission,
+        OrderingApiMetrics metrics,
+        ILoggerFactory loggers)
+    {
+        var buyerId = user.FindFirstValue(ShopClaimTypes.UserId);
+        if (string.IsNullOrEmpty(buyerId))
+        {
+            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, "The access token has no subject (sub) claim.");
+        }
+        if (ValidateIdempotencyKey(http.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
+        {
+            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, keyProblem);
+        }
+        var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
+        var (request, bodyProblem) = await ReadBodyAsync(http).ConfigureAwait(false);
+        if (bodyProblem is not null)
+        {
+            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, bodyProblem);
+        }
+
+        using var buyerLease = admission.AdmitBuyer(buyerId);
+        if (!buyerLease.IsAcquired)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds(buyerLease);
+            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "Too many attempts from your account: try again in a moment.");
+        }
+        if (soldOut.IsSoldOut(saleId))
+        {
+            return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut, "This sale is sold out.");
+        }
+        using var decisionLease = admission.AdmitDecision();
+        if (!decisionLease.IsAcquired)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "The shop is very busy: try again in a second.");
+        }
+
+        GateDecision decision;
+        try
+        {
+            decision = await gate.ReserveAsync(saleId, buyerId, idempotencyKey, request!.Quantity).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or TimeoutException)
+        {
+            LogGateUnavailable(loggers.CreateLogger(typeof(BuyApi)), e);
+            http.Response.Headers.RetryAfter = "1";
+            return Problem(metrics, "error", StatusCodes.Status503ServiceUnavailable, BuyProblems.Unavailable, "The sale cannot take orders for a moment: try again.");
+        }
+        return Answer(decision, saleId, request.Quantity, http, soldOut, metrics);
+    }
+
+    private static Results<Accepted<BuyAccepted>, ProblemHttpResult> Answer(
+        GateDecision decision, Guid saleId, int quantity, HttpContext http, SoldOutFlags soldOut, OrderingApiMetrics metrics)
+    {
+        switch (decision.Outcome)
+        {
+            case GateOutcome.Accepted:
+                metrics.Decision("reserved");
+                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
+            case GateOutcome.Repeat when decision.Quantity == quantity:
+                // The same request again (a double click, a retry): the first answer, never a second unit.
+                metrics.Decision("repeat");
+                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
+            case GateOutcome.Repeat:
+                return Problem(metrics, "invalid", StatusCodes.Status422UnprocessableEntity, BuyProblems.IdempotencyKeyReused,
+                    $"This Idempotency-Key was used for a request of {decision.Quantity} unit(s); use a new key for a different request.");
+            case GateOutcome.SoldOut:
+                if (decision.Number == 0)
+                {
+                    soldOut.MarkSoldOut(saleId);
+                }
+                return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut,
+                    decision.Number == 0 ? "This sale is sold out." : $"Only {decision.Number} unit(s) left: ask for fewer.");
+            case GateOutcome.OverLimit:
+                return Problem(metrics, "over-limit", StatusCodes.Status409Conflict, BuyProblems.OverLimit,
+                    decision.Number <= 0
+                        ? $"You already hold the most units one buyer may have in this sale ({decision.Limit})."
+                        : $"One buyer may hold at most {decision.Limit} unit(s) in this sale: you may take {decision.Number} more.");
+            case GateOutcome.NotStarted:
+                var starts = DateTimeOffset.FromUnixTimeMilliseconds(decision.Number);
+                return Problem(metrics, "not-started", StatusCodes.Status403Forbidden, BuyProblems.NotStarted,
+                    $"The sale starts at {starts.ToString("O", CultureInfo.InvariantCulture)}.");
+            case GateOutcome.Ended:
+                return Problem(metrics, "ended", StatusCodes.Status409Conflict, BuyProblems.Ended, "The sale has ended.");
+            case GateOutcome.Cancelled:
+                return Problem(metrics, "ended", StatusCodes.Status409Conflict, BuyProblems.Cancelled, "The sale was cancelled.");
+            case GateOutcome.UnknownSale:
+                return Problem(metrics, "unknown", StatusCodes.Status404NotFound, BuyProblems.UnknownSale, $"There is no flash sale {saleId}.");
+            default:
+                http.Response.Headers.RetryAfter = "2";
+                return Problem(metrics, "restoring", StatusCodes.Status503ServiceUnavailable, BuyProblems.Restoring,
+                    "The sale is being restored after an outage: try again in a few seconds.");
+        }
+    }
+
+    /// <summary>1 to 64 characters of letters, digits and <c>-_.:</c>: one purchase attempt, chosen by the client.</summary>
+    internal static string? ValidateIdempotencyKey(Microsoft.Extensions.Primitives.StringValues header)
+    {
+        if (header.Count == 0 || string.IsNullOrEmpty(header[0]))
+        {
+            return "The Idempotency-Key header is required: send one new key (e.g. a GUID) per purchase attempt, and the same key when you retry it.";
+        }
+        var key = header[0]!;
+        if (header.Count > 1 || key.Length > 64 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+        {
+            return "The Idempotency-Key header must be one value of 1 to 64 letters, digits, '-', '_', '.' or ':'.";
+        }
+        return null;
+    }
+
+    private static async Task<(BuyRequest? Request, string? Problem)> ReadBodyAsync(HttpContext http)
+    {
+        const string Expected = "The body must be JSON like {\"quantity\": 1}.";
+        BuyRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(http.Request.Body, OrderingApiJsonContext.Default.BuyRequest, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            return (null, Expected);
+        }
+        if (request is null)
+        {
+            return (null, Expected);
+        }
+        return request.Quantity < 1 ? (null, "The quantity must be at least 1.") : (request, null);
+    }
+
+    private static string RetryAfterSeconds(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
+            : "1";
+
+    private static ProblemHttpResult Problem(OrderingApiMetrics metrics, string outcome, int status, string type, string detail)
+    {
+        metrics.Decision(outcome);
+        return TypedResults.Problem(detail: detail, statusCode: status, type: type);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Redis gate is unavailable")]
+    private static partial void LogGateUnavailable(ILogger logger, Exception exception);
+}

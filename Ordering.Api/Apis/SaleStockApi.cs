@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Core.Redis;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Api.Apis;
+
+/// <summary><c>GET /api/flash-sales/{id}/stock</c>: units the gate can still sell, with the window and server time (for countdowns).</summary>
+public static class SaleStockApi
+{
+    public static RouteGroupBuilder MapSaleStockApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/flash-sales");
+        group.MapGet("/{saleId:guid}/stock", GetStockAsync).WithName("GetSaleStock").WithSummary("Remaining units of a flash sale.");
+        return group;
+    }
+
+    public static async Task<Results<Ok<SaleStock>, ProblemHttpResult>> GetStockAsync(Guid saleId, IConnectionMultiplexer redis, TimeProvider time, HttpContext http)
+    {
+        RedisValue[] meta;
+        try
+        {
+            meta = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(saleId), ["stock", "initial", "status", "starts", "ends"]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: BuyProblems.Unavailable, detail: "Stock is unavailable for a moment: try again.");
+        }
+        if (meta[0].IsNull)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: BuyProblems.UnknownSale, detail: $"There is no flash sale {saleId}.");
+        }
+        // Short client-side caching: a crowd polling the stock costs one Redis read per client per second.
+        http.Response.Headers.CacheControl = "public, max-age=1";
+        return TypedResults.Ok(new SaleStock(saleId, Math.Max(0, (long)meta[0]), (int)meta[1], (string)meta[2]!,
+            DateTimeOffset.FromUnixTimeMilliseconds((long)meta[3]), DateTimeOffset.FromUnixTimeMilliseconds((long)meta[4]), time.GetUtcNow()));
+    }
+}

@@ -1,0 +1,22 @@
+namespace Shop.Ordering.Api.Buying;
+
+/// <summary>Admission settings of the buy hot path, bound from <c>Ordering:Buying</c>.</summary>
+public sealed class BuyingOptions
+{
+    public const string SectionName = "Ordering:Buying";
+
+    /// <summary>Buy decisions in progress at once in this process; more are shed with 429.</summary>
+    public int MaxConcurrentDecisions { get; set; } = 1024;
+
+    /// <summary>Per-buyer token bucket: burst size.</summary>
+    public int BuyerBurst { get; set; } = 5;
+
+    /// <summary>Per-buyer token bucket: tokens added per second.</summary>
+    public int BuyerRequestsPerSecond { get; set; } = 5;
+
+    /// <summary>How long a "sold out" answer is remembered in-process before Redis is asked again (units may come back).</summary>
+    public TimeSpan SoldOutMemory { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest Idempotency-Key accepted.</summary>
+    public int MaxIdempotencyKeyLength { get; set; } = 64;
+}

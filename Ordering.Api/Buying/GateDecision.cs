@@ -1,0 +1,20 @@
+namespace Shop.Ordering.Api.Buying;
+
+public enum GateOutcome
+{
+    Accepted,
+    Repeat,
+    SoldOut,
+    OverLimit,
+    NotStarted,
+    Ended,
+    Cancelled,
+    UnknownSale,
+    Restoring,
+}
+
+/// <summary>What reserve.lua decided. <see cref="Number"/> carries the figure that goes with the outcome.</summary>
+/// <param name="OrderId">The reservation (accepted, or the first answer of a repeated key).</param>
+/// <param name="Quantity">For a repeat: the quantity of the first request with that key.</param>
+/// <param name="Number">Accepted: stock left; sold out: stock left; over limit: units the buyer may still take; not started: start (unix ms).</param>
+public readonly record struct GateDecision(GateOutcome Outcome, Guid OrderId = default, int Quantity = 0, long Number = 0, long Limit = 0);
