@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Shop.Hosting.Orchestration;
+using Shop.Hosting.Testing;
+using Shop.Ordering.Core.Redis;
+using Shop.ServiceDefaults.Identity;
+
+namespace Shop.Ordering.Api.Tests;
+
+/// <summary>A fixture of its own: these tests kill shared parts of the composition.</summary>
+public sealed class FaultFixture : PipelineFixture;
+
+/// <summary>
+/// An ordering-api replica dies after the gate accepted reservations but before the relay moved them to
+/// RabbitMQ (RabbitMQ is down, so they are stuck between the two). Nothing accepted may be lost.
+/// </summary>
+public sealed class ApiReplicaFaultTests(FaultFixture fixture) : IClassFixture<FaultFixture>
+{
+    private ShopTestClient Shop => fixture.Shop;
+
+    [Fact]
+    public async Task Reservations_accepted_by_a_replica_that_dies_before_relaying_are_not_lost()
+    {
+        const int Stock = 40;
+        var resources = fixture.App.GetResources();
+        var saleId = await Shop.ArmSaleAsync(Stock, perBuyerLimit: 1);
+
+        // The relay cannot publish while RabbitMQ is down: accepted reservations wait in the stream.
+        await resources.KillAsync("messaging");
+        var replica0 = resources.Get("ordering-api").Replicas[0];
+        using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{replica0.Port}") };
+        var accepted = new ConcurrentBag<Guid>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Stock), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders")
+            {
+                Content = JsonContent.Create(new { quantity = 1 }),
+            };
+            request.Headers.Authorization = new("Bearer", Shop.Token($"fault-buyer-{i}"));
+            request.Headers.Add("Idempotency-Key", $"fault-{i}");
+            using var response = await direct.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            accepted.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetGuid());
+        });
+        var redis = await Shop.RedisAsync();
+        Assert.True((long)await redis.ExecuteAsync("XLEN", (string)GateKeys.Reservations!) > 0, "the reservations should still be in the stream");
+
+        // The replica dies with reservations read but not relayed; it comes back by itself, then RabbitMQ does.
+        await resources.KillAsync("ordering-api", replica: 0);
+        await resources.RestartAsync("messaging");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await fixture.App.WaitForResourceHealthyAsync("messaging", timeout.Token);
+        await resources.Get("ordering-api").WaitForAsync(s => s.Replicas[0] is { State: ResourceStateKind.Running, Restarts: > 0 }, timeout.Token);
+
+        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)) == Stock,
+            TimeSpan.FromSeconds(90), "every accepted reservation persisted");
+        Assert.Equal(Stock, await Shop.ScalarAsync("SELECT count(DISTINCT order_id) FROM orders WHERE sale_id = @s AND order_id = ANY(@ids)",
+            ("s", saleId), ("ids", accepted.ToArray())));
+        Assert.Equal(0, await Shop.ScalarAsync("SELECT remaining FROM flash_sales WHERE sale_id = @s", ("s", saleId)));
+        var admin = Shop.Token("admin-1", ShopRoles.Admin);
+        await Eventually.TrueAsync(async () =>
+            (await Shop.GetAsync<JsonElement>($"/api/admin/flash-sales/{saleId}/reconciliation", admin)).GetProperty("holds").GetBoolean(),
+            TimeSpan.FromSeconds(30), "reconciliation holds");
+    }
+}
