@@ -5,7 +5,8 @@ using Shop.Ordering.Core.Redis;
 namespace Shop.Ordering.Api.Tests;
 
 /// <summary>Every bad buy request gets its status and a problem+json reason, and changes nothing.</summary>
-public sealed class BadInputTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+[Collection(PipelineCollection.Name)]
+public sealed class BadInputTests(PipelineFixture fixture)
 {
     private ShopTestClient Shop => fixture.Shop;
 

@@ -8,7 +8,8 @@ using Shop.ServiceDefaults.Identity;
 namespace Shop.Ordering.Api.Tests;
 
 /// <summary>Many buyers at once, with retries, on a small stock: every unit is sold exactly once.</summary>
-public sealed class BuyConcurrencyTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+[Collection(PipelineCollection.Name)]
+public sealed class BuyConcurrencyTests(PipelineFixture fixture)
 {
     private ShopTestClient Shop => fixture.Shop;
 

@@ -6,7 +6,8 @@ using Shop.Ordering.Core.Redis;
 namespace Shop.Ordering.Api.Tests;
 
 /// <summary>pending → confirmed → paid, or cancelled with the units back; only the owner sees an order.</summary>
-public sealed class OrderLifecycleTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+[Collection(PipelineCollection.Name)]
+public sealed class OrderLifecycleTests(PipelineFixture fixture)
 {
     private ShopTestClient Shop => fixture.Shop;
 

@@ -40,3 +40,10 @@ public class PipelineFixture : IAsyncLifetime
         await App.DisposeAsync();
     }
 }
+
+/// <summary>The pipeline tests that leave the composition intact share one running shop (one boot, not one per class).</summary>
+[CollectionDefinition(Name)]
+public sealed class PipelineCollection : ICollectionFixture<PipelineFixture>
+{
+    public const string Name = "pipeline";
+}
