@@ -1,5 +1,6 @@
 using Npgsql;
 using Shop.Ordering.Api.Apis;
+using Shop.Ordering.Api.Baseline;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Api.Orders;
 using Shop.Ordering.Api.Relay;
@@ -31,6 +32,8 @@ builder.Services.AddSingleton<OrderStore>();
 builder.Services.AddSingleton<OrderCommands>();
 builder.Services.AddSingleton<SaleReconciler>();
 builder.Services.AddHostedService<ReservationRelay>();
+builder.Services.AddSingleton<BaselineBuy>();
+var baselineEnabled = builder.Configuration.GetSection(BaselineOptions.SectionName).Get<BaselineOptions>()?.Enabled ?? false;
 
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OrderingApiJsonContext.Default));
 // Every error is RFC 7807 problem+json; a malformed request is a 400 with a reason, never a 500.
@@ -50,6 +53,11 @@ app.MapBuyApi();
 app.MapSaleStockApi();
 app.MapOrdersApi();
 app.MapReconciliationApi();
+if (baselineEnabled)
+{
+    // Only for the benchmark's side-by-side comparison; absent (404) in a normal run.
+    app.MapBaselineApi();
+}
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -144,7 +144,7 @@ public static partial class BuyApi
         return null;
     }
 
-    private static async Task<(BuyRequest? Request, string? Problem)> ReadBodyAsync(HttpContext http)
+    internal static async Task<(BuyRequest? Request, string? Problem)> ReadBodyAsync(HttpContext http)
     {
         const string Expected = "The body must be JSON like {\"quantity\": 1}.";
         BuyRequest? request;

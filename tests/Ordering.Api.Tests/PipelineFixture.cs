@@ -24,7 +24,8 @@ public class PipelineFixture : IAsyncLifetime
         var orderingApi = (ProjectResource)testing.Builder.Resources.Single(r => r.Name == "ordering-api");
         testing.Builder.CreateResourceBuilder(orderingApi)
             .WithEnvironment("Ordering__Buying__BuyerBurst", "1000")
-            .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "1000");
+            .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "1000")
+            .WithEnvironment("Ordering__Baseline__Enabled", "true");
         Configure(testing.Builder);
         var signingKey = ((ParameterResource)testing.Builder.Resources.Single(r => r.Name == "jwt-signing-key")).Value;
         App = await testing.BuildAsync();

@@ -1,0 +1,23 @@
+-- The textbook synchronous buy path the benchmark compares Shop against (DESIGN.md §6): one transaction per
+-- order that locks the sale's row, checks and decrements it, and inserts the order. Its own tables, so that
+-- it never touches the real ledger; the endpoints exist only when Ordering:Baseline:Enabled is set.
+
+CREATE TABLE baseline_sales (
+    sale_id         uuid PRIMARY KEY,
+    remaining       integer       NOT NULL CHECK (remaining >= 0),
+    per_buyer_limit integer       NOT NULL CHECK (per_buyer_limit >= 1),
+    sale_price      numeric(12,2) NOT NULL,
+    starts_at       timestamptz   NOT NULL,
+    ends_at         timestamptz   NOT NULL
+);
+
+CREATE TABLE baseline_orders (
+    order_id        uuid PRIMARY KEY,
+    sale_id         uuid          NOT NULL REFERENCES baseline_sales (sale_id),
+    buyer_id        text          NOT NULL,
+    quantity        integer       NOT NULL CHECK (quantity > 0),
+    unit_price      numeric(12,2) NOT NULL,
+    idempotency_key text          NOT NULL,
+    created_at      timestamptz   NOT NULL DEFAULT now(),
+    UNIQUE (sale_id, buyer_id, idempotency_key)
+);
