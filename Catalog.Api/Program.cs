@@ -1,23 +1,45 @@
+using Shop.Catalog.Api.Apis;
+using Shop.Catalog.Api.Caching;
 using Shop.Catalog.Api.Data;
+using Shop.Catalog.Api.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults).
+// Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults), plus the catalog's meter.
 builder.AddServiceDefaults();
+builder.AddShopTelemetrySource(CacheMetrics.MeterName);
 
 // Dependencies, by their resource names in the AppHost: connection strings arrive as ConnectionStrings__{name}.
 builder.AddRedisClient("cache");
 builder.AddNpgsqlDbContext<CatalogDbContext>("catalogdb");
 builder.AddRabbitMQClient("messaging");
 
-// Every error the framework produces (unhandled exception, 404, 405, ...) is RFC 7807 problem+json.
-builder.Services.AddProblemDetails();
+// Bearer tokens signed with Identity:SigningKey (AppHost secret jwt-signing-key); the admin policy.
+builder.AddDefaultAuthentication();
+
+builder.AddCatalogServices();
 
 var app = builder.Build();
 
+// Schema and seed data before the first request; safe with several replicas starting at once.
+await app.Services.InitializeCatalogDatabaseAsync();
+if (app.Configuration.GetValue<bool>("Catalog:Database:MigrateAndExit"))
+{
+    return; // a migration job (or the concurrency test): the database is ready, nothing else to do
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
+app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapCatalogApi();
+app.MapFlashSalesApi();
+app.MapIdentityApi();
+app.MapAdminCatalogApi();
+app.MapAdminFlashSalesApi();
 
-app.Run();
+await app.RunAsync();

@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace Shop.Catalog.Api.Caching;
+
+/// <summary>The cache keys of the catalog's read models (under <see cref="CatalogCacheOptions.KeyPrefix"/>).</summary>
+public static class CacheKeys
+{
+    public const string Categories = "categories";
+
+    public const string CurrentSales = "sales:current";
+
+    public static string Item(int id) => string.Create(CultureInfo.InvariantCulture, $"item:{id}");
+
+    public static string Sale(Guid id) => string.Create(CultureInfo.InvariantCulture, $"sale:{id:N}");
+
+    /// <summary>A page of the item list. The search text is matched case-insensitively, so it is keyed in lower case.</summary>
+    public static string ItemsPage(int pageIndex, int pageSize, int? categoryId, string? name) =>
+        string.Create(CultureInfo.InvariantCulture, $"items:{pageIndex}:{pageSize}:{categoryId}:{name?.ToLowerInvariant()}");
+}

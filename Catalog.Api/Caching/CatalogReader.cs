@@ -1,0 +1,69 @@
+using Shop.Catalog.Api.Apis.Contracts;
+using Shop.Catalog.Api.Data;
+using Shop.Catalog.Api.FlashSales;
+using Shop.Catalog.Api.Infrastructure;
+
+namespace Shop.Catalog.Api.Caching;
+
+/// <summary>
+/// The read models, through the cache. Each load runs in a scope of its own, not the request's: a load is shared
+/// by every request that waits for the same key and must not end with the request that happened to start it.
+/// Sale statuses (upcoming, live, ended) are computed at answer time from the cached windows.
+/// </summary>
+public sealed class CatalogReader(TwoLevelCache cache, IServiceScopeFactory scopes, TimeProvider time)
+{
+    public ValueTask<CatalogItemsPage> GetItemsPageAsync(int pageIndex, int pageSize, int? categoryId, string? name, CancellationToken cancellationToken) =>
+        cache.GetOrLoadAsync(
+            CacheKeys.ItemsPage(pageIndex, pageSize, categoryId, name),
+            CatalogJsonContext.Default.CatalogItemsPage,
+            token => WithDbAsync(db => CatalogQueries.GetItemsPageAsync(db, pageIndex, pageSize, categoryId, name, token)),
+            cancellationToken);
+
+    public ValueTask<CatalogItemResponse?> GetItemAsync(int id, CancellationToken cancellationToken) =>
+        cache.GetOrLoadAsync<CatalogItemResponse?>(
+            CacheKeys.Item(id),
+            CatalogJsonContext.Default.CatalogItemResponse,
+            token => WithDbAsync(db => CatalogQueries.GetItemAsync(db, id, token)),
+            cancellationToken);
+
+    public ValueTask<List<CategoryResponse>> GetCategoriesAsync(CancellationToken cancellationToken) =>
+        cache.GetOrLoadAsync(
+            CacheKeys.Categories,
+            CatalogJsonContext.Default.ListCategoryResponse,
+            token => WithDbAsync(db => CatalogQueries.GetCategoriesAsync(db, token)),
+            cancellationToken);
+
+    /// <summary>Live and upcoming sales, soonest first.</summary>
+    public async ValueTask<List<FlashSaleResponse>> GetCurrentSalesAsync(CancellationToken cancellationToken)
+    {
+        var sales = await cache.GetOrLoadAsync(
+            CacheKeys.CurrentSales,
+            CatalogJsonContext.Default.ListFlashSaleResponse,
+            token => WithDbAsync(db => CatalogQueries.GetCurrentSalesAsync(db, time.GetUtcNow(), token)),
+            cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        return sales.Where(s => s.EndsAt > now).Select(s => AsOf(s, now)).ToList();
+    }
+
+    public async ValueTask<FlashSaleResponse?> GetSaleAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var sale = await cache.GetOrLoadAsync<FlashSaleResponse?>(
+            CacheKeys.Sale(id),
+            CatalogJsonContext.Default.FlashSaleResponse,
+            token => WithDbAsync(db => CatalogQueries.GetSaleAsync(db, id, time.GetUtcNow(), token)),
+            cancellationToken).ConfigureAwait(false);
+        return sale is null ? null : AsOf(sale, time.GetUtcNow());
+    }
+
+    private static FlashSaleResponse AsOf(FlashSaleResponse sale, DateTimeOffset now)
+    {
+        var phase = sale.Status == FlashSalePhase.Cancelled ? FlashSalePhase.Cancelled : FlashSaleRules.PhaseAt(FlashSaleState.Scheduled, sale.StartsAt, sale.EndsAt, now);
+        return phase == sale.Status ? sale : sale with { Status = phase };
+    }
+
+    private async Task<T> WithDbAsync<T>(Func<CatalogDbContext, Task<T>> query)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<CatalogDbContext>()).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,31 @@
+namespace Shop.Catalog.Api.Data;
+
+/// <summary>
+/// An integration event waiting to be published (transactional outbox): written in the same transaction as the
+/// change it announces, published by <see cref="Messaging.OutboxPublisher"/>, marked sent after the broker's confirm.
+/// </summary>
+public sealed class OutboxMessage
+{
+    /// <summary>The event id, also the message id on the wire.</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The event type name (the message's <c>type</c> property).</summary>
+    public required string Type { get; set; }
+
+    public required string RoutingKey { get; set; }
+
+    /// <summary>The serialized event, exactly as it goes on the wire.</summary>
+    public required string Payload { get; set; }
+
+    public DateTimeOffset OccurredAt { get; set; }
+
+    /// <summary>When the broker confirmed it; null while pending.</summary>
+    public DateTimeOffset? SentAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>Not published again before this time (back-off after a failure).</summary>
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public string? LastError { get; set; }
+}

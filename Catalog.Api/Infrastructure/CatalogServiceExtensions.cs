@@ -1,0 +1,81 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shop.Catalog.Api.Apis;
+using Shop.Catalog.Api.Caching;
+using Shop.Catalog.Api.Data.Seed;
+using Shop.Catalog.Api.Identity;
+using Shop.Catalog.Api.Messaging;
+
+namespace Shop.Catalog.Api.Infrastructure;
+
+/// <summary>The catalog's own services, on top of ServiceDefaults and the client integrations.</summary>
+public static class CatalogServiceExtensions
+{
+    /// <summary>Nothing the catalog accepts is anywhere near this; larger bodies are refused with 413.</summary>
+    public const long MaxRequestBodySize = 64 * 1024;
+
+    public static WebApplicationBuilder AddCatalogServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        services.AddOptions<CatalogCacheOptions>().BindConfiguration(CatalogCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CatalogSeedOptions>().BindConfiguration(CatalogSeedOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Reads: two-level cache with its metrics, and the invalidation listener.
+        services.AddSingleton<CacheMetrics>();
+        services.AddSingleton<TwoLevelCache>();
+        services.AddSingleton<CatalogReader>();
+        services.AddHostedService<CacheInvalidationListener>();
+
+        // Announcements: transactional outbox and its publisher.
+        services.AddSingleton<OutboxSignal>();
+        services.AddHostedService<OutboxPublisher>();
+
+        // Users and seeding.
+        services.AddSingleton<IPasswordHasher<ShopUser>, PasswordHasher<ShopUser>>();
+        services.AddScoped<UserAuthenticator>();
+        services.AddScoped<CatalogSeeder>();
+
+        // HTTP: JSON, errors, limits, OpenAPI.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CatalogJsonContext.Default));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures (malformed JSON, wrong types) throw BadHttpRequestException in every environment, so the
+        // handler above can answer them with a problem+json that says what was wrong.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodySize);
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
+            options.AddOperationTransformer<BearerSecuritySchemeTransformer>();
+        });
+
+        // Password hashing is deliberately expensive: bound how many sign-ins run at once.
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddConcurrencyLimiter(IdentityApi.RateLimiterPolicy, limiter =>
+            {
+                limiter.PermitLimit = Math.Max(2, Environment.ProcessorCount);
+                limiter.QueueLimit = 200;
+                limiter.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
+            });
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "Too many sign-ins at once; retry in a second." },
+                }).ConfigureAwait(false);
+            };
+        });
+
+        return builder;
+    }
+}

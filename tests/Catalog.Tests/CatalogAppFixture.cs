@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Shop.Hosting;
+
+namespace Shop.Catalog.Tests;
+
+/// <summary>
+/// The whole Shop composition (the real AppHost Program.cs) with real servers, started once and shared by every
+/// test class of the <see cref="CatalogCollection"/>: an HTTP client for catalog-api, catalogdb, tokens.
+/// </summary>
+public class CatalogAppFixture : IAsyncLifetime
+{
+    public const string AdminPassword = "Admin@word1";
+    public const string ShopperPassword = "Pass@word1";
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>Anonymous client of catalog-api.</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>catalogdb, to compare what the API says with what the database holds.</summary>
+    public NpgsqlDataSource Database { get; private set; } = null!;
+
+    public string AdminToken { get; private set; } = "";
+
+    public string ShopperToken { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>();
+        App = await builder.BuildAsync();
+        await App.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await App.GetResources().WaitForHealthyAsync("catalog-api", timeout.Token);
+        Client = App.CreateHttpClient("catalog-api");
+        Database = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("catalogdb"));
+        AdminToken = await GetTokenAsync("admin", AdminPassword);
+        ShopperToken = await GetTokenAsync("alice", ShopperPassword);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
+
+    public async Task<string> GetTokenAsync(string userName, string password)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/identity/token", new { userName, password });
+        Assert.True(response.IsSuccessStatusCode, $"sign-in of {userName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>A request with a bearer token (or none when <paramref name="token"/> is null).</summary>
+    public static HttpRequestMessage Request(HttpMethod method, string uri, string? token, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, uri) { Content = content };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return request;
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, string? token, HttpContent? content = null) =>
+        Client.SendAsync(Request(method, uri, token, content));
+
+    public Task<HttpResponseMessage> AdminSendAsync(HttpMethod method, string uri, object? body = null) =>
+        SendAsync(method, uri, AdminToken, body is null ? null : JsonContent.Create(body));
+
+    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var command = Database.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A fingerprint of everything an API call could write: items, sales, outbox, users.</summary>
+    public Task<string> FingerprintAsync() => ScalarAsync<string>("""
+        SELECT md5(
+          coalesce((SELECT string_agg(concat_ws('|', id, name, description, price, category_id, available_stock, updated_at), ',' ORDER BY id) FROM catalog_items), '') ||
+          coalesce((SELECT string_agg(concat_ws('|', id, item_id, sale_price, quantity, per_buyer_limit, starts_at, ends_at, state, version), ',' ORDER BY id) FROM flash_sales), '') ||
+          coalesce((SELECT string_agg(id::text, ',' ORDER BY id) FROM outbox_messages), '') ||
+          coalesce((SELECT string_agg(concat_ws('|', id, user_name, password_hash), ',' ORDER BY id) FROM users), '') ||
+          (SELECT count(*) FROM catalog_categories)::text)
+        """);
+}
+
+[CollectionDefinition(Name)]
+public sealed class CatalogCollection : ICollectionFixture<CatalogAppFixture>
+{
+    public const string Name = "catalog app";
+}

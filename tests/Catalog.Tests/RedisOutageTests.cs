@@ -1,0 +1,74 @@
+using System.Net;
+using StackExchange.Redis;
+
+namespace Shop.Catalog.Tests;
+
+/// <summary>A composition of its own: these tests stop Redis, which the other collection relies on.</summary>
+public sealed class RedisOutageFixture : CatalogAppFixture;
+
+[CollectionDefinition(Name)]
+public sealed class RedisOutageCollection : ICollectionFixture<RedisOutageFixture>
+{
+    public const string Name = "catalog app, redis outage";
+}
+
+/// <summary>When Redis is down the catalog reads from the database and still takes admin changes; never a 500.</summary>
+[Collection(RedisOutageCollection.Name)]
+public sealed class RedisOutageTests(RedisOutageFixture fixture)
+{
+    private async Task<CacheStatsDto> StatsAsync()
+    {
+        using var response = await fixture.SendAsync(HttpMethod.Get, "/api/admin/catalog/cache-stats", fixture.AdminToken);
+        return await Http.ReadAsync<CacheStatsDto>(response);
+    }
+
+    [Fact]
+    public async Task Reads_and_writes_work_without_redis_and_the_cache_comes_back_with_it()
+    {
+        var itemId = await fixture.ScalarAsync<int>("SELECT id FROM catalog_items ORDER BY id OFFSET 20 LIMIT 1");
+        var original = await fixture.Client.GetAsync<ItemDto>($"/api/catalog/items/{itemId}");
+        var resources = fixture.App.GetResources();
+
+        await resources.KillAsync("cache");
+        try
+        {
+            var before = await StatsAsync();
+
+            // Keys nobody read yet: they must come from the database, through the (failing) Redis layer.
+            var page = await fixture.Client.GetAsync<ItemsPageDto>("/api/catalog/items?pageIndex=2&pageSize=9&name=a");
+            Assert.NotEmpty(page.Data);
+            Assert.NotEmpty(await fixture.Client.GetAsync<List<CategoryDto>>("/api/catalog/categories"));
+            Assert.NotEmpty(await fixture.Client.GetAsync<List<SaleDto>>("/api/flash-sales"));
+            var other = await fixture.ScalarAsync<int>("SELECT id FROM catalog_items ORDER BY id OFFSET 21 LIMIT 1");
+            Assert.Equal(other, (await fixture.Client.GetAsync<ItemDto>($"/api/catalog/items/{other}")).Id);
+
+            // An admin change is committed and visible on the next read although Redis cannot be told.
+            using var update = await fixture.AdminSendAsync(HttpMethod.Put, $"/api/admin/catalog/items/{itemId}",
+                new { name = original.Name + " (No Redis)", description = original.Description, price = original.Price, categoryId = original.CategoryId, availableStock = 1 });
+            Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+            Assert.Equal(original.Name + " (No Redis)", (await fixture.Client.GetAsync<ItemDto>($"/api/catalog/items/{itemId}")).Name);
+
+            var during = await StatsAsync();
+            Assert.True(during.RedisErrors > before.RedisErrors, "the Redis failures are counted");
+            Assert.True(during.Loads >= before.Loads + 4, "the reads were loaded from the database");
+        }
+        finally
+        {
+            await resources.RestartAsync("cache");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await resources.WaitForHealthyAsync("cache", timeout.Token);
+        }
+
+        // Back: the invalidation that could not reach Redis is applied (the generation key exists again in the
+        // emptied Redis), and values are cached in Redis again.
+        using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.App.GetConnectionStringAsync("cache"));
+        await Eventually.HoldsAsync(async () => await redis.GetDatabase().KeyExistsAsync("catalog:v1:gen"), "the pending invalidation reached Redis", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () =>
+        {
+            await fixture.Client.GetAsync<ItemsPageDto>($"/api/catalog/items?name={Guid.NewGuid():N}");
+            var keys = await redis.GetDatabase().ExecuteAsync("KEYS", "catalog:v1:*:items:*");
+            return ((RedisResult[])keys!).Length > 0;
+        }, "values are written to Redis again", TimeSpan.FromSeconds(30));
+        Assert.Equal(original.Name + " (No Redis)", (await fixture.Client.GetAsync<ItemDto>($"/api/catalog/items/{itemId}")).Name);
+    }
+}
