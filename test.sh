@@ -3,7 +3,8 @@
 # servers, and ends with one line "N passed, N failed, N skipped". Arguments go to dotnet test.
 set -uo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-"$repo_root/scripts/setup.sh" || exit 1
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+"$repo_root/scripts/setup.sh" chromium || exit 1
 
 output="$(mktemp)"
 trap 'rm -f "$output"' EXIT
