@@ -1,4 +1,5 @@
-using Shop.Ordering.Worker.Data;
+using Shop.Ordering.Worker;
+using Shop.Ordering.Worker.Telemetry;
 
 // The worker has no public API, but the orchestrator and deployment probes need /health and /alive, so it is
 // a slim web host (no MVC, no static files) rather than a plain generic host.
@@ -6,11 +7,16 @@ var builder = WebApplication.CreateSlimBuilder(args);
 
 // Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults).
 builder.AddServiceDefaults();
+builder.AddShopTelemetrySource(WorkerMetrics.MeterName);
 
 // Dependencies, by their resource names in the AppHost: connection strings arrive as ConnectionStrings__{name}.
-builder.AddNpgsqlDbContext<OrderingDbContext>("orderingdb");
+// The worker writes its own SQL (batched inserts, guarded ledger updates), so it takes the raw data source.
+builder.AddNpgsqlDataSource("orderingdb");
 builder.AddRabbitMQClient("messaging");
 builder.AddRedisClient("cache");
+
+// Arming, batched persistence, expiry, releases, gate confirmation, rebuild, reconciliation (docs/ordering.md).
+builder.Services.AddOrderingWorker();
 
 var app = builder.Build();
 

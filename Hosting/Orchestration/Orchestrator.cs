@@ -148,6 +148,13 @@ internal sealed partial class Orchestrator(
                 {
                     return;
                 }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or Npgsql.NpgsqlException
+                                              or RabbitMQ.Client.Exceptions.BrokerUnreachableException or InvalidOperationException)
+                {
+                    // A probe that fails in a way its runner did not anticipate still means "not healthy", and the
+                    // watch must go on: a dead health loop would leave the resource's last verdict standing forever.
+                    result = HealthResult.Unhealthy(e.Message);
+                }
                 state.SetHealth(result.Health, result.Description);
                 var healthy = result.Health is ResourceHealth.Healthy;
                 if (healthy != wasHealthy)

@@ -79,10 +79,13 @@ internal sealed class ProjectRunner(ResourceState state, RunContext context, IRe
             await client.ConnectAsync("127.0.0.1", port, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException
-                                      or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException or IOException)
         {
             return e.Message;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return "no answer in time";
         }
     }
 

@@ -76,9 +76,14 @@ internal sealed class RabbitMQRunner(ResourceState state, RunContext context, Ra
             await connection.CloseAsync(cancellationToken).ConfigureAwait(false);
             return HealthResult.Healthy();
         }
-        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException or System.Net.Sockets.SocketException or TimeoutException)
         {
             return HealthResult.Unhealthy(e.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client's own connection timeout, not ours.
+            return HealthResult.Unhealthy("no AMQP answer in time");
         }
     }
 }

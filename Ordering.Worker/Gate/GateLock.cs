@@ -1,0 +1,28 @@
+namespace Shop.Ordering.Worker.Gate;
+
+/// <summary>
+/// Serialises, inside the worker, every step that writes a sale's gate state or the columns that say what the
+/// gate already knows (<c>orders.gate_confirmed</c>, <c>stock_releases.applied_at</c>): a persisted batch with its
+/// confirmations, a round of the gate confirmer, a round of the release applier, an arming, a reconciliation
+/// measurement and the rebuild. Two of these interleaving could count an order twice (e.g. a confirmation landing
+/// on a gate the rebuild has just rewritten from a ledger that already includes it); under the lock each sees the
+/// other's work complete. The API's hot path and its cancel never need it: reserve.lua moves units from stock to
+/// pending atomically, and a cancel moves them to "releasing" in one transaction, so neither changes the sums.
+/// The worker runs as one replica (one writer per hot ledger row, DESIGN.md §4); the lock is per process.
+/// </summary>
+public sealed class GateLock
+{
+    private readonly SemaphoreSlim _semaphore = new(1, 1);
+
+    public async ValueTask<Held> AcquireAsync(CancellationToken cancellationToken)
+    {
+        await _semaphore.WaitAsync(cancellationToken);
+        return new Held(_semaphore);
+    }
+
+    /// <summary>Releases the lock when disposed.</summary>
+    public readonly struct Held(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
+}

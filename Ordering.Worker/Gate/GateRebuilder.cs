@@ -1,0 +1,145 @@
+using System.Data;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Shop.Ordering.Core;
+using Shop.Ordering.Core.Redis;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Worker.Gate;
+
+/// <summary>What a rebuild wrote.</summary>
+public sealed record RebuildSummary(int Sales, int Buyers, int Answers, int Released, int OrdersMarked, int ReleasesMarked);
+
+/// <summary>
+/// Writes the gate state of sales from the ledger, in one REPEATABLE READ snapshot of orderingdb: per sale,
+/// <c>meta</c> (stock = ledger remaining, pending = 0, the definition), <c>buyers</c> (units held in Confirmed and
+/// Paid orders), <c>answers</c> (every order's idempotency answer) and <c>released</c> (every released order), each
+/// sale's keys replaced in one MULTI. In the same snapshot it marks every order as known to the gate and every
+/// release as applied, because the state it writes already reflects them; orders that were not yet confirmed to
+/// the gate also get their <c>order:{id}</c> hash as confirmed, so a confirmation still on its way is a no-op
+/// rather than a second count. Rows committed after the snapshot are in neither the state nor the marks, and the
+/// batch loop, the confirmer and the release applier deal with them as usual. Callers hold the <see cref="GateLock"/>.
+/// </summary>
+public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, IOptions<OrderingOptions> ordering)
+{
+    // HSET/SADD arguments per command: large sales are written in slices rather than one huge command.
+    private const int Slice = 1000;
+
+    private const string SalesSql = $"SELECT {SaleRow.Columns} FROM flash_sales WHERE @sale IS NULL OR sale_id = @sale ORDER BY sale_id";
+
+    private const string MarkOrdersSql = """
+        UPDATE orders SET gate_confirmed = true
+        WHERE NOT gate_confirmed AND (@sale IS NULL OR sale_id = @sale)
+        RETURNING order_id, sale_id, buyer_id, quantity, unit_price, reserved_at, idempotency_key
+        """;
+
+    private const string MarkReleasesSql =
+        "UPDATE stock_releases SET applied_at = now() WHERE applied_at IS NULL AND (@sale IS NULL OR sale_id = @sale)";
+
+    private const string BuyersSql = """
+        SELECT buyer_id, sum(quantity)::int FROM orders
+        WHERE sale_id = @sale AND status IN ('Confirmed', 'Paid') GROUP BY buyer_id
+        """;
+
+    private const string AnswersSql = "SELECT buyer_id, idempotency_key, order_id, quantity FROM orders WHERE sale_id = @sale";
+
+    private const string ReleasedSql = "SELECT order_id FROM stock_releases WHERE sale_id = @sale";
+
+    /// <summary>Rebuilds every sale (<paramref name="saleId"/> null) or one sale.</summary>
+    public async Task<RebuildSummary> RebuildAsync(Guid? saleId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One snapshot for everything read and marked: the state written and the marks agree exactly.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
+        var sales = new List<SaleRow>();
+        await using (var command = Command(connection, transaction, SalesSql, saleId))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                sales.Add(SaleRow.Read(reader));
+            }
+        }
+
+        // Marked first: a conflict with a concurrent change (a serialization failure) aborts before Redis is touched.
+        var unconfirmed = new List<(Guid OrderId, Guid SaleId, string BuyerId, int Quantity, decimal UnitPrice, DateTimeOffset ReservedAt, string Key)>();
+        await using (var command = Command(connection, transaction, MarkOrdersSql, saleId))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                unconfirmed.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetDecimal(4),
+                    reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6)));
+            }
+        }
+        int releasesMarked;
+        await using (var command = Command(connection, transaction, MarkReleasesSql, saleId))
+        {
+            releasesMarked = await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var database = redis.GetDatabase();
+        var ttl = ordering.Value.ReservationRetention;
+        int buyers = 0, answers = 0, released = 0;
+        foreach (var sale in sales)
+        {
+            var holdings = await ReadAsync(connection, transaction, BuyersSql, sale.SaleId,
+                r => new HashEntry(r.GetString(0), r.GetInt32(1)), cancellationToken);
+            var saleAnswers = await ReadAsync(connection, transaction, AnswersSql, sale.SaleId,
+                r => new HashEntry($"{r.GetString(0)}|{r.GetString(1)}", $"{r.GetGuid(2):N}|{r.GetInt32(3).ToString(CultureInfo.InvariantCulture)}"),
+                cancellationToken);
+            var saleReleased = await ReadAsync(connection, transaction, ReleasedSql, sale.SaleId,
+                r => (RedisValue)r.GetGuid(0).ToString("N"), cancellationToken);
+
+            var multi = database.CreateTransaction();
+            var writes = new List<Task>
+            {
+                multi.KeyDeleteAsync([GateKeys.Sale(sale.SaleId), GateKeys.Buyers(sale.SaleId), GateKeys.Answers(sale.SaleId), GateKeys.Released(sale.SaleId)]),
+                multi.HashSetAsync(GateKeys.Sale(sale.SaleId), sale.MetaEntries()),
+            };
+            writes.AddRange(holdings.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Buyers(sale.SaleId), slice)));
+            writes.AddRange(saleAnswers.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Answers(sale.SaleId), slice)));
+            writes.AddRange(saleReleased.Chunk(Slice).Select(slice => multi.SetAddAsync(GateKeys.Released(sale.SaleId), slice)));
+            foreach (var order in unconfirmed.Where(o => o.SaleId == sale.SaleId))
+            {
+                // The same fields reserve.lua writes, already confirmed: confirm.lua answers "already confirmed".
+                writes.Add(multi.HashSetAsync(GateKeys.Order(order.OrderId),
+                [
+                    new("status", OrderStatus.Confirmed), new("saleId", order.SaleId.ToString("N")), new("buyerId", order.BuyerId),
+                    new("quantity", order.Quantity), new("unitPrice", order.UnitPrice.ToString(CultureInfo.InvariantCulture)),
+                    new("reservedAt", order.ReservedAt.ToString("O", CultureInfo.InvariantCulture)), new("idempotencyKey", order.Key),
+                ]));
+                writes.Add(multi.KeyExpireAsync(GateKeys.Order(order.OrderId), ttl));
+            }
+            if (!await multi.ExecuteAsync())
+            {
+                throw new InvalidOperationException($"Redis did not execute the rebuild of sale {sale.SaleId}.");
+            }
+            await Task.WhenAll(writes);
+            (buyers, answers, released) = (buyers + holdings.Count, answers + saleAnswers.Count, released + saleReleased.Count);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new RebuildSummary(sales.Count, buyers, answers, released, unconfirmed.Count, releasesMarked);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid? saleId) => new(sql, connection, transaction)
+    {
+        Parameters = { new NpgsqlParameter("sale", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = saleId is { } id ? id : DBNull.Value } },
+    };
+
+    private static async Task<List<T>> ReadAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid saleId,
+        Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        await using var command = Command(connection, transaction, sql, saleId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Worker.Gate;
+
+/// <summary>
+/// A sale as the ledger holds it, in the shape the gate needs: arming and the rebuild both write the gate from
+/// this row, so the gate's definition always comes from Postgres, never straight from an event.
+/// </summary>
+public sealed record SaleRow(
+    Guid SaleId,
+    string Status,
+    int Initial,
+    int PerBuyerLimit,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    decimal SalePrice,
+    long Version,
+    int Remaining)
+{
+    public const string Columns = "sale_id, status, initial_quantity, per_buyer_limit, starts_at, ends_at, sale_price, version, remaining";
+
+    public static SaleRow Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        reader.GetInt32(2),
+        reader.GetInt32(3),
+        reader.GetFieldValue<DateTimeOffset>(4),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.GetDecimal(6),
+        reader.GetInt64(7),
+        reader.GetInt32(8));
+
+    /// <summary>The price as the gate stores it (invariant, the ledger's two decimals): the API copies it into each order.</summary>
+    public string Price => SalePrice.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>arm.lua's ARGV: version, status, initial, limit, starts, ends (unix ms), price, ledger remaining.</summary>
+    public RedisValue[] ArmArguments() =>
+        [Version, Status, Initial, PerBuyerLimit, StartsAt.ToUnixTimeMilliseconds(), EndsAt.ToUnixTimeMilliseconds(), Price, Remaining];
+
+    /// <summary>The whole meta hash, as the rebuild writes it: stock is what the ledger has not sold, nothing is pending.</summary>
+    public HashEntry[] MetaEntries() =>
+    [
+        new("status", Status), new("stock", Remaining), new("pending", 0), new("limit", PerBuyerLimit),
+        new("starts", StartsAt.ToUnixTimeMilliseconds()), new("ends", EndsAt.ToUnixTimeMilliseconds()),
+        new("price", Price), new("initial", Initial), new("version", Version),
+    ];
+}

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Shop.Ordering.Core.Redis;
+using Shop.Ordering.Worker.Gate;
+using Shop.Ordering.Worker.Telemetry;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Worker.Lifecycle;
+
+/// <summary>
+/// Gives released units (stock_releases rows not applied yet: expiries by the worker, cancellations by the API)
+/// back to the gate with release.lua, then marks the rows applied. Exactly once: the script records the order in
+/// the sale's released set and does nothing for an order already there, so a row applied but not yet marked (a
+/// crash in between) is harmless the second time.
+/// <para>
+/// Result -1 (the gate has no such sale) is marked applied too. That is safe because of how a sale's gate state
+/// comes into being: only arming (first time) and the rebuild create it, both take the stock from the ledger, and
+/// both read the ledger under the <see cref="GateLock"/> that this applier also holds — so they run entirely
+/// before this round (and then the script finds the sale) or entirely after it (and then the ledger they read
+/// already has these units back, since the row was committed together with them). Rounds are skipped while
+/// <c>ordering:alive</c> is absent: the gate lost its data, and the rebuild takes every release into account.
+/// </para>
+/// </summary>
+public sealed partial class ReleaseApplier(
+    NpgsqlDataSource dataSource,
+    IConnectionMultiplexer redis,
+    GateState gateState,
+    GateLock gateLock,
+    WorkerMetrics metrics,
+    IOptions<WorkerOptions> options,
+    ILogger<ReleaseApplier> logger)
+{
+    private const string PendingSql = """
+        SELECT order_id, sale_id, buyer_id, quantity FROM stock_releases
+        WHERE applied_at IS NULL ORDER BY created_at LIMIT @limit
+        """;
+
+    private const string AnySql = "SELECT EXISTS (SELECT 1 FROM stock_releases WHERE applied_at IS NULL)";
+
+    private const string MarkSql = "UPDATE stock_releases SET applied_at = now() WHERE order_id = ANY(@ids) AND applied_at IS NULL";
+
+    /// <returns>How many release rows were applied and marked.</returns>
+    public async Task<int> ApplyAsync(CancellationToken cancellationToken)
+    {
+        // Checked before taking the lock, so an idle poll never pauses the batch loop. Reading outside the lock
+        // is safe: a row is only ever applied under it, and twice is harmless (the released set).
+        await using (var any = dataSource.CreateCommand(AnySql))
+        {
+            if (await any.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return 0;
+            }
+        }
+        using var held = await gateLock.AcquireAsync(cancellationToken);
+        var pending = await PendingAsync(cancellationToken);
+        if (pending.Count == 0 || !await gateState.IsAliveAsync())
+        {
+            return 0;
+        }
+
+        var database = redis.GetDatabase();
+        var calls = pending.Select(r => database.RunAsync(GateScripts.Release,
+            [GateKeys.Sale(r.SaleId), GateKeys.Buyers(r.SaleId), GateKeys.Released(r.SaleId)],
+            [r.OrderId.ToString("N"), r.BuyerId, r.Quantity])).ToArray();
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch (Exception) when (calls.Any(c => c.IsCompletedSuccessfully))
+        {
+            // Mark what went through; the rest is tried again next round.
+        }
+
+        var applied = new List<Guid>(pending.Count);
+        for (var i = 0; i < calls.Length; i++)
+        {
+            if (calls[i].IsCompletedSuccessfully)
+            {
+                applied.Add(pending[i].OrderId);
+                var result = (long)calls[i].Result;
+                metrics.ReleaseApplied(result switch { 1 => "applied", 0 => "already", _ => "no-sale" });
+                if (result < 0)
+                {
+                    LogNoSale(logger, pending[i].OrderId, pending[i].SaleId);
+                }
+            }
+        }
+        if (applied.Count == 0)
+        {
+            // Every script failed: surface the cause to the loop, which logs and retries.
+            await Task.WhenAll(calls);
+        }
+
+        await using var mark = dataSource.CreateCommand(MarkSql);
+        mark.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. applied]));
+        await mark.ExecuteNonQueryAsync(cancellationToken);
+        LogApplied(logger, applied.Count);
+        return applied.Count;
+    }
+
+    private async Task<List<(Guid OrderId, Guid SaleId, string BuyerId, int Quantity)>> PendingAsync(CancellationToken cancellationToken)
+    {
+        var pending = new List<(Guid, Guid, string, int)>();
+        await using var command = dataSource.CreateCommand(PendingSql);
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", options.Value.ReleaseBatchSize));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pending.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3)));
+        }
+        return pending;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gave the units of {Count} expired or cancelled orders back to the gate")]
+    private static partial void LogApplied(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Release of order {OrderId}: the gate has no sale {SaleId}; its units are in the ledger, which the gate is armed from")]
+    private static partial void LogNoSale(ILogger logger, Guid orderId, Guid saleId);
+}

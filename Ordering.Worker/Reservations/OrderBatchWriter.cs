@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Shop.Ordering.Core;
+using Shop.Ordering.Core.Messaging;
+
+namespace Shop.Ordering.Worker.Reservations;
+
+/// <summary>
+/// Persists a batch of reservations in one transaction: inserts the orders (a redelivered one is skipped by
+/// <c>ON CONFLICT DO NOTHING</c>), then takes the units of the orders actually inserted off each sale's ledger
+/// row once, guarded by <c>remaining &gt;= n</c>. One statement per hot ledger row per batch, not per order: a
+/// Postgres hot row serialises on the WAL flush (DESIGN.md §4).
+/// </summary>
+public sealed partial class OrderBatchWriter(
+    NpgsqlDataSource dataSource,
+    IOptions<OrderingOptions> ordering,
+    ILogger<OrderBatchWriter> logger)
+{
+    // unnest of parallel arrays: one statement and one round trip whatever the batch size. An order expires
+    // PaymentTimeout after the gate accepted it, not after the worker caught up with it.
+    private const string InsertSql = """
+        INSERT INTO orders (order_id, sale_id, buyer_id, quantity, unit_price, idempotency_key, status, reserved_at, expires_at)
+        SELECT r.order_id, r.sale_id, r.buyer_id, r.quantity, r.unit_price, r.idempotency_key, @status, r.reserved_at, r.reserved_at + @timeout
+        FROM unnest(@order_ids, @sale_ids, @buyer_ids, @quantities, @unit_prices, @keys, @reserved_at)
+             AS r(order_id, sale_id, buyer_id, quantity, unit_price, idempotency_key, reserved_at)
+        ON CONFLICT (order_id) DO NOTHING
+        RETURNING order_id, sale_id, buyer_id, quantity
+        """;
+
+    private const string TakeFromLedgerSql =
+        "UPDATE flash_sales SET remaining = remaining - @units, updated_at = now() WHERE sale_id = @sale AND remaining >= @units";
+
+    /// <returns>The orders this transaction inserted (not those persisted before).</returns>
+    /// <exception cref="LedgerRefusedException">A sale's ledger cannot cover the batch; nothing was persisted.</exception>
+    public async Task<IReadOnlyList<PersistedOrder>> PersistAsync(IReadOnlyList<ReservationMessage> reservations, CancellationToken cancellationToken)
+    {
+        // The same order twice in one batch (a duplicate publish next to the original) is one row.
+        var unique = reservations.DistinctBy(r => r.OrderId).ToList();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        var inserted = await InsertAsync(connection, transaction, unique, cancellationToken);
+        if (inserted.Count > 0)
+        {
+            await TakeFromLedgerAsync(connection, transaction, inserted, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return inserted;
+    }
+
+    private async Task<List<PersistedOrder>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<ReservationMessage> reservations, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        var parameters = command.Parameters;
+        parameters.Add(new NpgsqlParameter<string>("status", OrderStatus.ToDatabase(OrderStatus.Confirmed)));
+        parameters.Add(new NpgsqlParameter<TimeSpan>("timeout", NpgsqlDbType.Interval) { TypedValue = ordering.Value.PaymentTimeout });
+        parameters.Add(new NpgsqlParameter<Guid[]>("order_ids", [.. reservations.Select(r => r.OrderId)]));
+        parameters.Add(new NpgsqlParameter<Guid[]>("sale_ids", [.. reservations.Select(r => r.SaleId)]));
+        parameters.Add(new NpgsqlParameter<string[]>("buyer_ids", [.. reservations.Select(r => r.BuyerId)]));
+        parameters.Add(new NpgsqlParameter<int[]>("quantities", [.. reservations.Select(r => r.Quantity)]));
+        parameters.Add(new NpgsqlParameter<decimal[]>("unit_prices", [.. reservations.Select(r => r.UnitPrice)]));
+        parameters.Add(new NpgsqlParameter<string[]>("keys", [.. reservations.Select(r => r.IdempotencyKey)]));
+        parameters.Add(new NpgsqlParameter<DateTime[]>("reserved_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            TypedValue = [.. reservations.Select(r => r.ReservedAt.UtcDateTime)],
+        });
+
+        var inserted = new List<PersistedOrder>(reservations.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add(new PersistedOrder(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3)));
+        }
+        return inserted;
+    }
+
+    private async Task TakeFromLedgerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<PersistedOrder> inserted, CancellationToken cancellationToken)
+    {
+        // Ledger rows are locked in one order (sale id) by every worker transaction that touches several, so two
+        // of them can never deadlock on each other.
+        var perSale = inserted.GroupBy(o => o.SaleId).Select(g => (SaleId: g.Key, Units: g.Sum(o => o.Quantity))).OrderBy(s => s.SaleId).ToList();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var (saleId, units) in perSale)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(TakeFromLedgerSql)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid>("sale", saleId),
+                    new NpgsqlParameter<int>("units", units),
+                },
+            });
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        for (var i = 0; i < perSale.Count; i++)
+        {
+            if (batch.BatchCommands[i].RecordsAffected != 1)
+            {
+                // The transaction is rolled back when disposed: no order of this batch is kept.
+                LogOversellRefused(logger, perSale[i].SaleId, perSale[i].Units);
+                throw new LedgerRefusedException(perSale[i].SaleId, perSale[i].Units);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Oversell refused: the ledger of sale {SaleId} cannot cover {Units} more units; the batch is rolled back and will be retried, then dead-lettered")]
+    private static partial void LogOversellRefused(ILogger logger, Guid saleId, int units);
+}

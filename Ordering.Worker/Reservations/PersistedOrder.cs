@@ -1,0 +1,4 @@
+namespace Shop.Ordering.Worker.Reservations;
+
+/// <summary>An order row that a transaction has just inserted (or one the gate has not been told about yet).</summary>
+public sealed record PersistedOrder(Guid OrderId, Guid SaleId, string BuyerId, int Quantity);

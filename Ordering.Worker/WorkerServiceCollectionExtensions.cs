@@ -1,0 +1,55 @@
+using Shop.Ordering.Core;
+using Shop.Ordering.Core.Reconciliation;
+using Shop.Ordering.Worker.Arming;
+using Shop.Ordering.Worker.Gate;
+using Shop.Ordering.Worker.Infrastructure;
+using Shop.Ordering.Worker.Lifecycle;
+using Shop.Ordering.Worker.Messaging;
+using Shop.Ordering.Worker.Reconciliation;
+using Shop.Ordering.Worker.Reservations;
+using Shop.Ordering.Worker.Telemetry;
+using Shop.ServiceDefaults.Health;
+
+namespace Shop.Ordering.Worker;
+
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>The worker's pieces and loops. Expects orderingdb (NpgsqlDataSource), messaging and cache to be registered.</summary>
+    public static IServiceCollection AddOrderingWorker(this IServiceCollection services)
+    {
+        services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName);
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<WorkerMetrics>();
+        services.AddSingleton<StartupGate>();
+        services.AddSingleton<ConsumerReadiness>();
+        services.AddSingleton<GateLock>();
+        services.AddSingleton<GateState>();
+        services.AddSingleton<GateRebuilder>();
+        services.AddSingleton<QueueProbe>();
+        services.AddSingleton<ReservationBuffer>();
+        services.AddSingleton<OrderBatchWriter>();
+        services.AddSingleton<GateConfirmations>();
+        services.AddSingleton<BatchProcessor>();
+        services.AddSingleton<FlashSaleArmer>();
+        services.AddSingleton<OrderExpirer>();
+        services.AddSingleton<ReleaseApplier>();
+        services.AddSingleton<SaleReconciler>();
+
+        services.AddHealthChecks().AddCheck<ConsumerReadiness>(ConsumerReadiness.Name, tags: [HealthEndpoints.ReadyTag]);
+
+        // The schema first: every other service waits for the StartupGate it opens.
+        services.AddHostedService<SchemaMigrationService>();
+        services.AddHostedService<CatalogEventsConsumer>();
+        services.AddHostedService<ReservationConsumer>();
+        services.AddHostedService<ReservationBatchLoop>();
+        services.AddHostedService<GateRebuildService>();
+        services.AddHostedService<GateConfirmerService>();
+        services.AddHostedService<OrderExpiryService>();
+        services.AddHostedService<ReleaseApplierService>();
+        services.AddHostedService<ReconciliationService>();
+        services.AddHostedService<QueueDepthMonitor>();
+        return services;
+    }
+}

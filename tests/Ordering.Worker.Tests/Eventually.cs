@@ -1,0 +1,35 @@
+namespace Shop.Ordering.Worker.Tests;
+
+/// <summary>Polls a condition until it holds or a deadline passes: for effects that happen asynchronously.</summary>
+public static class Eventually
+{
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
+    {
+        var limit = within ?? Default;
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not true within {limit.TotalSeconds} s: {what}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="read"/> returns <paramref name="expected"/>; fails with the last value seen.</summary>
+    public static async Task EqualAsync<T>(T expected, Func<Task<T>> read, string what, TimeSpan? within = null)
+    {
+        var last = default(T);
+        try
+        {
+            await TrueAsync(async () => EqualityComparer<T>.Default.Equals(last = await read(), expected), what, within);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} (expected {expected}, last saw {last})", e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Shop.Hosting;
+using Shop.Hosting.ApplicationModel;
+using Shop.Hosting.Orchestration;
+using Shop.Hosting.Testing;
+
+namespace Shop.Ordering.Worker.Tests;
+
+/// <summary>
+/// The whole Shop composition (the real AppHost Program.cs). The tests wait only for what the worker needs (its
+/// servers and itself): they do not depend on the catalog, the storefront or the API, which other people change
+/// at the same time; they announce their own sales and publish their own reservations.
+/// </summary>
+public class WorkerAppFixture : IAsyncLifetime
+{
+    private static readonly string[] Needed = ["cache", "postgres", "orderingdb", "messaging", "ordering-worker"];
+
+    /// <summary>The worker's payment timeout: the default (10 minutes) unless a fixture watches expiry.</summary>
+    public virtual TimeSpan PaymentTimeout => TimeSpan.FromMinutes(10);
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public WorkerTestClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var testing = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>();
+        var worker = (ProjectResource)testing.Builder.Resources.Single(r => r.Name == "ordering-worker");
+        testing.Builder.CreateResourceBuilder(worker)
+            .WithEnvironment("Ordering__PaymentTimeout", PaymentTimeout.ToString("c"));
+        App = await testing.BuildAsync();
+        await App.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            foreach (var name in Needed)
+            {
+                await App.WaitForResourceHealthyAsync(name, timeout.Token);
+            }
+        }
+        catch (OperationCanceledException e)
+        {
+            var states = App.GetResources().All.Select(s => $"{s.Resource.Name}: {s.State} {s.Health} {s.HealthDescription} {s.Error}");
+            throw new TimeoutException("The composition did not become healthy: " + string.Join("; ", states), e);
+        }
+        Client = await WorkerTestClient.CreateAsync(App);
+        // The gate of a new system is alive once the worker has "rebuilt" it from the (empty) ledger.
+        await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set by the worker");
+    }
+
+    /// <summary>The worker's console output so far (every replica, restarts included).</summary>
+    public IEnumerable<string> WorkerLog() => App.GetResources().Get("ordering-worker").Log.Snapshot().Select(l => l.Text);
+
+    public async Task DisposeAsync()
+    {
+        if (Client is not null)
+        {
+            await Client.DisposeAsync();
+        }
+        // The app's data folder (and its logs) is deleted with it: keep the worker's log next to the test binaries.
+        var logs = Path.Combine(AppContext.BaseDirectory, "worker-logs");
+        Directory.CreateDirectory(logs);
+        await File.WriteAllLinesAsync(Path.Combine(logs, GetType().Name + ".log"), WorkerLog());
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>A 3-second payment timeout, so that expiry can be watched.</summary>
+public sealed class ExpiryFixture : WorkerAppFixture
+{
+    public override TimeSpan PaymentTimeout => TimeSpan.FromSeconds(3);
+}
+
+/// <summary>Compositions of their own for the tests that kill or restart a shared part.</summary>
+public sealed class WorkerKillFixture : WorkerAppFixture;
+
+public sealed class MessagingRestartFixture : WorkerAppFixture;
+
+public sealed class CacheRestartFixture : WorkerAppFixture;
+
+/// <summary>One composition for the tests that leave it as they found it (arming, persistence).</summary>
+[CollectionDefinition(Name)]
+public sealed class PipelineCollection : ICollectionFixture<WorkerAppFixture>
+{
+    public const string Name = "pipeline";
+}
