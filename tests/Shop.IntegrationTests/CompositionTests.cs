@@ -6,7 +6,8 @@ using Shop.Hosting.Testing;
 namespace Shop.IntegrationTests;
 
 /// <summary>The composition of DESIGN.md §1 boots with real servers and every service reports itself healthy.</summary>
-public sealed class CompositionTests(ShopAppFixture fixture) : IClassFixture<ShopAppFixture>
+[Collection(ShopAppCollection.Name)]
+public sealed class CompositionTests(ShopAppFixture fixture)
 {
     private static readonly string[] Projects = ["catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
 

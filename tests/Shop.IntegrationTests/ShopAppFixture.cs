@@ -19,3 +19,10 @@ public sealed class ShopAppFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 }
+
+/// <summary>The tests of this project share one running shop.</summary>
+[CollectionDefinition(Name)]
+public sealed class ShopAppCollection : ICollectionFixture<ShopAppFixture>
+{
+    public const string Name = "shop";
+}
