@@ -35,7 +35,6 @@ builder.AddProject<Projects.Ordering_Worker>("ordering-worker")
 
 builder.AddProject<Projects.Web_Blazor>("webfrontend")
     .WithExternalHttpEndpoints()
-    .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithReference(orderingApi).WaitFor(orderingApi);
 

@@ -1,15 +1,89 @@
+using System.Net.Http.Json;
+
 namespace Shop.Web.Services;
 
 /// <summary>
 /// Typed client of <c>ordering-api</c>. Its base address <c>https+http://ordering-api</c> is resolved by service
-/// discovery (https endpoints first, else http) and every call goes through the standard resilience handler.
-/// Ordering calls are added with the ordering features.
+/// discovery (https endpoints first, else http; every replica, round-robin) and every call goes through the
+/// standard resilience handler. Everything but the stock carries the signed-in shopper's token.
 /// </summary>
 public sealed class OrderingApiClient(HttpClient httpClient)
 {
+    private const string Service = "ordering-api";
+
     /// <summary>The base address of the logical service.</summary>
     public static readonly Uri BaseAddress = new("https+http://ordering-api");
 
     /// <summary>The configured client (base address, resilience, discovery).</summary>
     public HttpClient HttpClient { get; } = httpClient;
+
+    /// <summary>The sale's stock as the gate sees it; null when the gate does not know the sale (yet).</summary>
+    public async Task<SaleStock?> GetStockAsync(Guid saleId, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(ApiHttp.Request(HttpMethod.Get, $"/api/flash-sales/{saleId}/stock"), cancellationToken).ConfigureAwait(false);
+        return ApiHttp.IsNotFound(response) ? null : await ApiHttp.ReadAsync(response, Service, ShopJsonContext.Default.SaleStock, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The shopper's orders, newest first (pending ones included).</summary>
+    public async Task<IReadOnlyList<Order>> GetOrdersAsync(string accessToken, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(ApiHttp.Request(HttpMethod.Get, "/api/orders", accessToken), cancellationToken).ConfigureAwait(false);
+        return await ApiHttp.ReadAsync(response, Service, ShopJsonContext.Default.IReadOnlyListOrder, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>POST /api/orders/{id}/pay</c> or <c>/cancel</c>; the raw answer, for the caller to interpret or pass on.</summary>
+    public Task<HttpResponseMessage> ChangeOrderAsync(string accessToken, Guid orderId, OrderAction action, CancellationToken cancellationToken = default) =>
+        SendAsync(ApiHttp.Request(HttpMethod.Post, $"/api/orders/{orderId}/{(action == OrderAction.Pay ? "pay" : "cancel")}", accessToken), cancellationToken);
+
+    /// <summary>The sale's stock invariant, term by term (admin); null when the ledger has no such sale.</summary>
+    public async Task<ReconciliationReport?> GetReconciliationAsync(string accessToken, Guid saleId, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(ApiHttp.Request(HttpMethod.Get, $"/api/admin/flash-sales/{saleId}/reconciliation", accessToken), cancellationToken).ConfigureAwait(false);
+        return ApiHttp.IsNotFound(response) ? null : await ApiHttp.ReadAsync(response, Service, ShopJsonContext.Default.ReconciliationReport, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        ApiHttp.SendAsync(HttpClient, Service, request, cancellationToken);
+}
+
+public enum OrderAction
+{
+    Pay,
+    Cancel,
+}
+
+/// <summary>
+/// The buy call (<c>POST /api/flash-sales/{id}/orders</c>) on a client of its own, so that its answers under a
+/// crowd (429 shed, 409 sold out) never open the circuit of the client that reads stock and orders. The standard
+/// handler would also retry a 429 after its Retry-After while the shopper waits, multiplying load exactly when
+/// the API sheds it: so this request opts out of the handler's retries, and only a failure to reach a replica is
+/// sent again here, at once and with the same Idempotency-Key (the next replica answers it; a repeated key never
+/// buys twice). Shedding answers go straight back to the shopper with their Retry-After.
+/// </summary>
+public sealed class OrderingBuyClient(HttpClient httpClient)
+{
+    public const string ClientName = "ordering-buy";
+    private const string Service = "ordering-api";
+    private const int Attempts = 3;
+
+    public HttpClient HttpClient { get; } = httpClient;
+
+    public async Task<HttpResponseMessage> BuyAsync(string accessToken, Guid saleId, string idempotencyKey, int quantity, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = ApiHttp.Request(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders", accessToken,
+                JsonContent.Create(new Bff.BuyRequest(quantity), ShopJsonContext.Default.BuyRequest));
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            request.Options.Set(ServiceDefaults.Resilience.HttpResilienceRequestOptions.DisableRetry, true);
+            try
+            {
+                return await ApiHttp.SendAsync(HttpClient, Service, request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ShopApiException e) when (attempt < Attempts && e.InnerException is HttpRequestException)
+            {
+                // Connection refused or reset: a replica is down or restarting. Same key, next replica.
+            }
+        }
+    }
 }

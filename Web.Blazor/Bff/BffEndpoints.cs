@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Shop.ServiceDefaults.Identity;
+using Shop.Web.Identity;
+using Shop.Web.Services;
+
+namespace Shop.Web.Bff;
+
+/// <summary>
+/// The storefront's backend for its own page scripts. Only webfrontend is reachable from the browser; these
+/// small JSON endpoints call catalog-api and ordering-api with the signed-in shopper's token (kept in the
+/// session cookie, never given to the script) and pass the APIs' status codes, problem+json bodies and
+/// Retry-After through unchanged. Not signed in: 401 problem+json, which the script turns into a trip to
+/// sign-in. Writes need the <see cref="ClientHeader"/> header, which a cross-site form cannot send and a
+/// cross-site script cannot add without a CORS preflight this app never allows (with the SameSite=Lax cookie,
+/// that is the CSRF defence for endpoints that output-cached pages call without a per-user antiforgery token).
+/// </summary>
+public static class BffEndpoints
+{
+    public const string ClientHeader = "X-Shop-Client";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const int MaxQuantity = 1000;
+
+    public static IEndpointRouteBuilder MapBff(this IEndpointRouteBuilder routes)
+    {
+        var bff = routes.MapGroup("/bff");
+        bff.MapGet("/me", Me);
+        bff.MapGet("/flash-sales/{saleId:guid}/stock", StockAsync);
+
+        var shopper = bff.MapGroup("").RequireAuthorization();
+        shopper.MapPost("/flash-sales/{saleId:guid}/orders", BuyAsync).AddEndpointFilter(RequireClientHeader);
+        shopper.MapGet("/orders", OrdersAsync);
+        shopper.MapPost("/orders/{orderId:guid}/pay", (Guid orderId, HttpContext http, OrderingApiClient ordering) => ChangeOrderAsync(orderId, OrderAction.Pay, http, ordering))
+            .AddEndpointFilter(RequireClientHeader);
+        shopper.MapPost("/orders/{orderId:guid}/cancel", (Guid orderId, HttpContext http, OrderingApiClient ordering) => ChangeOrderAsync(orderId, OrderAction.Cancel, http, ordering))
+            .AddEndpointFilter(RequireClientHeader);
+        shopper.MapPost("/signout", (Delegate)SignOutAsync).AddEndpointFilter(RequireClientHeader);
+
+        var admin = bff.MapGroup("/admin").RequireAuthorization(ShopRoles.AdminPolicy);
+        admin.MapGet("/flash-sales/{saleId:guid}/live", LiveAsync);
+        return routes;
+    }
+
+    public static IResult Me(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var user = http.User;
+        return user.Identity?.IsAuthenticated == true
+            ? TypedResults.Json(new SignedInUser(true, user.DisplayName(), user.IsAdmin()), ShopJsonContext.Default.SignedInUser)
+            : TypedResults.Json(new SignedInUser(false, null, false), ShopJsonContext.Default.SignedInUser);
+    }
+
+    /// <summary>The sale's stock with this server's clock, for the countdown (the stock itself is at most 1 s old).</summary>
+    public static async Task<IResult> StockAsync(Guid saleId, HttpContext http, SaleStockCache stock, TimeProvider time)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        SaleStock? current;
+        try
+        {
+            current = await stock.GetAsync(saleId, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ShopApiException e)
+        {
+            return Unavailable(http, e, "Stock is unavailable for a moment.");
+        }
+        return current is null
+            ? Problem(StatusCodes.Status404NotFound, ProblemTypes.SaleNotFound, "This sale is not open for orders (yet).")
+            : TypedResults.Json(current with { ServerTime = time.GetUtcNow() }, ShopJsonContext.Default.SaleStock);
+    }
+
+    /// <summary>One purchase attempt: the browser's Idempotency-Key goes to ordering-api unchanged.</summary>
+    public static async Task<IResult> BuyAsync(Guid saleId, HttpContext http, OrderingBuyClient buy)
+    {
+        string? key = http.Request.Headers[IdempotencyKeyHeader];
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 64)
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, "Each purchase attempt needs an Idempotency-Key header.");
+        }
+        var quantity = await ReadQuantityAsync(http).ConfigureAwait(false);
+        if (quantity is not (>= 1 and <= MaxQuantity))
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, "The body must be JSON like {\"quantity\": 1}.");
+        }
+        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
+        if (token is null)
+        {
+            return SessionEnded();
+        }
+        try
+        {
+            using var response = await buy.BuyAsync(token, saleId, key, quantity.Value, http.RequestAborted).ConfigureAwait(false);
+            return await PassOnAsync(http, response).ConfigureAwait(false);
+        }
+        catch (ShopApiException e)
+        {
+            return Unavailable(http, e, "The sale cannot take orders for a moment.");
+        }
+    }
+
+    public static async Task<IResult> OrdersAsync(HttpContext http, OrderingApiClient ordering)
+    {
+        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
+        if (token is null)
+        {
+            return SessionEnded();
+        }
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders");
+            request.Headers.Authorization = new("Bearer", token);
+            using var response = await ordering.SendAsync(request, http.RequestAborted).ConfigureAwait(false);
+            return await PassOnAsync(http, response).ConfigureAwait(false);
+        }
+        catch (ShopApiException e)
+        {
+            return Unavailable(http, e, "Your orders cannot be read for a moment.");
+        }
+    }
+
+    public static async Task<IResult> ChangeOrderAsync(Guid orderId, OrderAction action, HttpContext http, OrderingApiClient ordering)
+    {
+        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
+        if (token is null)
+        {
+            return SessionEnded();
+        }
+        try
+        {
+            using var response = await ordering.ChangeOrderAsync(token, orderId, action, http.RequestAborted).ConfigureAwait(false);
+            return await PassOnAsync(http, response).ConfigureAwait(false);
+        }
+        catch (ShopApiException e)
+        {
+            return Unavailable(http, e, "The order cannot be changed for a moment.");
+        }
+    }
+
+    public static async Task SignOutAsync(HttpContext http)
+    {
+        await http.SignOutAsync(ShopperSession.Scheme).ConfigureAwait(false);
+        http.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>What the admin's live view polls: stock from the gate and the reconciliation report.</summary>
+    public static async Task<IResult> LiveAsync(Guid saleId, HttpContext http, OrderingApiClient ordering, TimeProvider time)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
+        if (token is null)
+        {
+            return SessionEnded();
+        }
+        var stockTask = ordering.GetStockAsync(saleId, http.RequestAborted);
+        var reportTask = ordering.GetReconciliationAsync(token, saleId, http.RequestAborted);
+        SaleStock? stock = null;
+        ReconciliationReport? report = null;
+        string? stockError = null, reportError = null;
+        try
+        {
+            stock = await stockTask.ConfigureAwait(false);
+            stockError = stock is null ? "The gate does not know this sale (not armed yet)." : null;
+        }
+        catch (ShopApiException e)
+        {
+            stockError = e.IsUnavailable ? "ordering-api is unavailable." : e.Message;
+        }
+        try
+        {
+            report = await reportTask.ConfigureAwait(false);
+            reportError = report is null ? "The ledger has no such sale yet." : null;
+        }
+        catch (ShopApiException e)
+        {
+            if (e.IsUnauthorized)
+            {
+                await ShopperSession.SignOutIfRefusedAsync(http, 401).ConfigureAwait(false);
+                return SessionEnded();
+            }
+            reportError = e.IsUnavailable ? "ordering-api is unavailable." : e.Message;
+        }
+        return TypedResults.Json(new LiveSaleView(stock, report, stockError, reportError, time.GetUtcNow()), ShopJsonContext.Default.LiveSaleView);
+    }
+
+    private static async Task<IResult> PassOnAsync(HttpContext http, HttpResponseMessage response)
+    {
+        // A refused token (expired, or the signing key changed) ends the session: the script then sends the
+        // shopper to sign in.
+        await ShopperSession.SignOutIfRefusedAsync(http, (int)response.StatusCode).ConfigureAwait(false);
+        return await UpstreamResult.FromAsync(response, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task<int?> ReadQuantityAsync(HttpContext http)
+    {
+        try
+        {
+            var request = await JsonSerializer.DeserializeAsync(http.Request.Body, ShopJsonContext.Default.BuyRequest, http.RequestAborted).ConfigureAwait(false);
+            return request?.Quantity;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async ValueTask<object?> RequireClientHeader(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Request.Headers.ContainsKey(ClientHeader)
+            ? await next(context).ConfigureAwait(false)
+            : Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, $"Requests to this endpoint come from the storefront's own pages (header {ClientHeader}).");
+
+    private static IResult SessionEnded() =>
+        Problem(StatusCodes.Status401Unauthorized, null, "You are not signed in, or your session has ended: sign in again.");
+
+    private static IResult Unavailable(HttpContext http, ShopApiException e, string detail)
+    {
+        var seconds = Math.Clamp((int)Math.Ceiling((e.RetryAfter ?? TimeSpan.FromSeconds(2)).TotalSeconds), 1, 30);
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, detail + " Try again in a few seconds.");
+    }
+
+    private static IResult Problem(int status, string? type, string detail)
+    {
+        var problem = new ProblemDetails { Status = status, Type = type, Detail = detail };
+        return TypedResults.Json(problem, ShopJsonContext.Default.ProblemDetails, "application/problem+json", status);
+    }
+}
+
+/// <summary>The ordering problem types the storefront refers to (docs/ordering.md).</summary>
+public static class ProblemTypes
+{
+    public const string SoldOut = "urn:shop:problem:sold-out";
+    public const string OverLimit = "urn:shop:problem:over-limit";
+    public const string NotStarted = "urn:shop:problem:sale-not-started";
+    public const string Ended = "urn:shop:problem:sale-ended";
+    public const string Cancelled = "urn:shop:problem:sale-cancelled";
+    public const string SaleNotFound = "urn:shop:problem:sale-not-found";
+    public const string InvalidRequest = "urn:shop:problem:invalid-request";
+    public const string Busy = "urn:shop:problem:busy";
+    public const string Unavailable = "urn:shop:problem:unavailable";
+    public const string OrderNotConfirmed = "urn:shop:problem:order-not-confirmed";
+    public const string OrderClosed = "urn:shop:problem:order-closed";
+}

@@ -1,0 +1,2 @@
+// One composition and one browser at a time on a small machine.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -1,0 +1,194 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Npgsql;
+using Shop.Hosting;
+using Shop.Hosting.ApplicationModel;
+using Shop.Hosting.Testing;
+
+namespace Shop.Web.Tests;
+
+/// <summary>
+/// The whole Shop composition (the real AppHost Program.cs, real servers) and one headless Chromium, shared by the
+/// browser tests; each test gets a fresh browser context (cookies and storage of its own). The tests create their
+/// own products and sales through catalog-api's admin API, so they depend on no seeded sale.
+/// </summary>
+public sealed class StorefrontFixture : IAsyncLifetime
+{
+    public const string ShopperPassword = "Pass@word1";
+    public const string AdminPassword = "Admin@word1";
+
+    public static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private int _itemCounter;
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>The storefront's address (webfrontend, the only external resource).</summary>
+    public Uri Store { get; private set; } = null!;
+
+    public HttpClient Catalog { get; private set; } = null!;
+
+    public HttpClient Ordering { get; private set; } = null!;
+
+    public NpgsqlDataSource OrderingDb { get; private set; } = null!;
+
+    public string AdminToken { get; private set; } = "";
+
+    public IPlaywright Playwright { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // Debian's Chromium only: the package never downloads a browser (nothing here calls 'playwright install').
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        var testing = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>();
+        var orderingApi = (ProjectResource)testing.Builder.Resources.Single(r => r.Name == "ordering-api");
+        // The tests buy several times per shopper within seconds; only the behaviour under test decides answers.
+        testing.Builder.CreateResourceBuilder(orderingApi)
+            .WithEnvironment("Ordering__Buying__BuyerBurst", "100")
+            .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "100");
+        App = await testing.BuildAsync();
+        await App.StartAsync();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4)))
+        {
+            await App.WaitForAllHealthyAsync(timeout.Token);
+        }
+        Store = App.GetEndpoint("webfrontend");
+        Catalog = App.CreateHttpClient("catalog-api");
+        Ordering = App.CreateHttpClient("ordering-api");
+        OrderingDb = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("orderingdb"));
+        AdminToken = await TokenAsync("admin", AdminPassword);
+
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        Playwright?.Dispose();
+        Catalog?.Dispose();
+        Ordering?.Dispose();
+        if (OrderingDb is not null)
+        {
+            await OrderingDb.DisposeAsync();
+        }
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
+
+    public async Task<string> TokenAsync(string userName, string password)
+    {
+        using var response = await Catalog.PostAsJsonAsync("/api/identity/token", new { userName, password });
+        Assert.True(response.IsSuccessStatusCode, $"sign-in of {userName}: {(int)response.StatusCode}");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>A product of the test's own, so that no other sale overlaps it and its name is unique.</summary>
+    public async Task<TestItem> CreateItemAsync(string word, decimal price = 100m)
+    {
+        var number = Interlocked.Increment(ref _itemCounter);
+        var name = $"{word} Test Item {number} {Guid.NewGuid().ToString("N")[..6]}";
+        using var categories = await Catalog.GetAsync("/api/catalog/categories");
+        using var categoryJson = JsonDocument.Parse(await categories.Content.ReadAsStringAsync());
+        var categoryId = categoryJson.RootElement[0].GetProperty("id").GetInt32();
+        using var response = await AdminSendAsync(HttpMethod.Post, "/api/admin/catalog/items",
+            new { name, description = $"Made for the storefront test ({word}).", price, categoryId, availableStock = 100 });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"create item: {(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        return new TestItem(json.RootElement.GetProperty("id").GetInt32(), name, price);
+    }
+
+    /// <summary>Creates a sale of a new product of its own and waits until ordering has armed it (the stock is readable).</summary>
+    public async Task<TestSale> CreateSaleAsync(string word, int quantity, int perBuyerLimit, TimeSpan? startsIn = null, TimeSpan? duration = null, decimal salePrice = 49.99m)
+    {
+        var item = await CreateItemAsync(word);
+        var startsAt = DateTimeOffset.UtcNow + (startsIn ?? TimeSpan.FromSeconds(-1));
+        var endsAt = startsAt + (duration ?? TimeSpan.FromHours(1));
+        using var response = await AdminSendAsync(HttpMethod.Post, "/api/admin/flash-sales",
+            new { itemId = item.Id, salePrice, quantity, perBuyerLimit, startsAt, endsAt });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"create sale: {(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        var sale = new TestSale(json.RootElement.GetProperty("id").GetGuid(), item, salePrice, quantity, perBuyerLimit);
+        using var store = new HttpClient { BaseAddress = Store };
+        await Eventually.TrueAsync(async () =>
+        {
+            using var stock = await store.GetAsync($"/bff/flash-sales/{sale.Id}/stock");
+            return stock.IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(30), $"sale {sale.Id} armed");
+        return sale;
+    }
+
+    /// <summary>Buys straight from ordering-api (internal; reachable from the test), e.g. to sell a sale out.</summary>
+    public async Task<HttpResponseMessage> BuyDirectAsync(Guid saleId, string token, int quantity = 1)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders")
+        {
+            Content = JsonContent.Create(new { quantity }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return await Ordering.SendAsync(request);
+    }
+
+    public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = OrderingDb.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private Task<HttpResponseMessage> AdminSendAsync(HttpMethod method, string uri, object body)
+    {
+        var request = new HttpRequestMessage(method, uri) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return Catalog.SendAsync(request);
+    }
+}
+
+public sealed record TestItem(int Id, string Name, decimal Price);
+
+public sealed record TestSale(Guid Id, TestItem Item, decimal SalePrice, int Quantity, int PerBuyerLimit);
+
+[CollectionDefinition(Name)]
+public sealed class StorefrontCollection : ICollectionFixture<StorefrontFixture>
+{
+    public const string Name = "storefront";
+}
+
+/// <summary>Polls a condition until it holds or a deadline passes: for effects that happen asynchronously.</summary>
+public static class Eventually
+{
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not true within {within.TotalSeconds} s: {what}");
+            }
+            await Task.Delay(100);
+        }
+    }
+}
