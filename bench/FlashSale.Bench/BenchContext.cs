@@ -1,0 +1,52 @@
+namespace Shop.Bench;
+
+/// <summary>What every scenario of a run shares: the app, the buyers, the client, the options, the log.</summary>
+public sealed class BenchContext(ShopApp shop, BuyerPool buyers, LoadHttpClient http, BenchOptions options, Action<string> log)
+{
+    public static readonly string[] Resources = ["ordering-api", "ordering-worker", "catalog-api", "webfrontend", "cache", "postgres", "messaging"];
+
+    public ShopApp Shop => shop;
+
+    public BuyerPool Buyers => buyers;
+
+    public LoadHttpClient Http => http;
+
+    public BenchOptions Options => options;
+
+    public void Log(string message) => log(message);
+
+    /// <summary>
+    /// Waits until the app is quiet: the .NET services, Redis, Postgres and RabbitMQ together use less than
+    /// 0.12 core over a second (the worker has persisted the last scenario's orders, the tiered JIT has finished
+    /// recompiling hot methods), at most <paramref name="limit"/>. Each scenario then starts from the same state.
+    /// </summary>
+    public async Task SettleAsync(CancellationToken cancellationToken, TimeSpan? limit = null)
+    {
+        if (!ProcessCpu.Supported)
+        {
+            return;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double busy;
+        do
+        {
+            var cpu = Cpu();
+            cpu.Start();
+            await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+            busy = cpu.Stop().Where(s => Resources.Contains(s.Part)).Sum(s => s.Cores);
+        }
+        while (busy > 0.12 && clock.Elapsed < (limit ?? TimeSpan.FromSeconds(30)));
+        Log($"settled: the app used {busy:F2} cores over the last second ({clock.Elapsed.TotalSeconds:F0} s)");
+    }
+
+    /// <summary>A CPU meter over the app's resources (and any extra processes, e.g. the bare Kestrel).</summary>
+    public ProcessCpu Cpu(params (string Part, int Pid)[] extra)
+    {
+        var parts = Resources.ToDictionary(r => r, r => shop.Pids(r));
+        foreach (var (part, pid) in extra)
+        {
+            parts[part] = [pid];
+        }
+        return new ProcessCpu(parts);
+    }
+}

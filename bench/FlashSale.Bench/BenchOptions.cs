@@ -1,0 +1,154 @@
+using System.Globalization;
+
+namespace Shop.Bench;
+
+/// <summary>What one benchmark run does. The defaults are DESIGN.md §6's sale: 10,000 units, 100,000 buyers, 20,000 requests/s.</summary>
+public sealed record BenchOptions
+{
+    public static readonly string[] Scenarios = ["all", "sale", "soldout", "catalog", "ramp", "ceilings"];
+
+    public string Scenario { get; init; } = "all";
+
+    public bool Quick { get; init; }
+
+    /// <summary>The sale's offered rate (requests/s) and how long buyers keep arriving.</summary>
+    public double Rate { get; init; } = 20_000;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int Units { get; init; } = 10_000;
+
+    public int Buyers { get; init; } = 100_000;
+
+    public int PerBuyerLimit { get; init; } = 1;
+
+    public double SoldOutRate { get; init; } = 40_000;
+
+    public TimeSpan SoldOutDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    public double CatalogRate { get; init; } = 10_000;
+
+    public TimeSpan CatalogDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    public double RampStart { get; init; } = 2_000;
+
+    public double RampStep { get; init; } = 2_000;
+
+    public double RampMax { get; init; } = 60_000;
+
+    public TimeSpan RampStepDuration { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan CeilingDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Keep-alive connections per server (each API replica, catalog, the bare Kestrel).</summary>
+    public int Connections { get; init; } = 64;
+
+    /// <summary>Requests outstanding at most; a request due beyond it is not sent and counted as a generator overrun.</summary>
+    public int MaxInFlight { get; init; } = 8192;
+
+    /// <summary>The p99 the ramp holds the rate to (DESIGN §6: 10 ms).</summary>
+    public double RampP99Ms { get; init; } = 10;
+
+    public AdmissionSettings Admission { get; init; } = new();
+
+    public bool PgTestFsync { get; init; } = true;
+
+    /// <summary>Samples the services with perf during the sale (needs perf; services get DOTNET_PerfMapEnabled=1).</summary>
+    public bool Perf { get; init; }
+
+    /// <summary>Experiments: ordering-api replicas instead of the AppHost's 2.</summary>
+    public int? ApiReplicas { get; init; }
+
+    /// <summary>Experiments: extra environment for ordering-api (e.g. DOTNET_gcServer=0).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ApiEnvironment { get; init; } = [];
+
+    /// <summary>Skips the baseline (for quick experiments on Shop alone).</summary>
+    public bool NoBaseline { get; init; }
+
+    /// <summary>Results folder; default bench/results of the repository.</summary>
+    public string? Output { get; init; }
+
+    public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
+
+    /// <summary>A small run for trying things out: a few seconds of load at low rates.</summary>
+    public static BenchOptions QuickDefaults => new()
+    {
+        Quick = true,
+        Rate = 5_000,
+        Duration = TimeSpan.FromSeconds(2),
+        Units = 2_000,
+        Buyers = 10_000,
+        SoldOutRate = 10_000,
+        SoldOutDuration = TimeSpan.FromSeconds(1.5),
+        CatalogRate = 3_000,
+        CatalogDuration = TimeSpan.FromSeconds(1.5),
+        RampStart = 2_000,
+        RampStep = 4_000,
+        RampMax = 14_000,
+        RampStepDuration = TimeSpan.FromSeconds(1),
+        CeilingDuration = TimeSpan.FromSeconds(1),
+        PgTestFsync = false,
+    };
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = args.Contains("--quick") ? QuickDefaults : new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            double Number() => double.Parse(Value(), CultureInfo.InvariantCulture);
+            int Integer() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--quick" => options,
+                "--scenario" => options with { Scenario = Value() },
+                "--rate" => options with { Rate = Number() },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Number()) },
+                "--units" => options with { Units = Integer() },
+                "--buyers" => options with { Buyers = Integer() },
+                "--limit" => options with { PerBuyerLimit = Integer() },
+                "--soldout-rate" => options with { SoldOutRate = Number() },
+                "--soldout-duration" => options with { SoldOutDuration = TimeSpan.FromSeconds(Number()) },
+                "--catalog-rate" => options with { CatalogRate = Number() },
+                "--catalog-duration" => options with { CatalogDuration = TimeSpan.FromSeconds(Number()) },
+                "--ramp-start" => options with { RampStart = Number() },
+                "--ramp-step" => options with { RampStep = Number() },
+                "--ramp-max" => options with { RampMax = Number() },
+                "--ramp-step-duration" => options with { RampStepDuration = TimeSpan.FromSeconds(Number()) },
+                "--ceiling-duration" => options with { CeilingDuration = TimeSpan.FromSeconds(Number()) },
+                "--connections" => options with { Connections = Integer() },
+                "--max-in-flight" => options with { MaxInFlight = Integer() },
+                "--buyer-burst" => options with { Admission = options.Admission with { BuyerBurst = Integer() } },
+                "--buyer-rate" => options with { Admission = options.Admission with { BuyerRequestsPerSecond = Integer() } },
+                "--max-decisions" => options with { Admission = options.Admission with { MaxConcurrentDecisions = Integer() } },
+                "--no-pg-test-fsync" => options with { PgTestFsync = false },
+                "--perf" => options with { Perf = true },
+                "--no-baseline" => options with { NoBaseline = true },
+                "--api-replicas" => options with { ApiReplicas = Integer() },
+                "--api-env" => options with { ApiEnvironment = [.. options.ApiEnvironment, Pair(Value())] },
+                "--output" => options with { Output = Value() },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
+            };
+        }
+        static KeyValuePair<string, string> Pair(string text) => text.IndexOf('=', StringComparison.Ordinal) is var at and > 0
+            ? new(text[..at], text[(at + 1)..])
+            : throw new ArgumentException($"--api-env takes NAME=VALUE, not '{text}'.");
+        if (!Scenarios.Contains(options.Scenario))
+        {
+            throw new ArgumentException($"--scenario must be one of {string.Join('|', Scenarios)}.");
+        }
+        return options;
+    }
+
+    public const string Usage = """
+        FlashSale.Bench [--scenario all|sale|soldout|catalog|ramp|ceilings] [--quick] [--rate R] [--duration S]
+                        [--units N] [--buyers M] [--limit L] [--output DIR]
+                        [--soldout-rate R] [--soldout-duration S] [--catalog-rate R] [--catalog-duration S]
+                        [--ramp-start R] [--ramp-step R] [--ramp-max R] [--ramp-step-duration S] [--ceiling-duration S]
+                        [--connections C] [--max-in-flight N] [--buyer-burst B] [--buyer-rate R] [--max-decisions N]
+                        [--no-pg-test-fsync] [--perf] [--no-baseline] [--api-replicas N] [--api-env NAME=VALUE]...
+        Starts a fresh Shop (the AppHost composition with random ports and its own data folder), runs the
+        scenarios with an open-loop generator, audits the database, and writes bench/results/<date>-<scenario>.md/.json
+        and bench/results/latest.md. --quick: a small run of a few seconds per scenario.
+        """;
+}

@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+using Shop.Bench;
+using Shop.Bench.Ceilings;
+using Shop.Bench.Reporting;
+
+// The flash-sale benchmark (bench/README.md). Exit codes: 0 done, 1 failed, 2 bad arguments, 3 an audit found
+// oversell, duplicates or lost orders.
+if (args.Contains(BareKestrel.ServeArgument))
+{
+    await BareKestrel.ServeAsync();
+    return 0;
+}
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+// Ctrl+C and SIGTERM cancel the run; the app (every server and service it started) is then stopped on the way out.
+using var stop = new CancellationTokenSource();
+void Cancel(PosixSignalContext context)
+{
+    context.Cancel = true;
+    Console.Error.WriteLine("Stopping: cancelling the run and shutting the app down ...");
+    stop.Cancel();
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+
+try
+{
+    var report = await BenchRunner.RunAsync(options, "FlashSale.Bench " + string.Join(' ', args), stop.Token);
+    var files = ReportWriter.Write(report, options.Output ?? ReportWriter.DefaultFolder(), options.Scenario + (options.Quick ? "-quick" : ""));
+    Console.WriteLine();
+    Console.WriteLine(MarkdownReport.Render(report));
+    Console.WriteLine("Written: " + string.Join(", ", files));
+    var audits = report.Scenarios.Select(s => s.Audit).Append(report.Ramp?.Audit).OfType<AuditResult>().ToList();
+    return audits.All(a => a.Oversell == 0 && a.Duplicates == 0 && a.Lost == 0) ? 0 : 3;
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled; the app has been stopped.");
+    return 130;
+}

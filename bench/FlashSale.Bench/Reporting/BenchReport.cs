@@ -1,0 +1,42 @@
+namespace Shop.Bench.Reporting;
+
+/// <summary>A ceiling: the most the bare parts give on this machine, measured in the same run.</summary>
+public sealed record CeilingResult(string Name, string How, double RatePerSecond, double? P50Ms, double? P99Ms);
+
+/// <summary>One step of the ramp and whether it held the p99 limit.</summary>
+public sealed record RampStep(double OfferedRate, ScenarioResult Result, bool Held, string Verdict);
+
+public sealed record RampResult(IReadOnlyList<RampStep> Steps, double? HighestRateHeld, double MaxDecisionRate, double P99LimitMs, AuditResult? Audit);
+
+/// <summary>A comparison: Shop against the baseline (× times) or against a ceiling (a fraction of it).</summary>
+public sealed record Ratio(string Name, double Value, string Meaning, bool IsFraction = false);
+
+/// <summary>A number DESIGN.md §6 aims at, and what this run measured.</summary>
+public sealed record TargetCheck(string Target, string Measured, bool? Met, string Note);
+
+public sealed record BenchReport
+{
+    public required string Title { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required double TotalSeconds { get; init; }
+
+    public required string CommandLine { get; init; }
+
+    public required MachineFacts Machine { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Settings { get; init; }
+
+    public required IReadOnlyList<ScenarioResult> Scenarios { get; init; }
+
+    public RampResult? Ramp { get; init; }
+
+    public required IReadOnlyList<CeilingResult> Ceilings { get; init; }
+
+    public required IReadOnlyList<Ratio> Ratios { get; init; }
+
+    public required IReadOnlyList<TargetCheck> Targets { get; init; }
+
+    public required IReadOnlyList<string> Notes { get; init; }
+}

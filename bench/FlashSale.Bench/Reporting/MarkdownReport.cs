@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text;
+
+namespace Shop.Bench.Reporting;
+
+/// <summary>The human-readable report: what was run, the targets, the ratios, then every number.</summary>
+public static class MarkdownReport
+{
+    public static string Render(BenchReport report)
+    {
+        var md = new StringBuilder();
+        void Line(string text = "") => md.Append(text).Append('\n');
+        string F(double value, string format = "N0") => value.ToString(format, CultureInfo.InvariantCulture);
+        string Ms(double value) => value < 10 ? F(value, "N2") : value < 100 ? F(value, "N1") : F(value, "N0");
+
+        Line($"# {report.Title}");
+        Line();
+        Line($"Run {report.StartedAt:yyyy-MM-dd HH:mm} UTC, {F(report.TotalSeconds)} s in all: `{report.CommandLine}`.");
+        Line($"Machine: {report.Machine.ProcessorCount} cores ({report.Machine.CpuModel}), {F(report.Machine.MemoryMegabytes)} MB, {report.Machine.Os}, "
+            + $"{report.Machine.Runtime}; fsync {report.Machine.FsyncSummary}; load average at start {report.Machine.LoadAverageAtStart}.");
+        Line("Everything — the generator, both API replicas, the worker, catalog, the storefront, Redis, Postgres and RabbitMQ — runs on this one machine.");
+        Line("Latencies are measured from each request's intended send time (open loop), in milliseconds.");
+        Line();
+
+        if (report.Targets.Count > 0)
+        {
+            Line("## DESIGN.md §6 targets");
+            Line();
+            Line("| target | measured | met | note |");
+            Line("| --- | --- | --- | --- |");
+            foreach (var t in report.Targets)
+            {
+                Line($"| {t.Target} | {t.Measured} | {(t.Met is null ? "n/a" : t.Met.Value ? "yes" : "**no**")} | {t.Note} |");
+            }
+            Line();
+        }
+        if (report.Ratios.Count > 0)
+        {
+            Line("## Ratios");
+            Line();
+            Line("| comparison | ratio | numbers |");
+            Line("| --- | --- | --- |");
+            foreach (var r in report.Ratios)
+            {
+                Line($"| {r.Name} | {(r.IsFraction ? F(r.Value * 100, "N0") + " %" : ReportBuilder.Format(r.Value) + "×")} | {r.Meaning} |");
+            }
+            Line();
+        }
+
+        Line("## Scenarios");
+        Line();
+        Line("| scenario | system | offered/s | achieved/s | sent | overrun | p50 | p99 | p99.9 | max | send lag p99 |");
+        Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var s in AllScenarios(report))
+        {
+            Line($"| {s.Name} | {s.System} | {F(s.OfferedRate)} | {F(s.AchievedRate)} | {F(s.Sent)} | {F(s.GeneratorOverruns)} | {Ms(s.All.P50Ms)} | {Ms(s.All.P99Ms)} | "
+                + $"{Ms(s.All.P999Ms)} | {Ms(s.All.MaxMs)} | {Ms(s.SendLag.P99Ms)} |");
+        }
+        Line();
+        Line("### Per outcome");
+        Line();
+        Line("| scenario | system | outcome | count | per second | p50 | p99 | p99.9 | max |");
+        Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var s in AllScenarios(report))
+        {
+            foreach (var (outcome, l) in s.Latency.Where(l => l.Key != "all"))
+            {
+                Line($"| {s.Name} | {s.System} | {outcome} | {F(l.Count)} | {F(l.RatePerSecond)} | {Ms(l.P50Ms)} | {Ms(l.P99Ms)} | {Ms(l.P999Ms)} | {Ms(l.MaxMs)} |");
+            }
+            if (s.GeneratorOverruns > 0)
+            {
+                Line($"| {s.Name} | {s.System} | generator-overrun | {F(s.GeneratorOverruns)} | | | | | |");
+            }
+        }
+        var errors = AllScenarios(report).Where(s => s.Errors.Count > 0).ToList();
+        if (errors.Count > 0)
+        {
+            Line();
+            Line("Errors: " + string.Join("; ", errors.Select(s => $"{s.Name}/{s.System}: " + string.Join(", ", s.Errors.Select(e => $"{e.Key} ×{e.Value}")))));
+        }
+        Line();
+
+        var sales = report.Scenarios.Where(s => s.Audit is not null).ToList();
+        if (sales.Count > 0 || report.Ramp?.Audit is not null)
+        {
+            Line("## Sales: selling out, durability, audit");
+            Line();
+            Line("| scenario | system | stock | sold out after | last order durable after | durable after sell-out | accepted (202) | orders in db | units in db | oversell | duplicates | lost | unacknowledged | over limit | ledger agrees |");
+            Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var s in sales)
+            {
+                AuditRow(s.Name, s.System, s.Audit!, s.TimeToSellOutMs, s.TimeToDurableMs, s.DurableAfterSellOutMs);
+            }
+            if (report.Ramp?.Audit is { } rampAudit)
+            {
+                AuditRow("ramp (all steps)", "shop", rampAudit, null, null, null);
+            }
+            Line();
+            Line("Oversell = units in the database beyond the stock; duplicates = one order id answered to two requests or two rows for one (buyer, key); "
+                + "lost = an order id answered 202 but not in the table once the pipeline drained; unacknowledged = a row whose request got no 202 (e.g. a timeout).");
+            Line();
+        }
+
+        void AuditRow(string name, string system, AuditResult a, double? sold, double? durable, double? lag) =>
+            Line($"| {name} | {system} | {F(a.Stock)} | {(sold is { } x ? Ms(x) + " ms" : "—")} | {(durable is { } d ? Ms(d) + " ms" : "—")} | {(lag is { } l ? Ms(l) + " ms" : "—")} | "
+                + $"{F(a.AcceptedOrders)} | {F(a.OrdersInDatabase)} | {F(a.UnitsInDatabase)} | {a.Oversell} | {a.Duplicates} | {a.Lost} | {a.Unacknowledged} | {a.BuyersOverLimit} | "
+                + $"{(a.LedgerAgrees is null ? "—" : a.LedgerAgrees.Value ? "yes" : "**no**")}{(a.Drained ? "" : " (not drained before the deadline)")} |");
+
+        if (report.Ramp is { } ramp)
+        {
+            Line("## Ramp");
+            Line();
+            Line($"Highest offered rate that held p99 ≤ {ramp.P99LimitMs} ms: **{(ramp.HighestRateHeld is { } h ? F(h) + "/s" : "none")}**; most buy decisions/s in a step: **{F(ramp.MaxDecisionRate)}/s**.");
+            Line();
+            Line("| offered/s | achieved/s | decisions/s | p50 | p99 | p99.9 | max | shed | errors | overrun | verdict |");
+            Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var step in ramp.Steps)
+            {
+                var s = step.Result;
+                Line($"| {F(step.OfferedRate)} | {F(s.AchievedRate)} | {F(s.DecisionRate)} | {Ms(s.All.P50Ms)} | {Ms(s.All.P99Ms)} | {Ms(s.All.P999Ms)} | {Ms(s.All.MaxMs)} | "
+                    + $"{F(s.Count("shed"))} | {F(s.Count("error"))} | {F(s.GeneratorOverruns)} | {step.Verdict} |");
+            }
+            Line();
+        }
+
+        if (report.Ceilings.Count > 0)
+        {
+            Line("## Ceilings (same machine, same run)");
+            Line();
+            Line("| ceiling | per second | p50 | p99 | how |");
+            Line("| --- | --- | --- | --- | --- |");
+            foreach (var c in report.Ceilings)
+            {
+                Line($"| {c.Name} | {F(c.RatePerSecond)} | {(c.P50Ms is { } p50 ? Ms(p50) : "—")} | {(c.P99Ms is { } p99 ? Ms(p99) : "—")} | {c.How} |");
+            }
+            Line();
+        }
+
+        var withCpu = AllScenarios(report).Where(s => s.Cpu.Count > 0).ToList();
+        if (withCpu.Count > 0)
+        {
+            var parts = withCpu.SelectMany(s => s.Cpu.Select(c => c.Part)).Distinct().ToList();
+            Line("## Where the CPU went (cores busy during the load, from /proc)");
+            Line();
+            Line("| scenario | system | " + string.Join(" | ", parts) + " |");
+            Line("| --- | --- | " + string.Join(" | ", parts.Select(_ => "---")) + " |");
+            foreach (var s in withCpu)
+            {
+                Line($"| {s.Name} | {s.System} | " + string.Join(" | ", parts.Select(p => s.Cpu.FirstOrDefault(c => c.Part == p) is { } c ? F(c.Cores, "N2") : "")) + " |");
+            }
+            Line();
+        }
+
+        Line("## Settings");
+        Line();
+        foreach (var (key, value) in report.Settings)
+        {
+            Line($"- {key}: {value}");
+        }
+        if (report.Machine.PgTestFsync.Count > 0)
+        {
+            Line();
+            Line("pg_test_fsync -s 1 (ops/sec):");
+            Line();
+            Line("```");
+            foreach (var line in report.Machine.PgTestFsync)
+            {
+                Line(line);
+            }
+            Line("```");
+        }
+        if (report.Notes.Count > 0)
+        {
+            Line();
+            Line("## Notes");
+            Line();
+            foreach (var note in report.Notes)
+            {
+                Line($"- {note}");
+            }
+        }
+        return md.ToString();
+    }
+
+    private static IEnumerable<ScenarioResult> AllScenarios(BenchReport report) =>
+        report.Scenarios.Concat(report.Ramp?.Steps.Select(s => s.Result) ?? []);
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+
+namespace Shop.Bench.Reporting;
+
+/// <summary>Turns the measurements into the comparisons the issue asks for: Shop against the baseline, against the ceilings, and against DESIGN.md §6.</summary>
+public static class ReportBuilder
+{
+    public static (IReadOnlyList<Ratio> Ratios, IReadOnlyList<TargetCheck> Targets) Compare(
+        IReadOnlyList<ScenarioResult> scenarios, RampResult? ramp, IReadOnlyList<CeilingResult> ceilings, BenchOptions options)
+    {
+        var ratios = new List<Ratio>();
+        var targets = new List<TargetCheck>();
+        var shopSale = scenarios.FirstOrDefault(s => s.Name == "sale" && s.System == "shop");
+        var baseSale = scenarios.FirstOrDefault(s => s.Name == "sale" && s.System == "baseline");
+        var shopStorm = scenarios.FirstOrDefault(s => s.Name == "sold-out storm" && s.System == "shop");
+        var baseStorm = scenarios.FirstOrDefault(s => s.Name == "sold-out storm" && s.System == "baseline");
+        var catalog = scenarios.FirstOrDefault(s => s.System == "catalog-api");
+        var kestrel = ceilings.FirstOrDefault(c => c.Name.StartsWith("Bare Kestrel", StringComparison.Ordinal));
+        var redisPipelined = ceilings.Where(c => c.Name.StartsWith("Redis", StringComparison.Ordinal)).MaxBy(c => c.RatePerSecond);
+        var redisSingle = ceilings.FirstOrDefault(c => c.Name.Contains("one call at a time", StringComparison.Ordinal));
+
+        // Shop against the baseline.
+        if (shopSale is not null && baseSale is not null)
+        {
+            ratios.Add(new Ratio("sale: buy decisions/s, Shop ÷ baseline (same offered rate)", Divide(shopSale.DecisionRate, baseSale.DecisionRate),
+                $"{shopSale.DecisionRate:N0}/s vs {baseSale.DecisionRate:N0}/s at {shopSale.OfferedRate:N0}/s offered (Shop's is capped by the offered rate)"));
+            ratios.Add(new Ratio("sale: p99 latency, baseline ÷ Shop", Divide(baseSale.All.P99Ms, shopSale.All.P99Ms),
+                $"{baseSale.All.P99Ms:N1} ms vs {shopSale.All.P99Ms:N2} ms"));
+            if (shopSale.TimeToSellOutMs is { } shopSold && baseSale.TimeToSellOutMs is { } baseSold)
+            {
+                ratios.Add(new Ratio("sale: time to sell out, baseline ÷ Shop", baseSold / shopSold, $"{baseSold:N0} ms vs {shopSold:N0} ms"));
+            }
+            else
+            {
+                ratios.Add(new Ratio("sale: units sold, Shop ÷ baseline", Divide(shopSale.Count("reserved"), baseSale.Count("reserved")),
+                    $"{shopSale.Count("reserved"):N0} vs {baseSale.Count("reserved"):N0} units sold while buyers were arriving (the baseline did not sell out)"));
+            }
+            var shopCapacity = ramp?.MaxDecisionRate ?? shopSale.DecisionRate;
+            ratios.Add(new Ratio("capacity: buy decisions/s, Shop (ramp max) ÷ baseline (under the same overload)", Divide(shopCapacity, baseSale.DecisionRate),
+                $"{shopCapacity:N0}/s vs {baseSale.DecisionRate:N0}/s"));
+        }
+        if (shopStorm is not null && baseStorm is not null)
+        {
+            ratios.Add(new Ratio("sold-out storm: sold-out answers/s, Shop ÷ baseline", Divide(shopStorm.RateOf("sold-out"), baseStorm.RateOf("sold-out")),
+                $"{shopStorm.RateOf("sold-out"):N0}/s vs {baseStorm.RateOf("sold-out"):N0}/s at {shopStorm.OfferedRate:N0}/s offered"));
+        }
+
+        // Shop against the ceilings.
+        if (kestrel is not null)
+        {
+            if (ramp is not null)
+            {
+                ratios.Add(new Ratio("ramp max buy decisions/s ÷ bare Kestrel ceiling", Divide(ramp.MaxDecisionRate, kestrel.RatePerSecond),
+                    $"{ramp.MaxDecisionRate:N0}/s of {kestrel.RatePerSecond:N0}/s", IsFraction: true));
+            }
+            if (shopStorm is not null)
+            {
+                ratios.Add(new Ratio("sold-out answers/s ÷ bare Kestrel ceiling", Divide(shopStorm.RateOf("sold-out"), kestrel.RatePerSecond),
+                    $"{shopStorm.RateOf("sold-out"):N0}/s of {kestrel.RatePerSecond:N0}/s", IsFraction: true));
+            }
+            if (catalog is not null)
+            {
+                ratios.Add(new Ratio("catalog reads/s ÷ bare Kestrel ceiling", Divide(catalog.RateOf("ok"), kestrel.RatePerSecond),
+                    $"{catalog.RateOf("ok"):N0}/s of {kestrel.RatePerSecond:N0}/s (at {catalog.OfferedRate:N0}/s offered)", IsFraction: true));
+            }
+            if (shopSale is not null && kestrel.P99Ms is { } floor)
+            {
+                ratios.Add(new Ratio("sale p99 ÷ bare Kestrel p99 at the same offered rate", Divide(shopSale.All.P99Ms, floor),
+                    $"{shopSale.All.P99Ms:N2} ms vs {floor:N2} ms"));
+            }
+        }
+        if (redisPipelined is not null && ramp is not null)
+        {
+            ratios.Add(new Ratio("ramp max buy decisions/s ÷ reserve.lua alone (best pipelined)", Divide(ramp.MaxDecisionRate, redisPipelined.RatePerSecond),
+                $"{ramp.MaxDecisionRate:N0}/s of {redisPipelined.RatePerSecond:N0}/s ({redisPipelined.Name})", IsFraction: true));
+        }
+        if (redisSingle is not null && ramp is not null)
+        {
+            ratios.Add(new Ratio("ramp max buy decisions/s ÷ reserve.lua one call at a time", Divide(ramp.MaxDecisionRate, redisSingle.RatePerSecond),
+                $"{ramp.MaxDecisionRate:N0}/s of {redisSingle.RatePerSecond:N0}/s", IsFraction: true));
+        }
+
+        // DESIGN.md §6.
+        if (ramp is not null)
+        {
+            // Decided when the ramp offered 25,000/s or more, or stopped because the system no longer kept up.
+            var last = ramp.Steps[^1].Result;
+            var decided = ramp.Steps.Max(s => s.OfferedRate) >= 25_000 || last.AchievedRate < 0.9 * last.OfferedRate || last.GeneratorOverruns > 0;
+            targets.Add(new TargetCheck("≥ 25,000 buy decisions/s", $"{ramp.MaxDecisionRate:N0}/s (ramp of reservations, best step)",
+                ramp.MaxDecisionRate >= 25_000 ? true : decided ? false : null,
+                (ramp.HighestRateHeld is { } held ? $"highest offered rate with p99 ≤ {ramp.P99LimitMs} ms: {held:N0}/s" : $"no step held p99 ≤ {ramp.P99LimitMs} ms")
+                + (decided ? "" : "; the ramp ended before offering 25,000/s")));
+        }
+        else if (shopSale is not null)
+        {
+            targets.Add(new TargetCheck("≥ 25,000 buy decisions/s", $"{shopSale.DecisionRate:N0}/s (sale; ramp not run)", shopSale.DecisionRate >= 25_000, "capped by the sale's offered rate"));
+        }
+        if (shopSale is not null)
+        {
+            var at20k = Math.Abs(shopSale.OfferedRate - 20_000) < 1;
+            targets.Add(new TargetCheck("p99 ≤ 10 ms at 20,000/s offered (open loop, from the intended send time)",
+                $"p99 {shopSale.All.P99Ms:N2} ms at {shopSale.OfferedRate:N0}/s", at20k ? shopSale.All.P99Ms <= 10 : null,
+                at20k ? "all answers of the sale" : "this run offered another rate: not comparable"));
+            var tenK = shopSale.Audit?.Stock == 10_000;
+            targets.Add(new TargetCheck("10,000 units sold in ≤ 1 s",
+                shopSale.TimeToSellOutMs is { } sold ? $"{shopSale.Audit?.Stock:N0} units in {sold:N0} ms" : "did not sell out",
+                shopSale.TimeToSellOutMs is { } s && tenK ? s <= 1_000 : (shopSale.TimeToSellOutMs is null && tenK ? false : null),
+                $"at {shopSale.OfferedRate:N0} buyers/s the last unit cannot go before {(shopSale.Audit?.Stock ?? 0) / shopSale.OfferedRate * 1000:N0} ms"));
+            targets.Add(new TargetCheck("all orders durable ≤ 3 s after the sell-out",
+                shopSale.DurableAfterSellOutMs is { } lag ? $"{lag:N0} ms after the sell-out ({shopSale.TimeToDurableMs:N0} ms after the start)" : "n/a",
+                shopSale.DurableAfterSellOutMs is { } l ? l <= 3_000 : null, "last orders.confirmed_at − the 202 that took the last unit"));
+        }
+        if (shopStorm is not null)
+        {
+            var reachable = shopStorm.OfferedRate >= 40_000;
+            targets.Add(new TargetCheck("sold-out answers ≥ 40,000/s", $"{shopStorm.RateOf("sold-out"):N0}/s at {shopStorm.OfferedRate:N0}/s offered",
+                shopStorm.RateOf("sold-out") >= 40_000 ? true : reachable ? false : null,
+                $"p99 {shopStorm.All.P99Ms:N2} ms" + (reachable ? "" : "; this run offered less than 40,000/s")));
+        }
+        if (shopSale is not null && baseSale is not null)
+        {
+            var capacity = Divide(ramp?.MaxDecisionRate ?? shopSale.DecisionRate, baseSale.DecisionRate);
+            targets.Add(new TargetCheck("≥ 10× the textbook one-transaction-per-order path", $"{capacity:N1}× buy decisions/s",
+                capacity >= 10, "Shop's best decisions/s ÷ the baseline's under the sale's load, same run"));
+        }
+        var audited = scenarios.Where(s => s.Audit is not null).Select(s => (s.Name + "/" + s.System, s.Audit!)).ToList();
+        if (ramp?.Audit is { } rampAudit)
+        {
+            audited.Add(("ramp/shop", rampAudit));
+        }
+        if (audited.Count > 0)
+        {
+            var oversell = audited.Sum(a => a.Item2.Oversell);
+            var duplicates = audited.Sum(a => a.Item2.Duplicates);
+            var lost = audited.Sum(a => a.Item2.Lost);
+            targets.Add(new TargetCheck("zero oversell, zero duplicate orders, zero lost reservations",
+                $"oversell {oversell}, duplicates {duplicates}, lost {lost} over {audited.Count} audited runs",
+                oversell == 0 && duplicates == 0 && lost == 0, string.Join("; ", audited.Select(a => $"{a.Item1}: {a.Item2.OrdersInDatabase:N0} orders"))));
+        }
+        return (ratios, targets);
+    }
+
+    private static double Divide(double a, double b) => b == 0 ? double.PositiveInfinity : a / b;
+
+    public static string Format(double value) => double.IsInfinity(value) ? "∞" : value.ToString(value >= 100 ? "N0" : value >= 10 ? "N1" : "N2", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,30 @@
+namespace Shop.Bench.Scenarios;
+
+/// <summary>Something that sells a flash sale over HTTP: Shop's real path, or the textbook baseline.</summary>
+public interface ISaleSystem
+{
+    /// <summary>shop or baseline.</summary>
+    string Name { get; }
+
+    Task<Guid> ArmAsync(int units, int perBuyerLimit, CancellationToken cancellationToken);
+
+    /// <summary>The buy endpoint of a sale (same headers, body and answers on both systems).</summary>
+    string OrdersPath(Guid saleId);
+
+    /// <summary>Checks the database against the accepted orders, waiting up to <paramref name="deadline"/> for them to be durable.</summary>
+    Task<AuditResult> AuditAsync(Guid saleId, int units, int perBuyerLimit, IReadOnlyList<AcceptedOrder> accepted, TimeSpan deadline, CancellationToken cancellationToken);
+}
+
+/// <summary>Shop's buy path: admission, reserve.lua in Redis, then relay → RabbitMQ → worker → orders.</summary>
+public sealed class ShopSystem(ShopApp shop) : ISaleSystem
+{
+    public string Name => "shop";
+
+    public Task<Guid> ArmAsync(int units, int perBuyerLimit, CancellationToken cancellationToken) =>
+        shop.ArmSaleAsync(units, perBuyerLimit, cancellationToken);
+
+    public string OrdersPath(Guid saleId) => $"/api/flash-sales/{saleId}/orders";
+
+    public Task<AuditResult> AuditAsync(Guid saleId, int units, int perBuyerLimit, IReadOnlyList<AcceptedOrder> accepted, TimeSpan deadline, CancellationToken cancellationToken) =>
+        DatabaseAudit.AuditShopAsync(shop.OrderingDb, saleId, units, perBuyerLimit, accepted, deadline, cancellationToken);
+}
