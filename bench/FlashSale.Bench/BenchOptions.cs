@@ -62,6 +62,9 @@ public sealed record BenchOptions
     /// <summary>Experiments: extra environment for ordering-api (e.g. DOTNET_gcServer=0).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ApiEnvironment { get; init; } = [];
 
+    /// <summary>Experiments: extra environment for ordering-worker.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> WorkerEnvironment { get; init; } = [];
+
     /// <summary>Skips the baseline (for quick experiments on Shop alone).</summary>
     public bool NoBaseline { get; init; }
 
@@ -126,13 +129,14 @@ public sealed record BenchOptions
                 "--no-baseline" => options with { NoBaseline = true },
                 "--api-replicas" => options with { ApiReplicas = Integer() },
                 "--api-env" => options with { ApiEnvironment = [.. options.ApiEnvironment, Pair(Value())] },
+                "--worker-env" => options with { WorkerEnvironment = [.. options.WorkerEnvironment, Pair(Value())] },
                 "--output" => options with { Output = Value() },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
         }
         static KeyValuePair<string, string> Pair(string text) => text.IndexOf('=', StringComparison.Ordinal) is var at and > 0
             ? new(text[..at], text[(at + 1)..])
-            : throw new ArgumentException($"--api-env takes NAME=VALUE, not '{text}'.");
+            : throw new ArgumentException($"--api-env and --worker-env take NAME=VALUE, not '{text}'.");
         if (!Scenarios.Contains(options.Scenario))
         {
             throw new ArgumentException($"--scenario must be one of {string.Join('|', Scenarios)}.");
@@ -146,7 +150,7 @@ public sealed record BenchOptions
                         [--soldout-rate R] [--soldout-duration S] [--catalog-rate R] [--catalog-duration S]
                         [--ramp-start R] [--ramp-step R] [--ramp-max R] [--ramp-step-duration S] [--ceiling-duration S]
                         [--connections C] [--max-in-flight N] [--buyer-burst B] [--buyer-rate R] [--max-decisions N]
-                        [--no-pg-test-fsync] [--perf] [--no-baseline] [--api-replicas N] [--api-env NAME=VALUE]...
+                        [--no-pg-test-fsync] [--perf] [--no-baseline] [--api-replicas N] [--api-env NAME=VALUE]... [--worker-env NAME=VALUE]...
         Starts a fresh Shop (the AppHost composition with random ports and its own data folder), runs the
         scenarios with an open-loop generator, audits the database, and writes bench/results/<date>-<scenario>.md/.json
         and bench/results/latest.md. --quick: a small run of a few seconds per scenario.

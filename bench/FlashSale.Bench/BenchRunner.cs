@@ -21,7 +21,7 @@ public static class BenchRunner
 
         var machine = await MachineFacts.MeasureAsync(options.PgTestFsync, Log, cancellationToken).ConfigureAwait(false);
         await using var shop = await ShopApp.StartAsync(options.Admission, Log, cancellationToken, perfMaps: options.Perf,
-            apiReplicas: options.ApiReplicas, apiEnvironment: options.ApiEnvironment).ConfigureAwait(false);
+            apiReplicas: options.ApiReplicas, apiEnvironment: options.ApiEnvironment, workerEnvironment: options.WorkerEnvironment).ConfigureAwait(false);
         Log($"Shop is up: ordering-api replicas {string.Join(", ", shop.OrderingReplicas)}, catalog-api {shop.Catalog}");
         Log($"minting {options.Buyers:N0} buyers' tokens ...");
         var buyers = BuyerPool.Create(options.Buyers, shop.SigningKey);
@@ -186,8 +186,10 @@ public static class BenchRunner
             ["generator"] = $"open loop, latency from the intended send time; {options.Connections} keep-alive HTTP/1.1 connections per server on loopback; at most {I(options.MaxInFlight)} requests in flight (beyond: generator-overrun); API replicas addressed directly, round-robin per request",
             ["ordering-api admission (Ordering:Buying)"] = $"BuyerBurst {shop.Admission.BuyerBurst}, BuyerRequestsPerSecond {shop.Admission.BuyerRequestsPerSecond}, MaxConcurrentDecisions {shop.Admission.MaxConcurrentDecisions} (Shop's defaults unless overridden)",
             ["composition"] = $"the AppHost's own ({shop.OrderingReplicas.Count} ordering-api replicas, 1 worker, catalog-api, webfrontend, Redis, Postgres, RabbitMQ), environment {shop.Environment}, baseline endpoints on (Ordering__Baseline__Enabled=true)"
-                + (options.ApiReplicas is null && options.ApiEnvironment.Count == 0 ? "" : "; EXPERIMENT: " + (options.ApiReplicas is { } r ? $"{r} ordering-api replica(s) " : "")
-                    + string.Join(' ', options.ApiEnvironment.Select(e => $"{e.Key}={e.Value}")) + " on ordering-api")
+                + (options.ApiReplicas is null && options.ApiEnvironment.Count == 0 && options.WorkerEnvironment.Count == 0 ? "" : "; EXPERIMENT: "
+                    + (options.ApiReplicas is { } r ? $"{r} ordering-api replica(s); " : "")
+                    + (options.ApiEnvironment.Count > 0 ? string.Join(' ', options.ApiEnvironment.Select(e => $"{e.Key}={e.Value}")) + " on ordering-api; " : "")
+                    + (options.WorkerEnvironment.Count > 0 ? string.Join(' ', options.WorkerEnvironment.Select(e => $"{e.Key}={e.Value}")) + " on ordering-worker" : ""))
                 + (options.Perf ? "; profiled (perf; DOTNET_PerfMapEnabled=1 and W^X off on ordering-api and ordering-worker)" : ""),
         };
     }

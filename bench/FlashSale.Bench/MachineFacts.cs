@@ -95,9 +95,10 @@ public sealed record MachineFacts
             using var process = Process.Start(start)!;
             var output = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            // Lines like "        fdatasync                          1234.567 ops/sec     810 usecs/op"
+            // Section headers ("Compare file sync methods using one 8kB write:") and result lines like
+            // "        fdatasync                          1234.567 ops/sec     810 usecs/op".
             return [.. output.Split('\n')
-                .Where(l => l.Contains("ops/sec", StringComparison.Ordinal))
+                .Where(l => l.Contains("ops/sec", StringComparison.Ordinal) || l.StartsWith("Compare", StringComparison.Ordinal) || l.StartsWith("Test if", StringComparison.Ordinal) || l.StartsWith("Non-sync", StringComparison.Ordinal))
                 .Select(l => Regex.Replace(l.Trim(), @"\s{2,}", "  "))];
         }
         finally

@@ -6,8 +6,9 @@ namespace Shop.Bench;
 public sealed record CpuShare(string Part, double Cores);
 
 /// <summary>
-/// Where the CPU went during a measurement, from /proc: each resource of the app is its process session (the
-/// AppHost starts every child in a session of its own, so a Postgres backend counts for postgres), the
+/// Where the CPU went during a measurement, from /proc: each resource of the app is its processes, their
+/// sessions (the AppHost starts every child in a session of its own) and their descendants (Postgres
+/// backends count for postgres), the
 /// benchmark process itself (generator plus the in-process orchestrator), and the rest of the machine (other
 /// work on a shared box) from /proc/stat.
 /// </summary>
@@ -55,30 +56,41 @@ public sealed class ProcessCpu
     {
         var stats = ReadAllStats();
         var ownSession = stats.TryGetValue(Environment.ProcessId, out var own) ? own.Session : -1;
+        var children = stats.ToLookup(s => s.Value.Parent, s => s.Key);
         var result = new Dictionary<string, long> { ["bench (generator + orchestrator)"] = own.Ticks };
         foreach (var (part, pids) in _parts)
         {
-            var ticks = 0L;
-            var sessions = new HashSet<int>();
-            foreach (var pid in pids.Where(stats.ContainsKey))
+            // The root processes, everything in their sessions (unless that is the benchmark's own session: the
+            // bare Kestrel is a child of the benchmark), and all their descendants (a server that starts a
+            // session of its own, as the Postgres postmaster does, keeps its backends as children).
+            var members = new HashSet<int>();
+            var sessions = pids.Where(stats.ContainsKey).Select(p => stats[p].Session).Where(s => s != ownSession).ToHashSet();
+            members.UnionWith(stats.Where(s => sessions.Contains(s.Value.Session)).Select(s => s.Key));
+            var pending = new Stack<int>(pids.Where(stats.ContainsKey));
+            while (pending.TryPop(out var pid))
             {
-                if (stats[pid].Session == ownSession)
+                if (members.Add(pid) || pids.Contains(pid))
                 {
-                    ticks += stats[pid].Ticks; // a child of the benchmark itself (the bare Kestrel): just that process
-                }
-                else
-                {
-                    sessions.Add(stats[pid].Session);
+                    foreach (var child in children[pid])
+                    {
+                        if (!members.Contains(child))
+                        {
+                            pending.Push(child);
+                        }
+                    }
                 }
             }
-            result[part] = ticks + stats.Values.Where(s => sessions.Contains(s.Session)).Sum(s => s.Ticks);
+            // A descendant in a session of its own (postmaster) brings its session along.
+            var moreSessions = members.Select(m => stats[m].Session).Where(s => s != ownSession && !sessions.Contains(s)).ToHashSet();
+            members.UnionWith(stats.Where(s => moreSessions.Contains(s.Value.Session)).Select(s => s.Key));
+            result[part] = members.Sum(m => stats[m].Ticks);
         }
         return result;
     }
 
-    private static Dictionary<int, (int Session, long Ticks)> ReadAllStats()
+    private static Dictionary<int, (int Parent, int Session, long Ticks)> ReadAllStats()
     {
-        var stats = new Dictionary<int, (int, long)>();
+        var stats = new Dictionary<int, (int, int, long)>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -90,9 +102,10 @@ public sealed class ProcessCpu
                 var text = File.ReadAllText(Path.Combine(directory, "stat"));
                 // The command name is in parentheses and may contain spaces: fields start after the last ')'.
                 var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
                 var session = int.Parse(fields[3], CultureInfo.InvariantCulture);
                 var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                stats[pid] = (session, ticks);
+                stats[pid] = (parent, session, ticks);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
             {

@@ -40,7 +40,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
 
 try
 {
-    var report = await BenchRunner.RunAsync(options, "FlashSale.Bench " + string.Join(' ', args), stop.Token);
+    var report = await BenchRunner.RunAsync(options, ("FlashSale.Bench " + string.Join(' ', args)).Trim(), stop.Token);
     var files = ReportWriter.Write(report, options.Output ?? ReportWriter.DefaultFolder(), options.Scenario + (options.Quick ? "-quick" : ""));
     Console.WriteLine();
     Console.WriteLine(MarkdownReport.Render(report));
@@ -52,4 +52,11 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
     Console.Error.WriteLine("Cancelled; the app has been stopped.");
     return 130;
+}
+catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException or Npgsql.NpgsqlException
+                              or StackExchange.Redis.RedisException or RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException)
+{
+    // The app has been stopped on the way out (every scenario runs inside `await using` of the app).
+    Console.Error.WriteLine($"The benchmark failed: {e.GetType().Name}: {e.Message}");
+    return 1;
 }

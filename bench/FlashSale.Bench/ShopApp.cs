@@ -58,7 +58,8 @@ public sealed class ShopApp : IAsyncDisposable
 
     /// <param name="perfMaps">Services write /tmp/perf-PID.map (DOTNET_PerfMapEnabled=1, W^X off) so that perf can name .NET methods.</param>
     public static async Task<ShopApp> StartAsync(AdmissionSettings admission, Action<string> log, CancellationToken cancellationToken,
-        string environment = "Production", bool perfMaps = false, int? apiReplicas = null, IReadOnlyList<KeyValuePair<string, string>>? apiEnvironment = null)
+        string environment = "Production", bool perfMaps = false, int? apiReplicas = null, IReadOnlyList<KeyValuePair<string, string>>? apiEnvironment = null,
+        IReadOnlyList<KeyValuePair<string, string>>? workerEnvironment = null)
     {
         var testing = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(configuration: new Dictionary<string, string?>
         {
@@ -79,6 +80,11 @@ public sealed class ShopApp : IAsyncDisposable
         {
             api.WithEnvironment(name, value);
         }
+        var worker = testing.Builder.CreateResourceBuilder((ProjectResource)testing.Builder.Resources.Single(r => r.Name == "ordering-worker"));
+        foreach (var (name, value) in workerEnvironment ?? [])
+        {
+            worker.WithEnvironment(name, value);
+        }
         if (perfMaps)
         {
             foreach (var project in testing.Builder.Resources.OfType<ProjectResource>().Where(p => p.Name is "ordering-api" or "ordering-worker"))
@@ -95,7 +101,15 @@ public sealed class ShopApp : IAsyncDisposable
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromMinutes(4));
-            await app.WaitForAllHealthyAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await app.WaitForAllHealthyAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                var unhealthy = app.GetResources().All.Where(r => !r.IsHealthy).Select(r => $"{r.Resource.Name} ({r.State}, {r.HealthDescription ?? r.Error ?? "no health yet"})");
+                throw new TimeoutException($"Shop did not become healthy within 4 minutes: {string.Join("; ", unhealthy)}. See the resources' logs in {testing.AppDataPath}/logs (kept only while the app runs).");
+            }
             var replicas = app.GetResources().Get("ordering-api").Replicas
                 .Select(r => new Uri($"http://127.0.0.1:{r.Port ?? throw new InvalidOperationException("An ordering-api replica has no port.")}"))
                 .ToList();

@@ -9,8 +9,9 @@ namespace Shop.Bench.Scenarios;
 /// relay and worker carry the reservations as they would in the first second of a sale). A step holds when
 /// its p99 stays under the limit, every request was sent, almost nothing was shed or failed, and the
 /// achieved rate kept up with the offered one. Between steps the pipeline is given time to persist what the
-/// step reserved, so each step starts from a quiet backlog. Two failed steps in a row end the ramp once the
-/// rate is saturated (three otherwise), so that it finds both the highest rate held and the most decisions/s.
+/// step reserved, so each step starts from a quiet backlog. The ramp ends after two steps in a row that did
+/// not keep up (achieved &lt; 90 % of offered, or requests not sent), so that it finds both the highest rate
+/// held and the most decisions per second.
 /// </summary>
 public static class RampScenario
 {
@@ -28,6 +29,7 @@ public static class RampScenario
         var steps = new List<RampStep>();
         var accepted = new List<AcceptedOrder>();
         var failuresInARow = 0;
+        var saturatedInARow = 0;
         foreach (var rate in rates)
         {
             var settings = new LoadSettings(rate, options.RampStepDuration, options.MaxInFlight, TimeSpan.FromSeconds(30));
@@ -45,10 +47,11 @@ public static class RampScenario
             steps.Add(new RampStep(rate, result, held, verdict));
             context.Log(SaleScenario.Summary(result) + $" → {verdict}");
             failuresInARow = held ? 0 : failuresInARow + 1;
-            // Two failures in a row once the system no longer keeps up (the rate is saturated), three otherwise:
-            // the ramp also has to find the most decisions per second, not only where p99 gives way.
+            // The ramp also has to find the most decisions per second, not only where p99 gives way: it goes on
+            // past failed steps until two in a row no longer keep up with the offered rate (saturated).
             var saturated = result.AchievedRate < 0.9 * rate || result.GeneratorOverruns > 0;
-            if (failuresInARow >= 3 || (failuresInARow >= 2 && saturated))
+            saturatedInARow = saturated ? saturatedInARow + 1 : 0;
+            if (saturatedInARow >= 2 || failuresInARow >= 10)
             {
                 break;
             }
