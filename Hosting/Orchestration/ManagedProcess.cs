@@ -39,16 +39,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (spec.RunAsUser is { } user)
-        {
-            // setpriv execs in place (same pid), unlike su/runuser which fork and stay as a parent.
-            foreach (var arg in new[] { "setpriv", $"--reuid={user}", $"--regid={user}", "--init-groups", "--" })
-            {
-                info.ArgumentList.Add(arg);
-            }
-        }
-        info.ArgumentList.Add(spec.FileName);
-        foreach (var arg in spec.Arguments)
+        foreach (var arg in spec.CommandLine())
         {
             info.ArgumentList.Add(arg);
         }

@@ -7,21 +7,14 @@ internal static class OneShotProcess
 {
     public static async Task RunAsync(ProcessSpec spec, ResourceLog log, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(spec.RunAsUser is null ? spec.FileName : "setpriv")
+        var info = new ProcessStartInfo(spec.CommandLine().First())
         {
             WorkingDirectory = spec.WorkingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (spec.RunAsUser is { } user)
-        {
-            foreach (var arg in new[] { $"--reuid={user}", $"--regid={user}", "--init-groups", "--", spec.FileName })
-            {
-                info.ArgumentList.Add(arg);
-            }
-        }
-        foreach (var arg in spec.Arguments)
+        foreach (var arg in spec.CommandLine().Skip(1))
         {
             info.ArgumentList.Add(arg);
         }

@@ -12,4 +12,24 @@ internal sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argume
     public int StopSignal { get; init; } = Native.SIGTERM;
 
     public string DisplayCommand => string.Join(' ', new[] { FileName }.Concat(Arguments));
+
+    /// <summary>
+    /// The full command line: the program and its arguments, behind <c>setpriv</c> when it runs as another user.
+    /// setpriv execs in place (same pid), unlike su/runuser which fork and stay as a parent.
+    /// </summary>
+    public IEnumerable<string> CommandLine()
+    {
+        if (RunAsUser is { } user)
+        {
+            foreach (var arg in new[] { "setpriv", $"--reuid={user}", $"--regid={user}", "--init-groups", "--" })
+            {
+                yield return arg;
+            }
+        }
+        yield return FileName;
+        foreach (var arg in Arguments)
+        {
+            yield return arg;
+        }
+    }
 }
