@@ -44,7 +44,8 @@ public class WorkerAppFixture : IAsyncLifetime
         }
         Client = await WorkerTestClient.CreateAsync(App);
         // The gate of a new system is alive once the worker has "rebuilt" it from the (empty) ledger.
-        await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set by the worker");
+        // Start-up under a loaded CI machine (several compositions booting at once) can take well beyond 30 s.
+        await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set by the worker", TimeSpan.FromMinutes(2));
     }
 
     /// <summary>The worker's console output so far (every replica, restarts included).</summary>
