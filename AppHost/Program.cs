@@ -1,24 +1,26 @@
-using Shop.Hosting;
+using Shop.AppHost;
 
 // The composition of Shop. The resource names are a contract (DESIGN.md §1): services, tests and docs use them.
+// How the servers run (local binaries, or containers in the manifest) is decided in ServerResources.cs.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var cache = builder.AddRedis("cache");
+var cache = builder.AddRedisServer("cache");
 
-var postgres = builder.AddPostgres("postgres").WithDataVolume();
-var catalogDb = postgres.AddDatabase("catalogdb");
-var orderingDb = postgres.AddDatabase("orderingdb");
+var postgres = builder.AddPostgresServer("postgres");
+var catalogDb = postgres.AddPostgresDatabase("catalogdb");
+var orderingDb = postgres.AddPostgresDatabase("orderingdb");
 
-var messaging = builder.AddRabbitMQ("messaging").WithDataVolume();
+var messaging = builder.AddRabbitMQServer("messaging");
 
-// Signs and checks the shoppers' access tokens (DESIGN.md §5): generated once, kept in the app data folder.
-var jwtSigningKey = builder.AddParameter("jwt-signing-key", secret: true);
+// Signs and checks the shoppers' access tokens (DESIGN.md §6): generated once and kept in the user secrets.
+var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
 var catalogApi = builder.AddProject<Projects.Catalog_Api>("catalog-api")
     .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalogDb).WaitFor(catalogDb)
-    .WithReference(messaging).WaitFor(messaging);
+    .WithReference(messaging).WaitFor(messaging)
+    .WithHttpHealthCheck("/health");
 
 // Two replicas: the buy hot path must survive one of them dying.
 var orderingApi = builder.AddProject<Projects.Ordering_Api>("ordering-api")
@@ -26,16 +28,20 @@ var orderingApi = builder.AddProject<Projects.Ordering_Api>("ordering-api")
     .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(cache).WaitFor(cache)
     .WithReference(orderingDb).WaitFor(orderingDb)
-    .WithReference(messaging).WaitFor(messaging);
+    .WithReference(messaging).WaitFor(messaging)
+    .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Ordering_Worker>("ordering-worker")
     .WithReference(cache).WaitFor(cache)
     .WithReference(orderingDb).WaitFor(orderingDb)
-    .WithReference(messaging).WaitFor(messaging);
+    .WithReference(messaging).WaitFor(messaging)
+    .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Web_Blazor>("webfrontend")
     .WithExternalHttpEndpoints()
     .WithReference(catalogApi).WaitFor(catalogApi)
-    .WithReference(orderingApi).WaitFor(orderingApi);
+    .WithReference(orderingApi).WaitFor(orderingApi)
+    .WithHttpHealthCheck("/health")
+    .PrintsStoreAddressWhenReady();
 
 builder.Build().Run();

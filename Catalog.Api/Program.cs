@@ -2,6 +2,7 @@ using Shop.Catalog.Api.Apis;
 using Shop.Catalog.Api.Caching;
 using Shop.Catalog.Api.Data;
 using Shop.Catalog.Api.Infrastructure;
+using Shop.ServiceDefaults.Health;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,10 +10,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddShopTelemetrySource(CacheMetrics.MeterName);
 
-// Dependencies, by their resource names in the AppHost: connection strings arrive as ConnectionStrings__{name}.
+// Dependencies, by their resource names in the AppHost (Aspire's client integrations): connection strings arrive
+// as ConnectionStrings__{name}, and /health lists each dependency under that name.
 builder.AddRedisClient("cache");
 builder.AddNpgsqlDbContext<CatalogDbContext>("catalogdb");
 builder.AddRabbitMQClient("messaging");
+builder.NameHealthCheck(IntegrationHealthChecks.Redis, "cache")
+    .NameHealthCheck(nameof(CatalogDbContext), "catalogdb")
+    .NameHealthCheck(IntegrationHealthChecks.RabbitMQ, "messaging");
 
 // Bearer tokens signed with Identity:SigningKey (AppHost secret jwt-signing-key); the admin policy.
 builder.AddDefaultAuthentication();

@@ -8,6 +8,7 @@ using Shop.Ordering.Api.Telemetry;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.Ordering.Core.Schema;
+using Shop.ServiceDefaults.Health;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,10 +17,15 @@ builder.AddServiceDefaults();
 builder.AddShopTelemetrySource(OrderingApiMetrics.MeterName);
 builder.AddDefaultAuthentication();
 
-// Redis is the buy path's gate; Postgres is the ledger; RabbitMQ carries reservations to the worker.
+// Redis is the buy path's gate; Postgres is the ledger; RabbitMQ carries reservations to the worker. Aspire's
+// client integrations, by the resources' names: connection strings arrive as ConnectionStrings__{name}. /health
+// lists each dependency under that name.
 builder.AddRedisClient("cache");
 builder.AddNpgsqlDataSource("orderingdb");
 builder.AddRabbitMQClient("messaging");
+builder.NameHealthCheck(IntegrationHealthChecks.Redis, "cache")
+    .NameHealthCheck(IntegrationHealthChecks.Npgsql, "orderingdb")
+    .NameHealthCheck(IntegrationHealthChecks.RabbitMQ, "messaging");
 
 builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName);
 builder.Services.AddOptions<BuyingOptions>().BindConfiguration(BuyingOptions.SectionName);

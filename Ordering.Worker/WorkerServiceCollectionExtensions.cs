@@ -8,7 +8,6 @@ using Shop.Ordering.Worker.Messaging;
 using Shop.Ordering.Worker.Reconciliation;
 using Shop.Ordering.Worker.Reservations;
 using Shop.Ordering.Worker.Telemetry;
-using Shop.ServiceDefaults.Health;
 
 namespace Shop.Ordering.Worker;
 
@@ -37,7 +36,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<ReleaseApplier>();
         services.AddSingleton<SaleReconciler>();
 
-        services.AddHealthChecks().AddCheck<ConsumerReadiness>(ConsumerReadiness.Name, tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks().AddCheck<ConsumerReadiness>(ConsumerReadiness.Name);
 
         // The schema first: every other service waits for the StartupGate it opens.
         services.AddHostedService<SchemaMigrationService>();

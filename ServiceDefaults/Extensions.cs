@@ -1,15 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults.Http;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The one call every Shop service makes. It lives in <c>Microsoft.Extensions.Hosting</c>, like Aspire's
-/// ServiceDefaults, so moving to real Aspire is a change of project reference, not of call sites.
+/// The one call every Shop service makes, in the shape of Aspire's ServiceDefaults template. It lives in
+/// <c>Microsoft.Extensions.Hosting</c> like the template's, so call sites read as in any Aspire app.
 /// </summary>
 public static class Extensions
 {
     /// <summary>
-    /// Telemetry (logs, metrics, traces), the default health checks, service discovery, and the standard
+    /// OpenTelemetry (logs, metrics, traces), the default health checks, service discovery, and the standard
     /// resilience handler plus service discovery on every <see cref="System.Net.Http.HttpClient"/> made by
     /// <see cref="System.Net.Http.IHttpClientFactory"/>.
     /// </summary>
@@ -24,9 +25,9 @@ public static class Extensions
 
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            // Order matters: resilience is the outer handler, discovery the inner one, so every retry
-            // resolves the logical name again and lands on the next replica (round-robin).
-            http.AddStandardResilienceHandler();
+            // Resilience is the outer handler and discovery the inner one, so every retry resolves the logical
+            // name again and lands on the next replica (round-robin).
+            http.AddStandardResilienceHandler(options => options.Retry.RetryOnlyRepeatableRequests());
             http.AddServiceDiscovery();
         });
 

@@ -16,6 +16,8 @@ for extra in "$@"; do
     chromium) required[chromium]=/usr/bin/chromium ;;
   esac
 done
+# setpriv (util-linux) runs Postgres as the postgres user when the AppHost is root.
+required[util-linux]=/usr/bin/setpriv
 
 missing=()
 for package in "${!required[@]}"; do

@@ -52,7 +52,7 @@ public static class AdminCatalogApi
     }
 
     public static async Task<Results<Created<CatalogItemResponse>, ValidationProblem>> CreateItemAsync(
-        CatalogItemRequest request, CatalogDbContext db, TwoLevelCache cache, TimeProvider time, CancellationToken cancellationToken)
+        CatalogItemRequest request, CatalogDbContext db, CatalogCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var fields = await ValidateAsync(request, errors, db, cancellationToken).ConfigureAwait(false);
@@ -80,7 +80,7 @@ public static class AdminCatalogApi
     }
 
     public static async Task<Results<Ok<CatalogItemResponse>, ValidationProblem, ProblemHttpResult>> UpdateItemAsync(
-        int id, CatalogItemRequest request, CatalogDbContext db, TwoLevelCache cache, OutboxSignal outbox, TimeProvider time,
+        int id, CatalogItemRequest request, CatalogDbContext db, CatalogCache cache, OutboxSignal outbox, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var item = id > 0 ? await db.Items.Include(i => i.Category).SingleOrDefaultAsync(i => i.Id == id, cancellationToken).ConfigureAwait(false) : null;
@@ -134,7 +134,7 @@ public static class AdminCatalogApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteItemAsync(
-        int id, CatalogDbContext db, TwoLevelCache cache, CancellationToken cancellationToken)
+        int id, CatalogDbContext db, CatalogCache cache, CancellationToken cancellationToken)
     {
         var item = id > 0 ? await db.Items.FindAsync([id], cancellationToken).ConfigureAwait(false) : null;
         if (item is null)

@@ -63,7 +63,7 @@ public static class AdminFlashSalesApi
     }
 
     public static async Task<Results<Created<FlashSaleResponse>, ValidationProblem, ProblemHttpResult>> CreateSaleAsync(
-        CreateFlashSaleRequest request, CatalogDbContext db, TwoLevelCache cache, OutboxSignal outbox, TimeProvider time,
+        CreateFlashSaleRequest request, CatalogDbContext db, CatalogCache cache, OutboxSignal outbox, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -115,7 +115,7 @@ public static class AdminFlashSalesApi
     }
 
     public static async Task<Results<Ok<FlashSaleResponse>, ValidationProblem, ProblemHttpResult>> UpdateSaleAsync(
-        Guid id, UpdateFlashSaleRequest request, CatalogDbContext db, TwoLevelCache cache, OutboxSignal outbox, TimeProvider time,
+        Guid id, UpdateFlashSaleRequest request, CatalogDbContext db, CatalogCache cache, OutboxSignal outbox, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var sale = await db.FlashSales.Include(s => s.Item).SingleOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false);
@@ -169,7 +169,7 @@ public static class AdminFlashSalesApi
     }
 
     public static async Task<Results<Ok<FlashSaleResponse>, ProblemHttpResult>> CancelSaleAsync(
-        Guid id, CatalogDbContext db, TwoLevelCache cache, OutboxSignal outbox, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, CatalogDbContext db, CatalogCache cache, OutboxSignal outbox, TimeProvider time, CancellationToken cancellationToken)
     {
         var sale = await db.FlashSales.Include(s => s.Item).SingleOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false);
         if (sale is null)
@@ -231,7 +231,7 @@ public static class AdminFlashSalesApi
         }
     }
 
-    private static async Task AfterCommitAsync(TwoLevelCache cache, OutboxSignal outbox)
+    private static async Task AfterCommitAsync(CatalogCache cache, OutboxSignal outbox)
     {
         outbox.Notify();
         await cache.InvalidateAsync().ConfigureAwait(false);

@@ -5,6 +5,9 @@ namespace Shop.Catalog.Api.Caching;
 /// <summary>The cache keys of the catalog's read models (under <see cref="CatalogCacheOptions.KeyPrefix"/>).</summary>
 public static class CacheKeys
 {
+    /// <summary>The tag on every cached read model: an admin change retires them all at once.</summary>
+    public const string ReadModelsTag = "read-models";
+
     public const string Categories = "categories";
 
     public const string CurrentSales = "sales:current";

@@ -4,7 +4,8 @@ namespace Shop.Catalog.Api.Caching;
 
 /// <summary>
 /// The cache's counters, on the <c>Shop.Catalog</c> meter (exported with the service's telemetry) and as running
-/// totals for <c>GET /api/admin/catalog/cache-stats</c>.
+/// totals for <c>GET /api/admin/catalog/cache-stats</c>. Fed by <see cref="CacheReadTracker"/> (one outcome per read,
+/// from FusionCache's events) and <see cref="MeteredDistributedCache"/> (Redis failures).
 /// </summary>
 public sealed class CacheMetrics : IDisposable
 {
@@ -33,7 +34,7 @@ public sealed class CacheMetrics : IDisposable
         _hits = _meter.CreateCounter<long>("shop.catalog.cache.hits", "{read}", "Reads answered by the cache, by level (memory, redis).");
         _misses = _meter.CreateCounter<long>("shop.catalog.cache.misses", "{read}", "Reads not answered from process memory.");
         _loads = _meter.CreateCounter<long>("shop.catalog.cache.loads", "{query}", "Database queries made to fill the cache.");
-        _coalesced = _meter.CreateCounter<long>("shop.catalog.cache.coalesced", "{read}", "Reads that joined a load already under way.");
+        _coalesced = _meter.CreateCounter<long>("shop.catalog.cache.coalesced", "{read}", "Reads that waited for a load already under way.");
         _redisErrors = _meter.CreateCounter<long>("shop.catalog.cache.redis_errors", "{error}", "Failed Redis operations (the read fell back to the database).");
     }
 

@@ -1,35 +1,32 @@
 using Shop.Catalog.Api.Apis.Contracts;
 using Shop.Catalog.Api.Data;
 using Shop.Catalog.Api.FlashSales;
-using Shop.Catalog.Api.Infrastructure;
 
 namespace Shop.Catalog.Api.Caching;
 
 /// <summary>
 /// The read models, through the cache. Each load runs in a scope of its own, not the request's: a load is shared
 /// by every request that waits for the same key and must not end with the request that happened to start it.
-/// Sale statuses (upcoming, live, ended) are computed at answer time from the cached windows.
+/// Sale statuses (upcoming, live, ended) are computed at answer time from the cached windows. Every type cached
+/// here is listed in <see cref="CatalogCacheJsonContext"/>, for Redis.
 /// </summary>
-public sealed class CatalogReader(TwoLevelCache cache, IServiceScopeFactory scopes, TimeProvider time)
+public sealed class CatalogReader(CatalogCache cache, IServiceScopeFactory scopes, TimeProvider time)
 {
     public ValueTask<CatalogItemsPage> GetItemsPageAsync(int pageIndex, int pageSize, int? categoryId, string? name, CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync(
             CacheKeys.ItemsPage(pageIndex, pageSize, categoryId, name),
-            CatalogJsonContext.Default.CatalogItemsPage,
             token => WithDbAsync(db => CatalogQueries.GetItemsPageAsync(db, pageIndex, pageSize, categoryId, name, token)),
             cancellationToken);
 
     public ValueTask<CatalogItemResponse?> GetItemAsync(int id, CancellationToken cancellationToken) =>
-        cache.GetOrLoadAsync<CatalogItemResponse?>(
+        cache.GetOrLoadAsync(
             CacheKeys.Item(id),
-            CatalogJsonContext.Default.CatalogItemResponse,
             token => WithDbAsync(db => CatalogQueries.GetItemAsync(db, id, token)),
             cancellationToken);
 
     public ValueTask<List<CategoryResponse>> GetCategoriesAsync(CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync(
             CacheKeys.Categories,
-            CatalogJsonContext.Default.ListCategoryResponse,
             token => WithDbAsync(db => CatalogQueries.GetCategoriesAsync(db, token)),
             cancellationToken);
 
@@ -38,7 +35,6 @@ public sealed class CatalogReader(TwoLevelCache cache, IServiceScopeFactory scop
     {
         var sales = await cache.GetOrLoadAsync(
             CacheKeys.CurrentSales,
-            CatalogJsonContext.Default.ListFlashSaleResponse,
             token => WithDbAsync(db => CatalogQueries.GetCurrentSalesAsync(db, time.GetUtcNow(), token)),
             cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -47,9 +43,8 @@ public sealed class CatalogReader(TwoLevelCache cache, IServiceScopeFactory scop
 
     public async ValueTask<FlashSaleResponse?> GetSaleAsync(Guid id, CancellationToken cancellationToken)
     {
-        var sale = await cache.GetOrLoadAsync<FlashSaleResponse?>(
+        var sale = await cache.GetOrLoadAsync(
             CacheKeys.Sale(id),
-            CatalogJsonContext.Default.FlashSaleResponse,
             token => WithDbAsync(db => CatalogQueries.GetSaleAsync(db, id, time.GetUtcNow(), token)),
             cancellationToken).ConfigureAwait(false);
         return sale is null ? null : AsOf(sale, time.GetUtcNow());

@@ -21,16 +21,13 @@ public static class CatalogServiceExtensions
     {
         var services = builder.Services;
 
-        services.AddOptions<CatalogCacheOptions>().BindConfiguration(CatalogCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CatalogSeedOptions>().BindConfiguration(CatalogSeedOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
 
-        // Reads: two-level cache with its metrics, and the invalidation listener.
-        services.AddSingleton<CacheMetrics>();
-        services.AddSingleton<TwoLevelCache>();
+        // Reads: FusionCache (memory, Redis, backplane on the "cache" connection) with the catalog's metrics.
+        services.AddCatalogCache();
         services.AddSingleton<CatalogReader>();
-        services.AddHostedService<CacheInvalidationListener>();
 
         // Announcements: transactional outbox and its publisher.
         services.AddSingleton<OutboxSignal>();

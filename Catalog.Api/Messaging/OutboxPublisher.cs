@@ -5,7 +5,6 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Shop.Catalog.Api.Data;
 using Shop.IntegrationEvents;
-using Shop.ServiceDefaults.Clients;
 
 namespace Shop.Catalog.Api.Messaging;
 
@@ -19,7 +18,7 @@ namespace Shop.Catalog.Api.Messaging;
 /// </summary>
 public sealed partial class OutboxPublisher(
     IServiceScopeFactory scopes,
-    RabbitMQConnectionProvider rabbitMQ,
+    IConnection rabbitMQ,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider time,
@@ -185,9 +184,8 @@ public sealed partial class OutboxPublisher(
             return open;
         }
         await CloseChannelAsync().ConfigureAwait(false);
-        var connection = await rabbitMQ.GetConnectionAsync(cancellationToken).ConfigureAwait(false);
         // The client's default confirm throttling delays publishes noticeably at low volume; volumes here are tiny.
-        var channel = await connection.CreateChannelAsync(
+        var channel = await rabbitMQ.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, outstandingPublisherConfirmationsRateLimiter: null),
             cancellationToken).ConfigureAwait(false);
         await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false,

@@ -5,7 +5,6 @@ using RabbitMQ.Client.Exceptions;
 using Shop.Ordering.Api.Telemetry;
 using Shop.Ordering.Core.Messaging;
 using Shop.Ordering.Core.Redis;
-using Shop.ServiceDefaults.Clients;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.Api.Relay;
@@ -20,7 +19,7 @@ namespace Shop.Ordering.Api.Relay;
 /// </summary>
 public sealed partial class ReservationRelay(
     IConnectionMultiplexer redis,
-    RabbitMQConnectionProvider rabbit,
+    IConnection rabbit,
     IOptions<RelayOptions> options,
     IConfiguration configuration,
     OrderingApiMetrics metrics,
@@ -36,7 +35,7 @@ public sealed partial class ReservationRelay(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Blocking reads get a connection of their own: a BLOCK on the shared multiplexer would stall every caller.
-        using var reader = await ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",abortConnect=false,name=ordering-relay").ConfigureAwait(false);
+        await using var reader = await ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",abortConnect=false,name=ordering-relay").ConfigureAwait(false);
         IChannel? channel = null;
         var groupReady = false;
         while (!stoppingToken.IsCancellationRequested)
@@ -81,31 +80,45 @@ public sealed partial class ReservationRelay(
     }
 
     /// <summary>What this relay had read but not acknowledged, else entries of a dead relay, else new entries.</summary>
-    private async Task<List<StreamEntry>> NextBatchAsync(IDatabase database)
+    private async Task<List<RelayEntry>> NextBatchAsync(IDatabase database)
     {
         var batch = options.Value.BatchSize;
-        var own = StreamEntries.FromReadGroup(await database.ExecuteAsync("XREADGROUP", "GROUP", Group, _consumer,
-            "COUNT", batch, "STREAMS", (string)GateKeys.Reservations!, "0").ConfigureAwait(false));
-        if (own.Count > 0)
+        // Position 0 of a group read: this consumer's entries read earlier but not acknowledged.
+        var own = await database.StreamReadGroupAsync(GateKeys.Reservations, Group, _consumer, "0", batch).ConfigureAwait(false);
+        if (own.Length > 0)
         {
-            return own;
+            return StreamEntries.ToRelayEntries(own);
         }
         if (time.GetUtcNow() >= _nextClaim)
         {
             _nextClaim = time.GetUtcNow() + options.Value.ClaimAfter / 2;
-            var claimed = StreamEntries.FromAutoClaim(await database.ExecuteAsync("XAUTOCLAIM", (string)GateKeys.Reservations!, Group, _consumer,
-                (long)options.Value.ClaimAfter.TotalMilliseconds, "0-0", "COUNT", batch).ConfigureAwait(false));
-            if (claimed.Count > 0)
+            var claimed = await database.StreamAutoClaimAsync(GateKeys.Reservations, Group, _consumer,
+                (long)options.Value.ClaimAfter.TotalMilliseconds, "0-0", batch).ConfigureAwait(false);
+            if (claimed.ClaimedEntries.Length > 0)
             {
-                LogClaimed(claimed.Count);
-                return claimed;
+                LogClaimed(claimed.ClaimedEntries.Length);
+                return StreamEntries.ToRelayEntries(claimed.ClaimedEntries);
             }
         }
-        return StreamEntries.FromReadGroup(await database.ExecuteAsync("XREADGROUP", "GROUP", Group, _consumer,
-            "COUNT", batch, "BLOCK", (long)options.Value.ReadBlock.TotalMilliseconds, "STREAMS", (string)GateKeys.Reservations!, ">").ConfigureAwait(false));
+        var fresh = await database.StreamReadGroupAsync(GateKeys.Reservations, Group, _consumer, StreamPosition.NewMessages, batch).ConfigureAwait(false);
+        if (fresh.Length == 0)
+        {
+            await WaitForEntriesAsync(database, batch).ConfigureAwait(false);
+        }
+        return StreamEntries.ToRelayEntries(fresh);
     }
 
-    private async Task RelayAsync(IChannel channel, List<StreamEntry> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits (up to <see cref="RelayOptions.ReadBlock"/>) for new entries on the relay's own connection.
+    /// StackExchange.Redis offers no blocking stream read (by design: it would stall a shared multiplexer), so
+    /// this one command is sent raw. Its reply is not parsed: the entries it delivers are now pending for this
+    /// consumer, and the next round reads them with the typed API (own pending entries come first).
+    /// </summary>
+    private async Task WaitForEntriesAsync(IDatabase database, int batch) =>
+        await database.ExecuteAsync("XREADGROUP", "GROUP", Group, _consumer, "COUNT", batch,
+            "BLOCK", (long)options.Value.ReadBlock.TotalMilliseconds, "STREAMS", (string)GateKeys.Reservations!, ">").ConfigureAwait(false);
+
+    private async Task RelayAsync(IChannel channel, List<RelayEntry> entries, CancellationToken cancellationToken)
     {
         var publishes = new List<Task>(entries.Count);
         foreach (var entry in entries)
@@ -129,15 +142,15 @@ public sealed partial class ReservationRelay(
         await Task.WhenAll(publishes).ConfigureAwait(false);
 
         var database = redis.GetDatabase();
-        foreach (var bad in entries.Where(e => e.Reservation is null && e.Raw != "(deleted)"))
+        foreach (var bad in entries.Where(e => e.Reservation is null && e.Raw != RelayEntry.Deleted))
         {
             // Never expected: keep it for a person to look at rather than drop it or block the stream.
             LogMalformedEntry(bad.Id, bad.Raw);
-            await database.ExecuteAsync("XADD", (string)DeadEntries!, "*", "id", bad.Id, "raw", bad.Raw).ConfigureAwait(false);
+            await database.StreamAddAsync(DeadEntries, [new NameValueEntry("id", bad.Id), new NameValueEntry("raw", bad.Raw)]).ConfigureAwait(false);
         }
-        var ids = entries.Select(e => (object)e.Id).ToArray();
-        await database.ExecuteAsync("XACK", [(string)GateKeys.Reservations!, Group, .. ids]).ConfigureAwait(false);
-        await database.ExecuteAsync("XDEL", [(string)GateKeys.Reservations!, .. ids]).ConfigureAwait(false);
+        var ids = entries.Select(e => (RedisValue)e.Id).ToArray();
+        await database.StreamAcknowledgeAsync(GateKeys.Reservations, Group, ids).ConfigureAwait(false);
+        await database.StreamDeleteAsync(GateKeys.Reservations, ids).ConfigureAwait(false);
         metrics.Relayed(publishes.Count);
     }
 
@@ -145,7 +158,7 @@ public sealed partial class ReservationRelay(
     {
         try
         {
-            await redis.GetDatabase().ExecuteAsync("XGROUP", "CREATE", (string)GateKeys.Reservations!, Group, "0", "MKSTREAM").ConfigureAwait(false);
+            await redis.GetDatabase().StreamCreateConsumerGroupAsync(GateKeys.Reservations, Group, StreamPosition.Beginning, createStream: true).ConfigureAwait(false);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
@@ -155,10 +168,9 @@ public sealed partial class ReservationRelay(
 
     private async Task<IChannel> OpenChannelAsync(CancellationToken cancellationToken)
     {
-        var connection = await rabbit.GetConnectionAsync(cancellationToken).ConfigureAwait(false);
         // Confirms tracked per publish; no built-in confirm throttling (it made each confirm wait ~1 s):
         // the batch size bounds what is in flight.
-        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
+        var channel = await rabbit.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true,
             publisherConfirmationTrackingEnabled: true,
             outstandingPublisherConfirmationsRateLimiter: null), cancellationToken).ConfigureAwait(false);

@@ -5,49 +5,35 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Api.Relay;
 
 /// <summary>One entry of the reservations stream: its id and, when well formed, the reservation.</summary>
-public sealed record StreamEntry(string Id, ReservationMessage? Reservation, string Raw);
+public sealed record RelayEntry(string Id, ReservationMessage? Reservation, string Raw)
+{
+    /// <summary>What <see cref="Raw"/> says for an entry deleted while it was pending.</summary>
+    public const string Deleted = "(deleted)";
+}
 
-/// <summary>Reads the replies of XREADGROUP and XAUTOCLAIM (StackExchange.Redis 1.2.6 has no typed stream API).</summary>
+/// <summary>Turns the stream entries the reserve script wrote (field/value pairs) into reservations.</summary>
 public static class StreamEntries
 {
-    /// <summary>XREADGROUP: [[stream, [[id, [field, value, ...]], ...]]] or nil.</summary>
-    public static List<StreamEntry> FromReadGroup(RedisResult result)
+    public static List<RelayEntry> ToRelayEntries(StreamEntry[] entries)
     {
-        var entries = new List<StreamEntry>();
-        if (result.IsNull)
+        var result = new List<RelayEntry>(entries.Length);
+        foreach (var entry in entries)
         {
-            return entries;
-        }
-        foreach (var stream in (RedisResult[])result!)
-        {
-            entries.AddRange(FromEntryList(((RedisResult[])stream!)[1]));
-        }
-        return entries;
-    }
-
-    /// <summary>XAUTOCLAIM: [next-id, [[id, [field, value, ...]], ...], [deleted ids]].</summary>
-    public static List<StreamEntry> FromAutoClaim(RedisResult result) => [.. FromEntryList(((RedisResult[])result!)[1])];
-
-    private static IEnumerable<StreamEntry> FromEntryList(RedisResult list)
-    {
-        foreach (var entry in (RedisResult[])list!)
-        {
-            var parts = (RedisResult[])entry!;
-            var id = (string)parts[0]!;
-            // An entry deleted while pending comes back with nil fields.
-            if (parts[1].IsNull)
+            var id = entry.Id.ToString();
+            // An entry deleted while pending comes back without fields (XADD never writes an entry without one).
+            if (entry.Values.Length == 0)
             {
-                yield return new StreamEntry(id, null, "(deleted)");
+                result.Add(new RelayEntry(id, null, RelayEntry.Deleted));
                 continue;
             }
-            var fields = (RedisResult[])parts[1]!;
-            var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i + 1 < fields.Length; i += 2)
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var field in entry.Values)
             {
-                map[(string)fields[i]!] = (string)fields[i + 1]!;
+                fields[field.Name.ToString()] = field.Value.ToString();
             }
-            yield return new StreamEntry(id, Parse(map), string.Join(' ', map.Select(kv => $"{kv.Key}={kv.Value}")));
+            result.Add(new RelayEntry(id, Parse(fields), string.Join(' ', fields.Select(kv => $"{kv.Key}={kv.Value}"))));
         }
+        return result;
     }
 
     private static ReservationMessage? Parse(Dictionary<string, string> fields)

@@ -6,7 +6,6 @@ using Shop.Ordering.Core.Messaging;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Messaging;
 using Shop.Ordering.Worker.Telemetry;
-using Shop.ServiceDefaults.Clients;
 
 namespace Shop.Ordering.Worker.Arming;
 
@@ -17,13 +16,13 @@ namespace Shop.Ordering.Worker.Arming;
 /// <c>ordering.catalog-events.dead</c>; an event type the worker does not handle is acknowledged and ignored.
 /// </summary>
 public sealed partial class CatalogEventsConsumer(
-    RabbitMQConnectionProvider rabbit,
+    IConnection connection,
     StartupGate gate,
     ConsumerReadiness readiness,
     FlashSaleArmer armer,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
-    ILogger<CatalogEventsConsumer> logger) : ConsumerService(rabbit, gate, readiness, options.Value, logger)
+    ILogger<CatalogEventsConsumer> logger) : ConsumerService(connection, gate, readiness, options.Value, logger)
 {
     
 

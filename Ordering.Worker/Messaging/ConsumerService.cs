@@ -1,7 +1,6 @@
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Shop.Ordering.Worker.Infrastructure;
-using Shop.ServiceDefaults.Clients;
 
 namespace Shop.Ordering.Worker.Messaging;
 
@@ -13,7 +12,7 @@ namespace Shop.Ordering.Worker.Messaging;
 /// replaced here, so the queue is never left without its consumer.
 /// </summary>
 public abstract partial class ConsumerService(
-    RabbitMQConnectionProvider rabbit,
+    IConnection connection,
     StartupGate gate,
     ConsumerReadiness readiness,
     WorkerOptions options,
@@ -61,7 +60,6 @@ public abstract partial class ConsumerService(
 
     private async Task ConsumeUntilChannelLostAsync(CancellationToken stoppingToken)
     {
-        var connection = await rabbit.GetConnectionAsync(stoppingToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
         var lost = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         channel.ChannelShutdownAsync += (_, args) =>
@@ -75,7 +73,7 @@ public abstract partial class ConsumerService(
         Task RedeclareAsync(object? sender, AsyncEventArgs args)
         {
             // Not awaited by the recovery itself: declaring needs a channel, and the client is still finishing up.
-            _ = Task.Run(() => DeclareOnFreshChannelAsync(connection, stoppingToken), stoppingToken);
+            _ = Task.Run(() => DeclareOnFreshChannelAsync(stoppingToken), stoppingToken);
             return Task.CompletedTask;
         }
         connection.RecoverySucceededAsync += RedeclareAsync;
@@ -98,7 +96,7 @@ public abstract partial class ConsumerService(
         }
     }
 
-    private async Task DeclareOnFreshChannelAsync(IConnection connection, CancellationToken cancellationToken)
+    private async Task DeclareOnFreshChannelAsync(CancellationToken cancellationToken)
     {
         try
         {

@@ -1,5 +1,4 @@
 using RabbitMQ.Client;
-using Shop.ServiceDefaults.Clients;
 
 namespace Shop.Ordering.Worker.Messaging;
 
@@ -9,15 +8,15 @@ namespace Shop.Ordering.Worker.Messaging;
 /// the rebuild, which waits for the reservations queue to drain. Never blocks for long: a count it cannot read
 /// is null.
 /// </summary>
-public sealed partial class QueueProbe(RabbitMQConnectionProvider rabbit, ILogger<QueueProbe> logger) : IAsyncDisposable
+public sealed partial class QueueProbe(IConnection connection, ILogger<QueueProbe> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private IChannel? _channel;
 
     public async Task<uint?> MessageCountAsync(string queue, CancellationToken cancellationToken)
     {
-        // Only the established connection: the probe never waits for a connection attempt.
-        if (!rabbit.TryGetConnection(out var connection) || !connection.IsOpen)
+        // Never waits for the connection to recover: while it is closed, the count is unknown.
+        if (!connection.IsOpen)
         {
             return null;
         }

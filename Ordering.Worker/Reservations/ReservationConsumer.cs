@@ -4,7 +4,6 @@ using RabbitMQ.Client.Events;
 using Shop.Ordering.Core.Messaging;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Messaging;
-using Shop.ServiceDefaults.Clients;
 
 namespace Shop.Ordering.Worker.Reservations;
 
@@ -13,12 +12,12 @@ namespace Shop.Ordering.Worker.Reservations;
 /// <see cref="ReservationBuffer"/>, and the batch loop persists and settles it. Nothing is acknowledged here.
 /// </summary>
 public sealed class ReservationConsumer(
-    RabbitMQConnectionProvider rabbit,
+    IConnection connection,
     StartupGate gate,
     ConsumerReadiness readiness,
     ReservationBuffer buffer,
     IOptions<WorkerOptions> options,
-    ILogger<ReservationConsumer> logger) : ConsumerService(rabbit, gate, readiness, options.Value, logger)
+    ILogger<ReservationConsumer> logger) : ConsumerService(connection, gate, readiness, options.Value, logger)
 {
     protected override string QueueName => OrderingTopology.ReservationsQueue;
 

@@ -11,28 +11,60 @@ namespace Microsoft.Extensions.Hosting;
 public static class HealthCheckExtensions
 {
     /// <summary>
-    /// Adds a "self" check tagged <c>live</c>: if the process can answer, it is alive. Dependencies add their
-    /// own checks (tagged <c>ready</c>) through the client integrations.
+    /// Adds a "self" check tagged <c>live</c>: if the process can answer, it is alive. Dependencies add their own
+    /// checks through the client integrations; a check that sets no timeout gets <see cref="HealthEndpoints.DefaultCheckTimeout"/>.
     /// </summary>
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var checks = builder.Services.AddHealthChecks();
-        if (builder.Services.All(d => d.ServiceType != typeof(SelfCheckMarker)))
+        // Once only: the health check service refuses two checks of one name.
+        if (builder.Services.Any(d => d.ServiceType == typeof(SelfCheckMarker)))
         {
-            builder.Services.AddSingleton<SelfCheckMarker>();
-            checks.AddCheck("self", () => HealthCheckResult.Healthy(), [HealthEndpoints.LiveTag]);
+            return builder;
         }
 
+        builder.Services.AddSingleton<SelfCheckMarker>();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthEndpoints.LiveTag]);
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => r.Timeout == Timeout.InfiniteTimeSpan))
+            {
+                registration.Timeout = HealthEndpoints.DefaultCheckTimeout;
+            }
+        });
         return builder;
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (all checks) and <c>/alive</c> (only <c>live</c> checks) in every environment, because
-    /// the orchestrator and deployment probes rely on them. Both answer JSON, 200 when Healthy or Degraded and 503
-    /// when Unhealthy, are anonymous, never output-cached and never rate-limited.
+    /// Lists a client integration's check under the resource's name (<c>cache</c>, <c>catalogdb</c>,
+    /// <c>messaging</c>), the name the AppHost, the dashboard and the docs use, instead of the integration's
+    /// generic one (<see cref="IntegrationHealthChecks"/>). A check that is not registered (the integration's
+    /// <c>DisableHealthChecks</c>) is left alone.
+    /// </summary>
+    public static TBuilder NameHealthCheck<TBuilder>(this TBuilder builder, string registeredName, string resourceName)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(registeredName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(resourceName);
+
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => r.Name == registeredName))
+            {
+                registration.Name = resourceName;
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/health</c> (all checks) and <c>/alive</c> (only <c>live</c> checks) in every environment, not only
+    /// in Development as the template does: the orchestrator, the tests and deployment probes rely on them. Both
+    /// answer JSON (exception details in Development only), 200 when Healthy or Degraded and 503 when Unhealthy,
+    /// are anonymous, never output-cached and never rate-limited.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -57,7 +89,7 @@ public static class HealthCheckExtensions
             },
         };
 
-        // The conventions below only add endpoint metadata, so they are harmless when the service has no
+        // These conventions only add endpoint metadata, so they are harmless when the service has no
         // authorization, output caching or rate limiting, and correct when it has.
         app.MapHealthChecks(path, options)
             .AllowAnonymous()

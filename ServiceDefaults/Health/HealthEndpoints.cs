@@ -14,11 +14,11 @@ public static class HealthEndpoints
     /// <summary>Tag of the checks that say whether the process itself works (and so are part of <see cref="AlivePath"/>).</summary>
     public const string LiveTag = "live";
 
-    /// <summary>Tag of the checks of a dependency (database, cache, broker): part of <see cref="HealthPath"/> only.</summary>
-    public const string ReadyTag = "ready";
-
-    /// <summary>The default timeout of a dependency check: well under a probe's own timeout, so /health answers.</summary>
-    public static readonly TimeSpan DependencyCheckTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// The timeout of a check that sets none (the client integrations' checks set none): well under a probe's
+    /// own timeout, so /health answers while a database does not.
+    /// </summary>
+    public static readonly TimeSpan DefaultCheckTimeout = TimeSpan.FromSeconds(5);
 
     internal static bool IsProbe(PathString path) => Matches(path, HealthPath) || Matches(path, AlivePath);
 

@@ -56,7 +56,7 @@ public enum OrderAction
 /// The buy call (<c>POST /api/flash-sales/{id}/orders</c>) on a client of its own, so that its answers under a
 /// crowd (429 shed, 409 sold out) never open the circuit of the client that reads stock and orders. The standard
 /// handler would also retry a 429 after its Retry-After while the shopper waits, multiplying load exactly when
-/// the API sheds it: so this request opts out of the handler's retries, and only a failure to reach a replica is
+/// the API sheds it: so this client's pipeline has no retries (Program.cs), and only a failure to reach a replica is
 /// sent again here, at once and with the same Idempotency-Key (the next replica answers it; a repeated key never
 /// buys twice). Shedding answers go straight back to the shopper with their Retry-After.
 /// </summary>
@@ -75,7 +75,6 @@ public sealed class OrderingBuyClient(HttpClient httpClient)
             using var request = ApiHttp.Request(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders", accessToken,
                 JsonContent.Create(new Bff.BuyRequest(quantity), ShopJsonContext.Default.BuyRequest));
             request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
-            request.Options.Set(ServiceDefaults.Resilience.HttpResilienceRequestOptions.DisableRetry, true);
             try
             {
                 return await ApiHttp.SendAsync(HttpClient, Service, request, cancellationToken).ConfigureAwait(false);

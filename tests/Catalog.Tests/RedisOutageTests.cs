@@ -59,14 +59,17 @@ public sealed class RedisOutageTests(RedisOutageFixture fixture)
             await resources.WaitForHealthyAsync("cache", timeout.Token);
         }
 
-        // Back: the invalidation that could not reach Redis is applied (the generation key exists again in the
-        // emptied Redis), and values are cached in Redis again.
-        using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.App.GetConnectionStringAsync("cache"));
-        await Eventually.HoldsAsync(async () => await redis.GetDatabase().KeyExistsAsync("catalog:v1:gen"), "the pending invalidation reached Redis", TimeSpan.FromSeconds(30));
+        // Back: the invalidation that could not reach Redis is stored there by FusionCache's auto-recovery (the read
+        // models' tag, in FusionCache's key layout: wire format "v2", the catalog's prefix, its tag prefix), and
+        // values are cached in Redis again. KEYS is an admin command to StackExchange.Redis.
+        var redisOptions = ConfigurationOptions.Parse((await fixture.App.GetConnectionStringAsync("cache"))!);
+        redisOptions.AllowAdmin = true;
+        using var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
+        await Eventually.HoldsAsync(async () => await redis.GetDatabase().KeyExistsAsync("v2:catalog:v1:__fc:t:read-models"), "the pending invalidation reached Redis", TimeSpan.FromSeconds(30));
         await Eventually.HoldsAsync(async () =>
         {
             await fixture.Client.GetAsync<ItemsPageDto>($"/api/catalog/items?name={Guid.NewGuid():N}");
-            var keys = await redis.GetDatabase().ExecuteAsync("KEYS", "catalog:v1:*:items:*");
+            var keys = await redis.GetDatabase().ExecuteAsync("KEYS", "v2:catalog:v1:items:*");
             return ((RedisResult[])keys!).Length > 0;
         }, "values are written to Redis again", TimeSpan.FromSeconds(30));
         Assert.Equal(original.Name + " (No Redis)", (await fixture.Client.GetAsync<ItemDto>($"/api/catalog/items/{itemId}")).Name);

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Health;
 
 namespace Shop.ServiceDefaults.Tests;
@@ -18,7 +20,7 @@ public sealed class HealthEndpointTests
         public volatile bool Throw;
     }
 
-    private static Task<TestServer> StartAsync(Dependency dependency, string environment = "Production") =>
+    private static Task<TestServer> StartAsync(Dependency dependency, string environment = "Production", Action<WebApplicationBuilder>? configure = null) =>
         TestServer.StartAsync(
             app => app.MapDefaultEndpoints(),
             builder =>
@@ -28,8 +30,8 @@ public sealed class HealthEndpointTests
                     "database",
                     () => dependency.Throw
                         ? throw new InvalidOperationException("secret detail")
-                        : new HealthCheckResult(dependency.Status, "fake dependency"),
-                    [HealthEndpoints.ReadyTag]);
+                        : new HealthCheckResult(dependency.Status, "fake dependency"));
+                configure?.Invoke(builder);
             },
             environment);
 
@@ -100,4 +102,55 @@ public sealed class HealthEndpointTests
         Assert.False(inProduction.TryGetProperty("error", out _));
         Assert.Contains("InvalidOperationException", inDevelopment.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_check_can_be_listed_under_the_resource_name()
+    {
+        await using var server = await StartAsync(new Dependency(), configure: builder => builder.NameHealthCheck("database", "catalogdb"));
+
+        var (_, body, _) = await GetAsync(server, "/health");
+
+        Assert.Equal(new Dictionary<string, string> { ["self"] = "Healthy", ["catalogdb"] = "Healthy" }, Checks(body));
+    }
+
+    [Fact]
+    public void Every_integration_registers_a_check_of_the_name_IntegrationHealthChecks_says()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration["ConnectionStrings:cache"] = $"127.0.0.1:{TestServer.ClosedPort()},abortConnect=false";
+        builder.Configuration["ConnectionStrings:orderingdb"] = "Host=127.0.0.1;Database=orderingdb;Username=u;Password=p";
+        builder.Configuration["ConnectionStrings:messaging"] = "amqp://guest:guest@127.0.0.1:5672";
+        builder.Configuration["ConnectionStrings:catalogdb"] = "Host=127.0.0.1;Database=catalogdb;Username=u;Password=p";
+        builder.AddRedisClient("cache");
+        builder.AddNpgsqlDataSource("orderingdb");
+        builder.AddRabbitMQClient("messaging");
+        builder.AddNpgsqlDbContext<TestDbContext>("catalogdb");
+        builder.NameHealthCheck(IntegrationHealthChecks.Redis, "cache")
+            .NameHealthCheck(IntegrationHealthChecks.Npgsql, "orderingdb")
+            .NameHealthCheck(IntegrationHealthChecks.RabbitMQ, "messaging")
+            .NameHealthCheck(nameof(TestDbContext), "catalogdb");
+        using var host = builder.Build();
+
+        Assert.Equal(["cache", "orderingdb", "messaging", "catalogdb"], Registrations(host).Select(r => r.Name).ToList());
+    }
+
+    /// <summary>AddNpgsqlDbContext names its check after the context type.</summary>
+    private sealed class TestDbContext(DbContextOptions<TestDbContext> options) : DbContext(options);
+
+    [Fact]
+    public void A_check_without_a_timeout_gets_the_default_one_and_an_explicit_timeout_is_kept()
+    {
+        var explicitTimeout = TimeSpan.FromSeconds(1);
+        using var host = TestHost.Build(new Dictionary<string, string?>(), builder => builder.Services.AddHealthChecks()
+            .AddCheck("no-timeout", () => HealthCheckResult.Healthy())
+            .AddCheck("own-timeout", () => HealthCheckResult.Healthy(), timeout: explicitTimeout));
+
+        var timeouts = Registrations(host).ToDictionary(r => r.Name, r => r.Timeout);
+
+        Assert.Equal(HealthEndpoints.DefaultCheckTimeout, timeouts["no-timeout"]);
+        Assert.Equal(explicitTimeout, timeouts["own-timeout"]);
+    }
+
+    private static ICollection<HealthCheckRegistration> Registrations(IHost host) =>
+        host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
 }

@@ -73,11 +73,4 @@ internal static class TestHost
         configure?.Invoke(builder);
         return builder.Build();
     }
-
-    /// <summary>Fast retry settings so that tests do not wait seconds between attempts.</summary>
-    public static Dictionary<string, string?> FastResilience() => new()
-    {
-        ["HttpClientDefaults:Resilience:Retry:BaseDelay"] = "00:00:00.010",
-        ["HttpClientDefaults:Resilience:Retry:MaxDelay"] = "00:00:00.050",
-    };
 }

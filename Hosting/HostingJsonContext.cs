@@ -1,7 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace Shop.Hosting;
-
-[JsonSourceGenerationOptions(WriteIndented = true)]
-[JsonSerializable(typeof(Dictionary<string, string>))]
-internal sealed partial class HostingJsonContext : JsonSerializerContext;

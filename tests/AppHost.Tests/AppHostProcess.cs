@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace Shop.AppHost.Tests;
+
+/// <summary>
+/// The built AppHost started as its own process, in its own process group (so a test can press "Ctrl+C" by
+/// signalling the group, as a terminal does), with its own dashboard ports and data folder.
+/// </summary>
+internal sealed class AppHostProcess : IDisposable
+{
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly Process _process;
+
+    private AppHostProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output => string.Join('\n', _output);
+
+    public static string AssemblyPath
+    {
+        get
+        {
+            var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+            // The generated metadata names the AppHost's folder (or, in other SDK versions, its project file).
+            var project = Projects.AppHost.ProjectPath.EndsWith(".csproj", StringComparison.Ordinal)
+                ? Path.GetDirectoryName(Projects.AppHost.ProjectPath)!
+                : Projects.AppHost.ProjectPath;
+            return Path.Combine(project, "bin", configuration, "net10.0", "AppHost.dll");
+        }
+    }
+
+    public static AppHostProcess Start(params string[] arguments)
+    {
+        // setsid execs the AppHost in place as the leader of a new session and process group.
+        var start = new ProcessStartInfo("/usr/bin/setsid") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["dotnet", "exec", AssemblyPath, .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        // The projects' launch profiles name fixed ports; another app on this machine may hold them.
+        start.Environment["DcpPublisher__RandomizePorts"] = "true";
+        var appHost = new AppHostProcess(Process.Start(start)!);
+        appHost._process.OutputDataReceived += (_, e) => appHost.Append(e.Data);
+        appHost._process.ErrorDataReceived += (_, e) => appHost.Append(e.Data);
+        appHost._process.BeginOutputReadLine();
+        appHost._process.BeginErrorReadLine();
+        return appHost;
+    }
+
+    /// <summary>Waits until the AppHost prints <paramref name="text"/>; fails early if it exits first.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The AppHost did not print '{text}' (exited: {_process.HasExited}). Output:\n{Output}");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

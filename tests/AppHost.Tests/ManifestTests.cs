@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace Shop.AppHost.Tests;
+
+/// <summary>The real AppHost, run as a process with <c>--publisher manifest</c>, writes Aspire's manifest and starts nothing.</summary>
+public sealed class ManifestTests : IDisposable
+{
+    private static readonly string[] Projects = ["catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("shop-manifest-").FullName;
+
+    [Fact]
+    public async Task The_manifest_validates_against_the_aspire_schema_and_has_every_resource()
+    {
+        var manifest = await PublishAsync();
+
+        var result = Evaluate(manifest);
+        Assert.True(result.IsValid, Errors(result));
+
+        var resources = manifest["resources"]!.AsObject();
+        Assert.Equal(
+            ["cache", "catalog-api", "catalogdb", "jwt-signing-key", "messaging", "ordering-api", "ordering-worker", "orderingdb", "postgres", "webfrontend"],
+            resources.Select(r => r.Key).Where(k => !k.Contains("-password", StringComparison.Ordinal) && !k.StartsWith("cond-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+
+        // The servers are Aspire's containers, tagged with the major versions run mode tests (Debian 12).
+        Assert.Equal("docker.io/library/redis:7.0", (string?)resources["cache"]!["image"]);
+        Assert.Equal("docker.io/library/postgres:15", (string?)resources["postgres"]!["image"]);
+        Assert.Equal("docker.io/library/rabbitmq:3.10", (string?)resources["messaging"]!["image"]);
+        Assert.NotNull(resources["postgres"]!["volumes"]);
+        Assert.NotNull(resources["messaging"]!["volumes"]);
+        Assert.Equal("{postgres.connectionString};Database=catalogdb", (string?)resources["catalogdb"]!["connectionString"]);
+        Assert.Equal("{postgres.connectionString};Database=orderingdb", (string?)resources["orderingdb"]!["connectionString"]);
+
+        var signingKey = resources["jwt-signing-key"]!;
+        Assert.True((bool?)signingKey["inputs"]!["value"]!["secret"]);
+        Assert.NotNull(signingKey["inputs"]!["value"]!["default"]!["generate"]);
+
+        foreach (var name in Projects)
+        {
+            Assert.Equal("project.v0", (string?)resources[name]!["type"]);
+            Assert.Equal("http", (string?)resources[name]!["bindings"]!["http"]!["scheme"]);
+        }
+        var catalogEnv = resources["catalog-api"]!["env"]!;
+        Assert.Equal("{cache.connectionString}", (string?)catalogEnv["ConnectionStrings__cache"]);
+        Assert.Equal("{catalogdb.connectionString}", (string?)catalogEnv["ConnectionStrings__catalogdb"]);
+        Assert.Equal("{messaging.connectionString}", (string?)catalogEnv["ConnectionStrings__messaging"]);
+        Assert.Equal("{jwt-signing-key.value}", (string?)catalogEnv["Identity__SigningKey"]);
+        var web = resources["webfrontend"]!;
+        Assert.True((bool?)web["bindings"]!["http"]!["external"]);
+        Assert.Null(resources["catalog-api"]!["bindings"]!["http"]!["external"]);
+
+        // Publishing starts nothing: no server wrote a data folder.
+        Assert.False(Directory.Exists(Path.Combine(_folder, "data")));
+    }
+
+    [Fact]
+    public async Task The_schema_check_rejects_a_broken_manifest()
+    {
+        var manifest = await PublishAsync();
+        manifest["resources"]!["cache"]!.AsObject().Remove("image");
+        manifest["resources"]!["catalog-api"]!["bindings"]!["http"]!["protocol"] = "sctp";
+
+        Assert.False(Evaluate(manifest).IsValid);
+    }
+
+    private async Task<JsonNode> PublishAsync()
+    {
+        var output = Path.Combine(_folder, "aspire-manifest.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["exec", AppHostProcess.AssemblyPath, "--publisher", "manifest", "--output-path", output, $"--LocalServers:DataPath={Path.Combine(_folder, "data")}"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}: {await stdout} {await stderr}");
+        return JsonNode.Parse(await File.ReadAllTextAsync(output))!;
+    }
+
+    // Loaded once: JsonSchema.Net registers a schema by its $id and refuses to register it twice.
+    private static readonly Lazy<JsonSchema> Schema = new(() =>
+    {
+        var schemaPath = Path.Combine(AppContext.BaseDirectory, "aspire-8.0.json");
+        Assert.True(File.Exists(schemaPath), $"The Aspire manifest schema is missing at {schemaPath} (it comes from ../shared/schemas).");
+        return JsonSchema.FromText(File.ReadAllText(schemaPath));
+    });
+
+    private static EvaluationResults Evaluate(JsonNode manifest)
+    {
+        return Schema.Value.Evaluate(JsonDocument.Parse(manifest.ToJsonString()).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+    }
+
+    private static string Errors(EvaluationResults result) =>
+        string.Join(Environment.NewLine, (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")));
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}

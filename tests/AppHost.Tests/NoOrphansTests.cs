@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace Shop.AppHost.Tests;
+
+/// <summary>
+/// The AppHost as a real process: however it ends (Ctrl+C, SIGTERM, SIGKILL), no server, helper, DCP or project
+/// process of it is left running.
+/// </summary>
+public sealed class NoOrphansTests
+{
+    private const int SIGINT = 2;
+    private const int SIGKILL = 9;
+    private const int SIGTERM = 15;
+
+    [Theory]
+    [InlineData(SIGINT, true)]
+    [InlineData(SIGTERM, false)]
+    [InlineData(SIGKILL, false)]
+    public async Task No_process_of_the_app_outlives_the_AppHost(int signal, bool wholeGroup)
+    {
+        var folder = Directory.CreateTempSubdirectory("shop-orphans-");
+        // Postgres runs as the postgres user, which must be able to traverse into the folder (temp folders are 700).
+        folder.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        var dataPath = folder.FullName;
+        using var appHost = AppHostProcess.Start($"--LocalServers:DataPath={dataPath}");
+        var related = new List<int>();
+        try
+        {
+            await appHost.WaitForOutputAsync("Shop is ready", TimeSpan.FromMinutes(4));
+            related = AppProcesses(appHost.Pid);
+            // DCP and its controllers, Redis, Postgres (and its workers), RabbitMQ, epmd, five service processes.
+            Assert.True(related.Count >= 12, $"saw only {related.Count} processes of the app");
+
+            Assert.Equal(0, Kill(wholeGroup ? -appHost.Pid : appHost.Pid, signal));
+            Assert.True(await appHost.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the AppHost did not exit");
+
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline && related.Any(ProcessInfo.IsAlive))
+            {
+                await Task.Delay(250);
+            }
+            var survivors = related.Where(ProcessInfo.IsAlive).ToList();
+            Assert.True(survivors.Count == 0, "still running: " + string.Join(", ", survivors.Select(Describe)));
+        }
+        finally
+        {
+            // Leave nothing behind even when the test fails.
+            foreach (var pid in related.Where(ProcessInfo.IsAlive))
+            {
+                Kill(pid, SIGKILL);
+            }
+            Directory.Delete(dataPath, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The AppHost's descendants plus DCP, which detaches from the AppHost and watches it (<c>--monitor PID</c>),
+    /// with everything DCP started.
+    /// </summary>
+    private static List<int> AppProcesses(int appHostPid)
+    {
+        // /proc/PID/cmdline separates arguments with NULs.
+        var dcp = ProcessInfo.Mentioning($"--monitor\0{appHostPid}\0");
+        return [.. ProcessInfo.Descendants(appHostPid).Concat(dcp).Concat(dcp.SelectMany(ProcessInfo.Descendants)).Distinct()];
+    }
+
+    private static string Describe(int pid)
+    {
+        try
+        {
+            return $"{pid} {File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ')}";
+        }
+        catch (IOException)
+        {
+            return pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>kill(1): a negative pid signals the whole process group, as Ctrl+C in a terminal does.</summary>
+    private static int Kill(int pid, int signal)
+    {
+        using var kill = Process.Start("/bin/kill", ["-s", signal.ToString(System.Globalization.CultureInfo.InvariantCulture), "--", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace Shop.AppHost.Tests;
+
+/// <summary>The whole composition of DESIGN.md §1 on this machine's servers, as the services see it.</summary>
+public sealed partial class RunningAppTests(RunningAppFixture fixture) : IClassFixture<RunningAppFixture>
+{
+    private static readonly string[] Services = ["catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
+
+    [Fact]
+    public async Task Every_resource_of_the_design_is_healthy()
+    {
+        foreach (var name in (string[])["cache", "postgres", "catalogdb", "orderingdb", "messaging", .. Services])
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var state = await fixture.Shop.Notifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, state.Snapshot.HealthStatus);
+            Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
+        }
+        Assert.Equal(2, fixture.Shop.Instances("ordering-api").Count);
+        Assert.Single(fixture.Shop.Instances("catalog-api"));
+        Assert.Single(fixture.Shop.Instances("ordering-worker"));
+    }
+
+    [Theory]
+    [InlineData("catalog-api", new[] { "cache", "catalogdb", "messaging" })]
+    [InlineData("ordering-api", new[] { "cache", "orderingdb", "messaging" })]
+    [InlineData("ordering-worker", new[] { "cache", "orderingdb", "messaging" })]
+    public async Task Each_service_receives_exactly_the_connection_strings_of_its_references(string service, string[] references)
+    {
+        foreach (var instance in fixture.Shop.Instances(service))
+        {
+            foreach (var reference in references)
+            {
+                var expected = await fixture.Shop.App.GetConnectionStringAsync(reference);
+                Assert.Equal(expected, instance.Environment[$"ConnectionStrings__{reference}"]);
+            }
+            Assert.DoesNotContain("ConnectionStrings__catalogdb", service == "catalog-api" ? [] : instance.Environment.Keys);
+        }
+        Assert.Matches(RedisFormat(), await fixture.Shop.App.GetConnectionStringAsync("cache"));
+        Assert.Matches(PostgresFormat(), await fixture.Shop.App.GetConnectionStringAsync("catalogdb"));
+        Assert.Matches(RabbitFormat(), await fixture.Shop.App.GetConnectionStringAsync("messaging"));
+    }
+
+    [Fact]
+    public async Task Each_service_replica_reports_healthy_and_alive()
+    {
+        foreach (var service in Services)
+        {
+            foreach (var instance in fixture.Shop.Instances(service))
+            {
+                using var client = new HttpClient { BaseAddress = instance.HttpAddress };
+                using var health = await client.GetAsync("/health");
+                Assert.True(health.StatusCode == HttpStatusCode.OK, $"{instance.Name}: {(int)health.StatusCode} {await health.Content.ReadAsStringAsync()}");
+                using var alive = await client.GetAsync("/alive");
+                Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_two_ordering_api_replicas_are_distinct_processes_and_both_take_connections()
+    {
+        var replicas = fixture.Shop.Instances("ordering-api");
+        Assert.Equal(2, replicas.Select(r => r.Pid).Distinct().Count());
+        Assert.Equal(2, replicas.Select(r => r.HttpPort).Distinct().Count());
+
+        // Fresh connections (a handler each, so no shared pool) through the stable address, DCP's proxy, are
+        // spread over the replicas.
+        var address = fixture.Shop.App.GetEndpoint("ordering-api", "http");
+        var clients = Enumerable.Range(0, 12).Select(_ => new HttpClient(new SocketsHttpHandler()) { BaseAddress = address }).ToList();
+        try
+        {
+            foreach (var client in clients)
+            {
+                using var response = await client.GetAsync("/alive");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+            foreach (var replica in replicas)
+            {
+                Assert.True(ProcessInfo.EstablishedConnectionsTo(replica.HttpPort) > 0, $"{replica.Name} took no connection");
+            }
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public void The_storefront_finds_the_apis_by_name_and_not_the_databases()
+    {
+        var web = fixture.Shop.Instances("webfrontend").Single().Environment;
+        Assert.StartsWith("http://", web["services__ordering-api__http__0"], StringComparison.Ordinal);
+        Assert.StartsWith("http://", web["services__catalog-api__http__0"], StringComparison.Ordinal);
+        Assert.DoesNotContain(web.Keys, k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_listening_socket_of_the_app_is_on_loopback()
+    {
+        var pids = ((string[])["cache", "postgres", "messaging", "messaging-epmd", .. Services])
+            .SelectMany(fixture.Shop.Instances)
+            .SelectMany(i => (int[])[i.Pid, .. ProcessInfo.Descendants(i.Pid)])
+            .Distinct().ToList();
+        var addresses = pids.SelectMany(pid => ProcessInfo.ListeningAddresses(pid).Select(a => (pid, a))).ToList();
+
+        // Redis, Postgres, RabbitMQ's AMQP and distribution ports, epmd, and every service replica.
+        Assert.True(addresses.Count >= 9, string.Join(", ", addresses));
+        var exposed = addresses.Where(x => !x.a.StartsWith("127.", StringComparison.Ordinal) && !x.a.StartsWith("::1:", StringComparison.Ordinal)).ToList();
+        Assert.True(exposed.Count == 0, "listening beyond loopback: " + string.Join(", ", exposed.Select(x => $"{x.pid} {x.a}")));
+    }
+
+    [GeneratedRegex(@"^127\.0\.0\.1:\d+,password=[^,]+$")]
+    private static partial Regex RedisFormat();
+
+    [GeneratedRegex(@"^Host=127\.0\.0\.1;Port=\d+;Username=postgres;Password=[^;]+;Database=catalogdb$")]
+    private static partial Regex PostgresFormat();
+
+    [GeneratedRegex(@"^amqp://guest:[^@]+@127\.0\.0\.1:\d+$")]
+    private static partial Regex RabbitFormat();
+}

@@ -1,0 +1,158 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Shop.Testing;
+
+/// <summary>
+/// The real Shop composition (<c>AppHost/Program.cs</c>) started through Aspire.Hosting.Testing, with a data
+/// folder of its own (so parallel apps never share a server's files) that is deleted when the app is disposed.
+/// A whole-app start costs 15–30 s here: share one per test collection.
+/// </summary>
+public sealed class ShopApp : IAsyncDisposable
+{
+    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly DirectoryInfo _dataFolder;
+
+    private ShopApp(DistributedApplication app, DirectoryInfo dataFolder)
+    {
+        App = app;
+        _dataFolder = dataFolder;
+        States = ResourceStates.Follow(app);
+    }
+
+    public DistributedApplication App { get; }
+
+    /// <summary>Every resource instance's latest state and its log lines since the app started.</summary>
+    public ResourceStates States { get; }
+
+    public ResourceNotificationService Notifications => App.ResourceNotifications;
+
+    /// <summary>
+    /// Builds the app, lets <paramref name="configure"/> change it (environment of a resource, say), starts it
+    /// and waits until every resource is healthy (or only <paramref name="waitFor"/>, when given).
+    /// </summary>
+    public static async Task<ShopApp> StartAsync(
+        Action<IDistributedApplicationTestingBuilder>? configure = null,
+        IEnumerable<string>? waitFor = null,
+        IDictionary<string, string?>? configuration = null)
+    {
+        var dataFolder = Directory.CreateTempSubdirectory("shop-test-");
+        // Postgres runs as the postgres user, which must be able to traverse into the folder (temp folders are 700).
+        dataFolder.UnixFileMode |= UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        string[] args = [$"--LocalServers:DataPath={dataFolder.FullName}", .. (configuration ?? new Dictionary<string, string?>()).Select(c => $"--{c.Key}={c.Value}")];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        configure?.Invoke(builder);
+        var app = await builder.BuildAsync();
+        var shop = new ShopApp(app, dataFolder);
+        try
+        {
+            var names = (waitFor ?? builder.Resources.Where(IsWaitable).Select(r => r.Name)).ToList();
+            using var timeout = new CancellationTokenSource(HealthyTimeout);
+            try
+            {
+                // StartAsync returns once every resource has been started, which waits for what each waits for.
+                await app.StartAsync(timeout.Token);
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new TimeoutException($"The app did not start in time: {shop.Describe(builder.Resources.Where(IsWaitable).Select(r => r.Name))}", e);
+            }
+            await shop.WaitForHealthyAsync(names, timeout.Token);
+            return shop;
+        }
+        catch
+        {
+            await shop.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task WaitForHealthyAsync(IEnumerable<string> resourceNames, CancellationToken cancellationToken)
+    {
+        var names = resourceNames.ToList();
+        try
+        {
+            await Task.WhenAll(names.Select(name => Notifications.WaitForResourceHealthyAsync(name, cancellationToken)));
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"Not healthy in time: {Describe(names)}", e);
+        }
+    }
+
+    public async Task WaitForHealthyAsync(string resourceName, TimeSpan? timeout = null)
+    {
+        using var cancellation = new CancellationTokenSource(timeout ?? HealthyTimeout);
+        await WaitForHealthyAsync([resourceName], cancellation.Token);
+    }
+
+    /// <summary>The running instances of a resource (one per replica), with their pids and HTTP ports.</summary>
+    public IReadOnlyList<ResourceInstance> Instances(string resourceName) => ResourceInstance.Of(this, resourceName);
+
+    /// <summary>Kills every instance of a resource (or one replica) with SIGKILL, as a crash would.</summary>
+    public async Task KillAsync(string resourceName, int? replica = null)
+    {
+        var instances = Instances(resourceName);
+        foreach (var instance in replica is int index ? [instances[index]] : instances)
+        {
+            await instance.KillAsync();
+        }
+    }
+
+    /// <summary>
+    /// Runs one of Aspire's resource commands ("start", "stop", "restart") on every instance of a resource (by its
+    /// name) or on one instance (by its <see cref="ResourceInstance.Name"/>), and checks that it worked. Aspire
+    /// does not restart a process that died: a test that kills one starts it again with "start".
+    /// </summary>
+    public async Task RunCommandAsync(string resourceOrInstanceName, string command, CancellationToken cancellationToken = default)
+    {
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.SingleOrDefault(r => r.Name == resourceOrInstanceName);
+        var result = resource is not null
+            ? await App.ResourceCommands.ExecuteCommandAsync(resource, command, cancellationToken)
+            : await App.ResourceCommands.ExecuteCommandAsync(resourceOrInstanceName, command, cancellationToken);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"'{command}' of {resourceOrInstanceName} failed: {result.Message}");
+        }
+    }
+
+    /// <summary>Restarts a resource and waits until it is healthy again (a server without a data volume comes back empty).</summary>
+    public async Task RestartAsync(string resourceName, CancellationToken cancellationToken = default)
+    {
+        await RunCommandAsync(resourceName, "restart", cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(HealthyTimeout);
+        await WaitForHealthyAsync([resourceName], timeout.Token);
+    }
+
+    /// <summary>Each instance's state, health and failing checks, and the last lines it logged: for failure messages.</summary>
+    public string Describe(IEnumerable<string> resourceNames) =>
+        string.Join("\n", resourceNames.SelectMany(States.InstancesOf).Select(state =>
+            $"{state.ResourceId}: {state.Snapshot.State?.Text} {state.Snapshot.HealthStatus} " +
+            string.Join(" | ", States.LogOf(state.Resource.Name).TakeLast(5)) + " " +
+            string.Join(",", state.Snapshot.HealthReports.Where(r => r.Status is not Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy).Select(r => $"{r.Name}={r.Description ?? r.ExceptionText?.Split('\n')[0]}"))));
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        States.Dispose();
+        try
+        {
+            _dataFolder.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server that was still writing as it died; the folder is under the temp folder and harmless.
+        }
+    }
+
+    // Parameters have no health; a project's rebuilder (behind Aspire's "rebuild" command) runs only when asked.
+    // (Aspire's ProjectRebuilderResource is internal: matched by name.)
+    private static bool IsWaitable(IResource resource) =>
+        resource is not ParameterResource && resource.GetType().Name != "ProjectRebuilderResource";
+}
