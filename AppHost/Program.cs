@@ -15,33 +15,29 @@ var messaging = builder.AddRabbitMQServer("messaging");
 // Signs and checks the shoppers' access tokens (DESIGN.md §6): generated once and kept in the user secrets.
 var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
-var catalogApi = builder.AddProject<Projects.Catalog_Api>("catalog-api")
+var catalogApi = builder.AddShopService<Projects.Catalog_Api>("catalog-api")
     .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalogDb).WaitFor(catalogDb)
-    .WithReference(messaging).WaitFor(messaging)
-    .WithHttpHealthCheck("/health");
+    .WithReference(messaging).WaitFor(messaging);
 
 // Two replicas: the buy hot path must survive one of them dying.
-var orderingApi = builder.AddProject<Projects.Ordering_Api>("ordering-api")
+var orderingApi = builder.AddShopService<Projects.Ordering_Api>("ordering-api")
     .WithReplicas(2)
     .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(cache).WaitFor(cache)
     .WithReference(orderingDb).WaitFor(orderingDb)
-    .WithReference(messaging).WaitFor(messaging)
-    .WithHttpHealthCheck("/health");
+    .WithReference(messaging).WaitFor(messaging);
 
-builder.AddProject<Projects.Ordering_Worker>("ordering-worker")
+builder.AddShopService<Projects.Ordering_Worker>("ordering-worker")
     .WithReference(cache).WaitFor(cache)
     .WithReference(orderingDb).WaitFor(orderingDb)
-    .WithReference(messaging).WaitFor(messaging)
-    .WithHttpHealthCheck("/health");
+    .WithReference(messaging).WaitFor(messaging);
 
-builder.AddProject<Projects.Web_Blazor>("webfrontend")
+builder.AddShopService<Projects.Web_Blazor>("webfrontend")
     .WithExternalHttpEndpoints()
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithReference(orderingApi).WaitFor(orderingApi)
-    .WithHttpHealthCheck("/health")
     .PrintsStoreAddressWhenReady();
 
 builder.Build().Run();

@@ -2,9 +2,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using RabbitMQ.Client;
-using Shop.Hosting;
-using Shop.Hosting.ApplicationModel;
-using Shop.Hosting.Testing;
+using System.Globalization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Shop.IntegrationEvents;
 using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Identity;
@@ -15,20 +18,24 @@ namespace Shop.Bench;
 public sealed record AdmissionSettings(int BuyerBurst = 5, int BuyerRequestsPerSecond = 5, int MaxConcurrentDecisions = 1024);
 
 /// <summary>
-/// A freshly started Shop: the AppHost's own composition through the test builder (random ports, a data folder
-/// of its own, everything stopped on dispose), with the baseline endpoints switched on and the admission
+/// A freshly started Shop: the real AppHost (AppHost/Program.cs) through Aspire.Hosting.Testing (random ports, a
+/// data folder of its own, everything stopped on dispose), with the baseline endpoints switched on and the admission
 /// settings of the run. Gives the generator the replicas' addresses, the signing key and the databases.
 /// </summary>
 public sealed class ShopApp : IAsyncDisposable
 {
     private readonly DistributedApplication _app;
+    private readonly ResourceStates _states;
+    private readonly DirectoryInfo _dataFolder;
     private readonly HttpClient _admin;
     private readonly string _adminToken;
 
-    private ShopApp(DistributedApplication app, string signingKey, AdmissionSettings admission, string environment,
+    private ShopApp(DistributedApplication app, ResourceStates states, DirectoryInfo dataFolder, string signingKey, AdmissionSettings admission, string environment,
         IReadOnlyList<Uri> orderingReplicas, Uri catalog, NpgsqlDataSource orderingDb, StackExchange.Redis.ConnectionMultiplexer redis)
     {
         _app = app;
+        _states = states;
+        _dataFolder = dataFolder;
         SigningKey = signingKey;
         Admission = admission;
         Environment = environment;
@@ -61,76 +68,115 @@ public sealed class ShopApp : IAsyncDisposable
         string environment = "Production", bool perfMaps = false, int? apiReplicas = null, IReadOnlyList<KeyValuePair<string, string>>? apiEnvironment = null,
         IReadOnlyList<KeyValuePair<string, string>>? workerEnvironment = null)
     {
-        var testing = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(configuration: new Dictionary<string, string?>
-        {
-            ["Hosting:ProjectEnvironment"] = environment,
-        }).ConfigureAwait(false);
-        var orderingApi = (ProjectResource)testing.Builder.Resources.Single(r => r.Name == "ordering-api");
-        testing.Builder.CreateResourceBuilder(orderingApi)
-            .WithEnvironment("Ordering__Baseline__Enabled", "true")
-            .WithEnvironment("Ordering__Buying__BuyerBurst", admission.BuyerBurst.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", admission.BuyerRequestsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("Ordering__Buying__MaxConcurrentDecisions", admission.MaxConcurrentDecisions.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var api = testing.Builder.CreateResourceBuilder(orderingApi);
-        if (apiReplicas is { } replicaCount)
-        {
-            api.WithReplicas(replicaCount);
-        }
-        foreach (var (name, value) in apiEnvironment ?? [])
-        {
-            api.WithEnvironment(name, value);
-        }
-        var worker = testing.Builder.CreateResourceBuilder((ProjectResource)testing.Builder.Resources.Single(r => r.Name == "ordering-worker"));
-        foreach (var (name, value) in workerEnvironment ?? [])
-        {
-            worker.WithEnvironment(name, value);
-        }
-        if (perfMaps)
-        {
-            foreach (var project in testing.Builder.Resources.OfType<ProjectResource>().Where(p => p.Name is "ordering-api" or "ordering-worker"))
-            {
-                // W^X double-maps JIT code (memfd:doublemapper), which perf cannot match with the perf map: off while profiling.
-                testing.Builder.CreateResourceBuilder(project).WithEnvironment("DOTNET_PerfMapEnabled", "1").WithEnvironment("DOTNET_EnableWriteXorExecute", "0");
-            }
-        }
-        var signingKey = ((ParameterResource)testing.Builder.Resources.Single(r => r.Name == "jwt-signing-key")).Value;
-        var app = await testing.BuildAsync().ConfigureAwait(false);
+        // A data folder of its own (deleted on dispose), which Postgres (run as the postgres user) must be able to traverse.
+        var dataFolder = Directory.CreateTempSubdirectory("shop-bench-");
+        dataFolder.UnixFileMode |= UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        // The AppHost's jwt-signing-key, chosen here so that the generator can mint the shoppers' tokens.
+        var signingKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        DistributedApplication? app = null;
+        ResourceStates? states = null;
         try
         {
-            log($"starting Shop (data in {testing.AppDataPath}) ...");
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+                [$"--LocalServers:DataPath={dataFolder.FullName}", $"--Parameters:jwt-signing-key={signingKey}"], cancellationToken).ConfigureAwait(false);
+            builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+            {
+                // The services run in the run's environment (Production unless asked), whatever their launch profiles say.
+                builder.CreateResourceBuilder(project)
+                    .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
+                    .WithEnvironment("DOTNET_ENVIRONMENT", environment);
+            }
+            var orderingApi = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api");
+            var api = builder.CreateResourceBuilder(orderingApi)
+                .WithEnvironment("Ordering__Baseline__Enabled", "true")
+                .WithEnvironment("Ordering__Buying__BuyerBurst", admission.BuyerBurst.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", admission.BuyerRequestsPerSecond.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("Ordering__Buying__MaxConcurrentDecisions", admission.MaxConcurrentDecisions.ToString(CultureInfo.InvariantCulture));
+            if (apiReplicas is { } replicaCount)
+            {
+                api.WithReplicas(replicaCount);
+            }
+            foreach (var (name, value) in apiEnvironment ?? [])
+            {
+                api.WithEnvironment(name, value);
+            }
+            var worker = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-worker"));
+            foreach (var (name, value) in workerEnvironment ?? [])
+            {
+                worker.WithEnvironment(name, value);
+            }
+            if (perfMaps)
+            {
+                foreach (var project in builder.Resources.OfType<ProjectResource>().Where(p => p.Name is "ordering-api" or "ordering-worker"))
+                {
+                    // W^X double-maps JIT code (memfd:doublemapper), which perf cannot match with the perf map: off while profiling.
+                    builder.CreateResourceBuilder(project).WithEnvironment("DOTNET_PerfMapEnabled", "1").WithEnvironment("DOTNET_EnableWriteXorExecute", "0");
+                }
+            }
+            // Parameters have no health; a project's rebuilder (Aspire's internal ProjectRebuilderResource) runs only when asked.
+            var waitable = builder.Resources.Where(r => r is not ParameterResource && r.GetType().Name != "ProjectRebuilderResource").Select(r => r.Name).ToList();
+            app = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
+            states = ResourceStates.Follow(app);
+            log($"starting Shop (data in {dataFolder.FullName}) ...");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromMinutes(4));
             try
             {
-                await app.WaitForAllHealthyAsync(timeout.Token).ConfigureAwait(false);
+                await app.StartAsync(timeout.Token).ConfigureAwait(false);
+                await Task.WhenAll(waitable.Select(name => app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token))).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                var unhealthy = app.GetResources().All.Where(r => !r.IsHealthy).Select(r => $"{r.Resource.Name} ({r.State}, {r.HealthDescription ?? r.Error ?? "no health yet"})");
-                throw new TimeoutException($"Shop did not become healthy within 4 minutes: {string.Join("; ", unhealthy)}. See the resources' logs in {testing.AppDataPath}/logs (kept only while the app runs).");
+                throw new TimeoutException($"Shop did not become healthy within 4 minutes: {states.DescribeUnhealthy(waitable)}");
             }
-            var replicas = app.GetResources().Get("ordering-api").Replicas
-                .Select(r => new Uri($"http://127.0.0.1:{r.Port ?? throw new InvalidOperationException("An ordering-api replica has no port.")}"))
-                .ToList();
-            var orderingDb = NpgsqlDataSource.Create(await app.GetConnectionStringAsync("orderingdb", cancellationToken).ConfigureAwait(false));
+            var replicas = states.Running("ordering-api").Select(r => r.RequiredHttpAddress).ToList();
+            if (replicas.Count == 0)
+            {
+                throw new InvalidOperationException("ordering-api has no running replica.");
+            }
+            var orderingDb = NpgsqlDataSource.Create(await ConnectionStringAsync(app, "orderingdb", cancellationToken).ConfigureAwait(false));
             var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
-                await app.GetConnectionStringAsync("cache", cancellationToken).ConfigureAwait(false) + ",abortConnect=false,allowAdmin=true").ConfigureAwait(false);
-            return new ShopApp(app, signingKey, admission, environment, replicas, app.GetEndpoint("catalog-api"), orderingDb, redis);
+                await ConnectionStringAsync(app, "cache", cancellationToken).ConfigureAwait(false) + ",abortConnect=false,allowAdmin=true").ConfigureAwait(false);
+            return new ShopApp(app, states, dataFolder, signingKey, admission, environment, replicas, app.GetEndpoint("catalog-api", "http"), orderingDb, redis);
         }
         catch
         {
-            await app.DisposeAsync().ConfigureAwait(false);
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+            states?.Dispose();
+            DeleteDataFolder(dataFolder);
             throw;
         }
     }
 
     public Task<string> ConnectionStringAsync(string resource, CancellationToken cancellationToken = default) =>
-        _app.GetConnectionStringAsync(resource, cancellationToken);
+        ConnectionStringAsync(_app, resource, cancellationToken);
 
     /// <summary>The process ids of a resource's replicas (a server has one).</summary>
-    public IReadOnlyList<int> Pids(string resource) =>
-        [.. _app.GetResources().Get(resource).Replicas.Where(r => r.Pid is not null).Select(r => r.Pid!.Value)];
+    public IReadOnlyList<int> Pids(string resource) => [.. _states.Running(resource).Select(r => r.Pid)];
+
+    private static async Task<string> ConnectionStringAsync(DistributedApplication app, string resource, CancellationToken cancellationToken) =>
+        await app.GetConnectionStringAsync(resource, cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException($"{resource} has no connection string.");
+
+    private static void DeleteDataFolder(DirectoryInfo dataFolder)
+    {
+        try
+        {
+            dataFolder.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server that was still writing as it stopped; the folder is under the temp folder and harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Files the postgres user created without write access for us; harmless under the temp folder.
+        }
+    }
 
     /// <summary>
     /// Announces a sale on shop.events exactly as Catalog does (FlashSaleChanged), and waits until the worker has
@@ -146,7 +192,7 @@ public sealed class ShopApp : IAsyncDisposable
             StartsAt = DateTimeOffset.UtcNow.AddSeconds(-1), EndsAt = DateTimeOffset.UtcNow.AddHours(2),
             Status = FlashSaleStatus.Scheduled, Version = 1,
         };
-        var factory = new ConnectionFactory { Uri = new Uri(await _app.GetConnectionStringAsync("messaging", cancellationToken).ConfigureAwait(false)) };
+        var factory = new ConnectionFactory { Uri = new Uri(await ConnectionStringAsync("messaging", cancellationToken).ConfigureAwait(false)) };
         var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -210,5 +256,7 @@ public sealed class ShopApp : IAsyncDisposable
         Redis.Dispose();
         await OrderingDb.DisposeAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _states.Dispose();
+        DeleteDataFolder(_dataFolder);
     }
 }

@@ -2,7 +2,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using Shop.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Shop.Testing;
 
 namespace Shop.Catalog.Tests;
 
@@ -15,7 +17,10 @@ public class CatalogAppFixture : IAsyncLifetime
     public const string AdminPassword = "Admin@word1";
     public const string ShopperPassword = "Pass@word1";
 
-    public DistributedApplication App { get; private set; } = null!;
+    /// <summary>The running composition: its resources, states, logs and fault injection.</summary>
+    public ShopApp Shop { get; private set; } = null!;
+
+    public DistributedApplication App => Shop.App;
 
     /// <summary>Anonymous client of catalog-api.</summary>
     public HttpClient Client { get; private set; } = null!;
@@ -29,13 +34,9 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>();
-        App = await builder.BuildAsync();
-        await App.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await App.GetResources().WaitForHealthyAsync("catalog-api", timeout.Token);
+        Shop = await ShopApp.StartAsync(waitFor: ["catalog-api"]);
         Client = App.CreateHttpClient("catalog-api");
-        Database = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("catalogdb"));
+        Database = NpgsqlDataSource.Create(await ConnectionStringAsync("catalogdb"));
         AdminToken = await GetTokenAsync("admin", AdminPassword);
         ShopperToken = await GetTokenAsync("alice", ShopperPassword);
     }
@@ -47,11 +48,15 @@ public class CatalogAppFixture : IAsyncLifetime
         {
             await Database.DisposeAsync();
         }
-        if (App is not null)
+        if (Shop is not null)
         {
-            await App.DisposeAsync();
+            await Shop.DisposeAsync();
         }
     }
+
+    /// <summary>The connection string Aspire gives the services for a resource (catalogdb, cache, messaging).</summary>
+    public async Task<string> ConnectionStringAsync(string resourceName) =>
+        await App.GetConnectionStringAsync(resourceName) ?? throw new InvalidOperationException($"{resourceName} has no connection string");
 
     public async Task<string> GetTokenAsync(string userName, string password)
     {

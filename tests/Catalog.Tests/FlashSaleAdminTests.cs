@@ -30,7 +30,7 @@ public sealed class FlashSaleAdminTests(CatalogAppFixture fixture)
     [Fact]
     public async Task A_new_sale_is_stored_announced_on_rabbitmq_and_listed()
     {
-        await using var announcements = await Announcements.ListenAsync(await fixture.App.GetConnectionStringAsync("messaging"));
+        await using var announcements = await Announcements.ListenAsync(await fixture.ConnectionStringAsync("messaging"));
         var item = await FreeItemAsync();
         await fixture.Client.GetAsync<List<SaleDto>>("/api/flash-sales"); // cached before the change
         var startsAt = new DateTimeOffset(Now.Year, Now.Month, Now.Day, Now.Hour, Now.Minute, 0, TimeSpan.Zero).AddHours(3);
@@ -75,7 +75,7 @@ public sealed class FlashSaleAdminTests(CatalogAppFixture fixture)
     [Fact]
     public async Task Changes_and_cancellation_are_announced_with_growing_versions_and_read_fresh()
     {
-        await using var announcements = await Announcements.ListenAsync(await fixture.App.GetConnectionStringAsync("messaging"));
+        await using var announcements = await Announcements.ListenAsync(await fixture.ConnectionStringAsync("messaging"));
         var item = await FreeItemAsync();
         var sale = await CreateSaleAsync(item.Id, Now.AddHours(5), Now.AddHours(6));
         await fixture.Client.GetAsync<SaleDto>($"/api/flash-sales/{sale.Id}"); // cached
@@ -170,7 +170,7 @@ public sealed class FlashSaleAdminTests(CatalogAppFixture fixture)
     [Fact]
     public async Task Renaming_an_item_re_announces_its_current_sales()
     {
-        await using var announcements = await Announcements.ListenAsync(await fixture.App.GetConnectionStringAsync("messaging"));
+        await using var announcements = await Announcements.ListenAsync(await fixture.ConnectionStringAsync("messaging"));
         var item = await FreeItemAsync();
         var sale = await CreateSaleAsync(item.Id, Now.AddHours(30), Now.AddHours(31));
 

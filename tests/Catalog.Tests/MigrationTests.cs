@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Npgsql;
-using Shop.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Shop.Catalog.Tests;
 
@@ -14,21 +16,21 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
 {
     private async Task<(int ExitCode, string Output)> RunMigrationAsync(string connectionString)
     {
-        var project = (ProjectResource)fixture.App.GetResources().Get("catalog-api").Resource;
+        var (projectDirectory, assemblyPath) = CatalogApiAssembly();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(project.Metadata.ProjectPath)!,
+            WorkingDirectory = projectDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["exec", project.Metadata.AssemblyPath, "--Catalog:Database:MigrateAndExit=true"])
+        foreach (var argument in (string[])["exec", assemblyPath, "--Catalog:Database:MigrateAndExit=true"])
         {
             start.ArgumentList.Add(argument);
         }
         start.Environment["ConnectionStrings__catalogdb"] = connectionString;
-        start.Environment["ConnectionStrings__cache"] = await fixture.App.GetConnectionStringAsync("cache");
-        start.Environment["ConnectionStrings__messaging"] = await fixture.App.GetConnectionStringAsync("messaging");
+        start.Environment["ConnectionStrings__cache"] = await fixture.ConnectionStringAsync("cache");
+        start.Environment["ConnectionStrings__messaging"] = await fixture.ConnectionStringAsync("messaging");
         start.Environment["Identity__SigningKey"] = "a-test-key-that-signs-nothing-here";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
 
@@ -48,10 +50,36 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>
+    /// catalog-api's project folder (from the app model, as Aspire runs it) and the dll its build put there
+    /// (bin/&lt;configuration&gt;/&lt;tfm&gt;/Catalog.Api.dll; the one Aspire's "dotnet run" uses, built with the tests).
+    /// </summary>
+    private (string ProjectDirectory, string AssemblyPath) CatalogApiAssembly()
+    {
+        var project = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ProjectResource>().Single(r => r.Name == "catalog-api");
+        var projectPath = project.GetProjectMetadata().ProjectPath;
+        var directory = Path.GetDirectoryName(projectPath)!;
+        var assemblyName = Path.GetFileNameWithoutExtension(projectPath) + ".dll";
+        // The tests' own output path: .../bin/<configuration>/<tfm>/.
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var preferred = Path.Combine(directory, "bin", testOutput.Parent!.Name, testOutput.Name, assemblyName);
+        if (File.Exists(preferred))
+        {
+            return (directory, preferred);
+        }
+        var built = Directory.Exists(Path.Combine(directory, "bin"))
+            ? Directory.GetFiles(Path.Combine(directory, "bin"), assemblyName, SearchOption.AllDirectories)
+                .Where(f => File.Exists(Path.ChangeExtension(f, ".runtimeconfig.json")))
+                .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            : null;
+        return (directory, built ?? throw new FileNotFoundException($"catalog-api is not built: no {preferred}"));
+    }
+
     [Fact]
     public async Task Two_replicas_migrating_a_fresh_database_at_once_both_succeed_and_seed_once()
     {
-        var server = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync("catalogdb"));
+        var server = new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringAsync("catalogdb"));
         var database = "catalog_migration_" + Guid.NewGuid().ToString("N")[..10];
         var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres", Pooling = false };
         await using (var connection = new NpgsqlConnection(admin.ConnectionString))

@@ -1,9 +1,8 @@
+using Shop.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Shop.Hosting.Orchestration;
-using Shop.Hosting.Testing;
 using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Identity;
 
@@ -24,13 +23,14 @@ public sealed class ApiReplicaFaultTests(FaultFixture fixture) : IClassFixture<F
     public async Task Reservations_accepted_by_a_replica_that_dies_before_relaying_are_not_lost()
     {
         const int Stock = 40;
-        var resources = fixture.App.GetResources();
+        var shop = fixture.App;
         var saleId = await Shop.ArmSaleAsync(Stock, perBuyerLimit: 1);
 
         // The relay cannot publish while RabbitMQ is down: accepted reservations wait in the stream.
-        await resources.KillAsync("messaging");
-        var replica0 = resources.Get("ordering-api").Replicas[0];
-        using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{replica0.Port}") };
+        var messaging = shop.Instances("messaging").Single();
+        await shop.KillAndWaitExitedAsync(messaging, TimeSpan.FromMinutes(1));
+        var replica0 = shop.Instances("ordering-api")[0];
+        using var direct = new HttpClient { BaseAddress = replica0.HttpAddress };
         var accepted = new ConcurrentBag<Guid>();
         await Parallel.ForEachAsync(Enumerable.Range(0, Stock), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
@@ -47,12 +47,14 @@ public sealed class ApiReplicaFaultTests(FaultFixture fixture) : IClassFixture<F
         var redis = await Shop.RedisAsync();
         Assert.True((long)await redis.ExecuteAsync("XLEN", (string)GateKeys.Reservations!) > 0, "the reservations should still be in the stream");
 
-        // The replica dies with reservations read but not relayed; it comes back by itself, then RabbitMQ does.
-        await resources.KillAsync("ordering-api", replica: 0);
-        await resources.RestartAsync("messaging");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await fixture.App.WaitForResourceHealthyAsync("messaging", timeout.Token);
-        await resources.Get("ordering-api").WaitForAsync(s => s.Replicas[0] is { State: ResourceStateKind.Running, Restarts: > 0 }, timeout.Token);
+        // The replica dies with reservations read but not relayed; then RabbitMQ comes back, and so does the replica.
+        // (Aspire does not start a process that died: both are started again explicitly. RabbitMQ first: a start
+        // runs the replica's WaitFor(messaging) again, which fails at once while messaging is down.)
+        await shop.KillAndWaitExitedAsync(replica0, TimeSpan.FromMinutes(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await shop.StartAgainAsync(messaging, TimeSpan.FromMinutes(3), timeout.Token);
+        await shop.WaitForHealthyAsync(["messaging"], timeout.Token);
+        await shop.StartAgainAsync(replica0, TimeSpan.FromMinutes(3), timeout.Token);
 
         await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)) == Stock,
             TimeSpan.FromSeconds(90), "every accepted reservation persisted");

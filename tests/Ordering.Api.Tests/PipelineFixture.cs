@@ -1,6 +1,7 @@
-using Shop.Hosting;
-using Shop.Hosting.ApplicationModel;
-using Shop.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Shop.Testing;
 
 namespace Shop.Ordering.Api.Tests;
 
@@ -10,35 +11,41 @@ namespace Shop.Ordering.Api.Tests;
 /// </summary>
 public class PipelineFixture : IAsyncLifetime
 {
-    public DistributedApplication App { get; private set; } = null!;
+    // What the buy pipeline needs (the hot path, the relay, the worker and their servers); not the catalog or the storefront.
+    private static readonly string[] Needed = ["cache", "postgres", "orderingdb", "messaging", "ordering-api", "ordering-worker"];
+
+    public ShopApp App { get; private set; } = null!;
 
     public ShopTestClient Shop { get; private set; } = null!;
 
-    protected virtual void Configure(IDistributedApplicationBuilder builder)
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
     {
     }
 
     public async Task InitializeAsync()
     {
-        var testing = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>();
-        var orderingApi = (ProjectResource)testing.Builder.Resources.Single(r => r.Name == "ordering-api");
-        testing.Builder.CreateResourceBuilder(orderingApi)
-            .WithEnvironment("Ordering__Buying__BuyerBurst", "1000")
-            .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "1000")
-            .WithEnvironment("Ordering__Baseline__Enabled", "true");
-        Configure(testing.Builder);
-        var signingKey = ((ParameterResource)testing.Builder.Resources.Single(r => r.Name == "jwt-signing-key")).Value;
-        App = await testing.BuildAsync();
-        await App.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await App.WaitForAllHealthyAsync(timeout.Token);
-        Shop = new ShopTestClient(App, signingKey);
+        App = await ShopApp.StartAsync(configure: builder =>
+        {
+            var orderingApi = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api");
+            builder.CreateResourceBuilder(orderingApi)
+                .WithEnvironment("Ordering__Buying__BuyerBurst", "1000")
+                .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "1000")
+                .WithEnvironment("Ordering__Baseline__Enabled", "true");
+            Configure(builder);
+        }, waitFor: Needed);
+        Shop = new ShopTestClient(App.App, App.SigningKey);
     }
 
     public async Task DisposeAsync()
     {
-        await Shop.DisposeAsync();
-        await App.DisposeAsync();
+        if (Shop is not null)
+        {
+            await Shop.DisposeAsync();
+        }
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
     }
 }
 

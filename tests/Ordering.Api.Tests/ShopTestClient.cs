@@ -5,8 +5,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RabbitMQ.Client;
-using Shop.Hosting;
-using Shop.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using Shop.IntegrationEvents;
 using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Identity;
@@ -20,7 +20,7 @@ namespace Shop.Ordering.Api.Tests;
 public sealed class ShopTestClient(DistributedApplication app, string signingKey) : IAsyncDisposable
 {
     private readonly ShopTokenIssuer _tokens = new(Options.Create(new ShopTokenOptions { SigningKey = signingKey }), TimeProvider.System);
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = app.GetEndpoint("ordering-api") };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = app.GetEndpoint("ordering-api", "http") };
     private NpgsqlDataSource? _orderingDb;
     private StackExchange.Redis.ConnectionMultiplexer? _redis;
 
@@ -30,13 +30,16 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
         _tokens.Issue(buyerId, buyerId, roles.Length > 0 ? roles : [ShopRoles.Shopper]).AccessToken;
 
     public async Task<NpgsqlDataSource> OrderingDbAsync() =>
-        _orderingDb ??= NpgsqlDataSource.Create(await app.GetConnectionStringAsync("orderingdb"));
+        _orderingDb ??= NpgsqlDataSource.Create(await ConnectionStringAsync("orderingdb"));
 
     public async Task<StackExchange.Redis.IDatabase> RedisAsync()
     {
-        _redis ??= await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("cache") + ",abortConnect=false");
+        _redis ??= await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await ConnectionStringAsync("cache") + ",abortConnect=false");
         return _redis.GetDatabase();
     }
+
+    private async Task<string> ConnectionStringAsync(string resourceName) =>
+        await app.GetConnectionStringAsync(resourceName) ?? throw new InvalidOperationException($"{resourceName} has no connection string");
 
     /// <summary>Announces a sale on shop.events exactly as Catalog does, and waits until the gate has armed it.</summary>
     public async Task<Guid> ArmSaleAsync(int quantity, int perBuyerLimit, DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null, decimal salePrice = 9.99m)
@@ -57,7 +60,7 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
 
     public async Task PublishAsync(FlashSaleChanged change)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(await app.GetConnectionStringAsync("messaging")) };
+        var factory = new ConnectionFactory { Uri = new Uri(await ConnectionStringAsync("messaging")) };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true, outstandingPublisherConfirmationsRateLimiter: null));
         await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true);

@@ -1,4 +1,3 @@
-using Shop.Hosting.Testing;
 using Shop.Ordering.Core.Messaging;
 using Shop.Ordering.Core.Redis;
 
@@ -43,7 +42,7 @@ public sealed class CacheRestartTests(CacheRestartFixture fixture) : IClassFixtu
         // A marker only this test writes: gone after the restart means Redis really came back empty.
         const string Marker = "test:cache-restart-marker";
         await Client.Redis.StringSetAsync(Marker, "before");
-        await fixture.App.GetResources().RestartAsync("cache");
+        await fixture.App.RestartAsync("cache");
         await Eventually.TrueAsync(async () => await Client.TryRedisAsync(db => db.KeyExistsAsync(Marker)) == false, "Redis back, and empty");
 
         await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set again by the rebuild");
@@ -94,7 +93,7 @@ public sealed class CacheRestartTests(CacheRestartFixture fixture) : IClassFixtu
 
         // The gate dies while these are on their way: the rebuild must wait until they are in the ledger.
         var publishing = Client.PublishAsync(reservations);
-        await fixture.App.GetResources().RestartAsync("cache");
+        await fixture.App.RestartAsync("cache");
         await publishing;
 
         await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set again by the rebuild");

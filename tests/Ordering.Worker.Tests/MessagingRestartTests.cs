@@ -1,4 +1,3 @@
-using Shop.Hosting.Testing;
 
 namespace Shop.Ordering.Worker.Tests;
 
@@ -21,7 +20,7 @@ public sealed class MessagingRestartTests(MessagingRestartFixture fixture) : ICl
 
         var publishing = Client.PublishSurvivingOutagesAsync(reservations, chunkSize: 50, pause: TimeSpan.FromMilliseconds(40), deadline.Token);
         await Eventually.TrueAsync(async () => await Client.OrderCountAsync(sale.SaleId) >= 200, "the worker is persisting");
-        await fixture.App.GetResources().RestartAsync("messaging", deadline.Token);
+        await fixture.App.RestartAsync("messaging", deadline.Token);
         await publishing;
 
         await Eventually.EqualAsync((long)Count, () => Client.OrderCountAsync(sale.SaleId), "every reservation persisted", TimeSpan.FromSeconds(90));

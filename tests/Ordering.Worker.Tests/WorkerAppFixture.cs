@@ -1,7 +1,6 @@
-using Shop.Hosting;
-using Shop.Hosting.ApplicationModel;
-using Shop.Hosting.Orchestration;
-using Shop.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Shop.Testing;
 
 namespace Shop.Ordering.Worker.Tests;
 
@@ -17,39 +16,24 @@ public class WorkerAppFixture : IAsyncLifetime
     /// <summary>The worker's payment timeout: the default (10 minutes) unless a fixture watches expiry.</summary>
     public virtual TimeSpan PaymentTimeout => TimeSpan.FromMinutes(10);
 
-    public DistributedApplication App { get; private set; } = null!;
+    public ShopApp App { get; private set; } = null!;
 
     public WorkerTestClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var testing = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>();
-        var worker = (ProjectResource)testing.Builder.Resources.Single(r => r.Name == "ordering-worker");
-        testing.Builder.CreateResourceBuilder(worker)
-            .WithEnvironment("Ordering__PaymentTimeout", PaymentTimeout.ToString("c"));
-        App = await testing.BuildAsync();
-        await App.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            foreach (var name in Needed)
-            {
-                await App.WaitForResourceHealthyAsync(name, timeout.Token);
-            }
-        }
-        catch (OperationCanceledException e)
-        {
-            var states = App.GetResources().All.Select(s => $"{s.Resource.Name}: {s.State} {s.Health} {s.HealthDescription} {s.Error}");
-            throw new TimeoutException("The composition did not become healthy: " + string.Join("; ", states), e);
-        }
-        Client = await WorkerTestClient.CreateAsync(App);
+        App = await ShopApp.StartAsync(
+            configure: builder => builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-worker"))
+                .WithEnvironment("Ordering__PaymentTimeout", PaymentTimeout.ToString("c")),
+            waitFor: Needed);
+        Client = await WorkerTestClient.CreateAsync(App.App);
         // The gate of a new system is alive once the worker has "rebuilt" it from the (empty) ledger.
         // Start-up under a loaded CI machine (several compositions booting at once) can take well beyond 30 s.
         await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set by the worker", TimeSpan.FromMinutes(2));
     }
 
     /// <summary>The worker's console output so far (every replica, restarts included).</summary>
-    public IEnumerable<string> WorkerLog() => App.GetResources().Get("ordering-worker").Log.Snapshot().Select(l => l.Text);
+    public IEnumerable<string> WorkerLog() => App.States.LogOf("ordering-worker");
 
     public async Task DisposeAsync()
     {
@@ -58,6 +42,10 @@ public class WorkerAppFixture : IAsyncLifetime
             await Client.DisposeAsync();
         }
         // The app's data folder (and its logs) is deleted with it: keep the worker's log next to the test binaries.
+        if (App is null)
+        {
+            return;
+        }
         var logs = Path.Combine(AppContext.BaseDirectory, "worker-logs");
         Directory.CreateDirectory(logs);
         await File.WriteAllLinesAsync(Path.Combine(logs, GetType().Name + ".log"), WorkerLog());

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using RabbitMQ.Client;
-using Shop.Hosting;
-using Shop.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using Shop.IntegrationEvents;
 using Shop.Ordering.Core.Messaging;
 using Shop.Ordering.Core.Reconciliation;
@@ -39,9 +39,11 @@ public sealed class WorkerTestClient : IAsyncDisposable
 
     public static async Task<WorkerTestClient> CreateAsync(DistributedApplication app)
     {
-        var db = NpgsqlDataSource.Create(await app.GetConnectionStringAsync("orderingdb"));
-        var redis = await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("cache") + ",abortConnect=false");
-        return new WorkerTestClient(db, redis, await app.GetConnectionStringAsync("messaging"));
+        async Task<string> ConnectionStringAsync(string name) =>
+            await app.GetConnectionStringAsync(name) ?? throw new InvalidOperationException($"{name} has no connection string");
+        var db = NpgsqlDataSource.Create(await ConnectionStringAsync("orderingdb"));
+        var redis = await ConnectionMultiplexer.ConnectAsync(await ConnectionStringAsync("cache") + ",abortConnect=false");
+        return new WorkerTestClient(db, redis, await ConnectionStringAsync("messaging"));
     }
 
     // ---- sales ----

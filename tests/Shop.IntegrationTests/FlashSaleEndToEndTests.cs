@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Shop.Hosting.Testing;
+using Aspire.Hosting.Testing;
 
 namespace Shop.IntegrationTests;
 

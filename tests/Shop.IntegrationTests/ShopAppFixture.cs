@@ -1,23 +1,24 @@
-using Shop.Hosting;
-using Shop.Hosting.Testing;
+using Aspire.Hosting;
+using Shop.Testing;
 
 namespace Shop.IntegrationTests;
 
-/// <summary>The whole Shop composition (the real AppHost Program.cs), started once for a test class.</summary>
+/// <summary>The whole Shop composition (the real AppHost Program.cs), started once for the collection and healthy.</summary>
 public sealed class ShopAppFixture : IAsyncLifetime
 {
-    public DistributedApplication App { get; private set; } = null!;
+    public ShopApp Shop { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public DistributedApplication App => Shop.App;
+
+    public async Task InitializeAsync() => Shop = await ShopApp.StartAsync();
+
+    public async Task DisposeAsync()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>();
-        App = await builder.BuildAsync();
-        await App.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await App.WaitForAllHealthyAsync(timeout.Token);
+        if (Shop is not null)
+        {
+            await Shop.DisposeAsync();
+        }
     }
-
-    public async Task DisposeAsync() => await App.DisposeAsync();
 }
 
 /// <summary>The tests of this project share one running shop.</summary>

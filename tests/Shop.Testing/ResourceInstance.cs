@@ -5,7 +5,9 @@ using Aspire.Hosting.ApplicationModel;
 namespace Shop.Testing;
 
 /// <summary>One running instance of a resource (a replica of a project, or a server process), as DCP reports it.</summary>
-public sealed record ResourceInstance(string Name, int Pid, IReadOnlyDictionary<string, string> Environment)
+/// <param name="ResourceName">The resource in the AppHost (<c>ordering-api</c>).</param>
+/// <param name="Name">This instance's own name (<c>ordering-api-abcdefgh</c>), which Aspire's commands take.</param>
+public sealed record ResourceInstance(string ResourceName, string Name, int Pid, IReadOnlyDictionary<string, string> Environment)
 {
     /// <summary>The port the instance itself listens on for HTTP (behind DCP's proxy), from its ASPNETCORE_URLS.</summary>
     public int HttpPort => Environment.TryGetValue("ASPNETCORE_URLS", out var urls)
@@ -33,7 +35,7 @@ public sealed record ResourceInstance(string Name, int Pid, IReadOnlyDictionary<
             }
             var environment = state.Snapshot.EnvironmentVariables.Where(e => e.IsFromSpec && e.Value is not null)
                 .GroupBy(e => e.Name).ToDictionary(g => g.Key, g => g.Last().Value!);
-            instances.Add(new ResourceInstance(state.ResourceId, Convert.ToInt32(pid, CultureInfo.InvariantCulture), environment));
+            instances.Add(new ResourceInstance(resourceName, state.ResourceId, Convert.ToInt32(pid, CultureInfo.InvariantCulture), environment));
         }
         return instances.Count > 0 ? instances : throw new InvalidOperationException($"{resourceName} has no running instance");
     }

@@ -17,14 +17,18 @@ public sealed class ShopApp : IAsyncDisposable
 
     private readonly DirectoryInfo _dataFolder;
 
-    private ShopApp(DistributedApplication app, DirectoryInfo dataFolder)
+    private ShopApp(DistributedApplication app, DirectoryInfo dataFolder, string signingKey)
     {
         App = app;
+        SigningKey = signingKey;
         _dataFolder = dataFolder;
         States = ResourceStates.Follow(app);
     }
 
     public DistributedApplication App { get; }
+
+    /// <summary>The AppHost secret <c>jwt-signing-key</c> of this app: tests mint tokens with it, as the load generator does.</summary>
+    public string SigningKey { get; }
 
     /// <summary>Every resource instance's latest state and its log lines since the app started.</summary>
     public ResourceStates States { get; }
@@ -43,12 +47,13 @@ public sealed class ShopApp : IAsyncDisposable
         var dataFolder = Directory.CreateTempSubdirectory("shop-test-");
         // Postgres runs as the postgres user, which must be able to traverse into the folder (temp folders are 700).
         dataFolder.UnixFileMode |= UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-        string[] args = [$"--LocalServers:DataPath={dataFolder.FullName}", .. (configuration ?? new Dictionary<string, string?>()).Select(c => $"--{c.Key}={c.Value}")];
+        var signingKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        string[] args = [$"--LocalServers:DataPath={dataFolder.FullName}", $"--Parameters:jwt-signing-key={signingKey}", .. (configuration ?? new Dictionary<string, string?>()).Select(c => $"--{c.Key}={c.Value}")];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         configure?.Invoke(builder);
         var app = await builder.BuildAsync();
-        var shop = new ShopApp(app, dataFolder);
+        var shop = new ShopApp(app, dataFolder, signingKey);
         try
         {
             var names = (waitFor ?? builder.Resources.Where(IsWaitable).Select(r => r.Name)).ToList();
@@ -94,13 +99,16 @@ public sealed class ShopApp : IAsyncDisposable
     /// <summary>The running instances of a resource (one per replica), with their pids and HTTP ports.</summary>
     public IReadOnlyList<ResourceInstance> Instances(string resourceName) => ResourceInstance.Of(this, resourceName);
 
-    /// <summary>Kills every instance of a resource (or one replica) with SIGKILL, as a crash would.</summary>
+    /// <summary>
+    /// Kills every instance of a resource (or one replica) with SIGKILL, as a crash would, and waits until Aspire
+    /// has seen it exit. Aspire does not start it again: see <see cref="ShopAppFaults.StartAgainAsync"/>.
+    /// </summary>
     public async Task KillAsync(string resourceName, int? replica = null)
     {
         var instances = Instances(resourceName);
         foreach (var instance in replica is int index ? [instances[index]] : instances)
         {
-            await instance.KillAsync();
+            await this.KillAndWaitExitedAsync(instance, TimeSpan.FromMinutes(1));
         }
     }
 

@@ -3,9 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Npgsql;
-using Shop.Hosting;
-using Shop.Hosting.ApplicationModel;
-using Shop.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Shop.Testing;
 
 namespace Shop.Web.Tests;
 
@@ -24,7 +25,10 @@ public sealed class StorefrontFixture : IAsyncLifetime
 
     private int _itemCounter;
 
-    public DistributedApplication App { get; private set; } = null!;
+    /// <summary>The real AppHost, started through Aspire.Hosting.Testing (tests/Shop.Testing).</summary>
+    public ShopApp Shop { get; private set; } = null!;
+
+    public DistributedApplication App => Shop.App;
 
     /// <summary>The storefront's address (webfrontend, the only external resource).</summary>
     public Uri Store { get; private set; } = null!;
@@ -45,22 +49,17 @@ public sealed class StorefrontFixture : IAsyncLifetime
     {
         // Debian's Chromium only: the package never downloads a browser (nothing here calls 'playwright install').
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        var testing = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>();
-        var orderingApi = (ProjectResource)testing.Builder.Resources.Single(r => r.Name == "ordering-api");
         // The tests buy several times per shopper within seconds; only the behaviour under test decides answers.
-        testing.Builder.CreateResourceBuilder(orderingApi)
-            .WithEnvironment("Ordering__Buying__BuyerBurst", "100")
-            .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "100");
-        App = await testing.BuildAsync();
-        await App.StartAsync();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4)))
+        Shop = await ShopApp.StartAsync(configure: builder =>
         {
-            await App.WaitForAllHealthyAsync(timeout.Token);
-        }
-        Store = App.GetEndpoint("webfrontend");
+            builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api"))
+                .WithEnvironment("Ordering__Buying__BuyerBurst", "100")
+                .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "100");
+        });
+        Store = App.GetEndpoint("webfrontend", "http");
         Catalog = App.CreateHttpClient("catalog-api");
         Ordering = App.CreateHttpClient("ordering-api");
-        OrderingDb = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("orderingdb"));
+        OrderingDb = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("orderingdb") ?? throw new InvalidOperationException("orderingdb has no connection string"));
         AdminToken = await TokenAsync("admin", AdminPassword);
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -85,9 +84,9 @@ public sealed class StorefrontFixture : IAsyncLifetime
         {
             await OrderingDb.DisposeAsync();
         }
-        if (App is not null)
+        if (Shop is not null)
         {
-            await App.DisposeAsync();
+            await Shop.DisposeAsync();
         }
     }
 
