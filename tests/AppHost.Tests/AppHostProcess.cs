@@ -10,7 +10,7 @@ namespace Shop.AppHost.Tests;
 /// The built AppHost started as its own process, in its own process group (so a test can press "Ctrl+C" by
 /// signalling the group, as a terminal does), with its own dashboard ports and data folder.
 /// </summary>
-internal sealed class AppHostProcess : IDisposable
+public sealed class AppHostProcess : IDisposable
 {
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
@@ -18,6 +18,7 @@ internal sealed class AppHostProcess : IDisposable
     private AppHostProcess(Process process) => _process = process;
 
     public int Pid => _process.Id;
+
 
     public bool HasExited => _process.HasExited;
 
@@ -48,7 +49,8 @@ internal sealed class AppHostProcess : IDisposable
         start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
-        // The projects' launch profiles name fixed ports; another app on this machine may hold them.
+        // The projects' launch profiles name fixed ports; another app on this machine may hold them. (This moves
+        // the dashboard too: its address is the one the AppHost prints.)
         start.Environment["DcpPublisher__RandomizePorts"] = "true";
         var appHost = new AppHostProcess(Process.Start(start)!);
         appHost._process.OutputDataReceived += (_, e) => appHost.Append(e.Data);
@@ -58,12 +60,16 @@ internal sealed class AppHostProcess : IDisposable
         return appHost;
     }
 
-    /// <summary>Waits until the AppHost prints <paramref name="text"/>; fails early if it exits first.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    /// <summary>Waits until the AppHost prints a line with <paramref name="text"/> and returns it; fails early if it exits first.</summary>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+        while (true)
         {
+            if (_output.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"The AppHost did not print '{text}' (exited: {_process.HasExited}). Output:\n{Output}");

@@ -16,12 +16,14 @@ public sealed class ShopApp : IAsyncDisposable
     private static readonly TimeSpan HealthyTimeout = TimeSpan.FromMinutes(3);
 
     private readonly DirectoryInfo _dataFolder;
+    private readonly bool _ownsDataFolder;
 
-    private ShopApp(DistributedApplication app, DirectoryInfo dataFolder, string signingKey)
+    private ShopApp(DistributedApplication app, DirectoryInfo dataFolder, bool ownsDataFolder, string signingKey)
     {
         App = app;
         SigningKey = signingKey;
         _dataFolder = dataFolder;
+        _ownsDataFolder = ownsDataFolder;
         States = ResourceStates.Follow(app);
     }
 
@@ -37,14 +39,17 @@ public sealed class ShopApp : IAsyncDisposable
 
     /// <summary>
     /// Builds the app, lets <paramref name="configure"/> change it (environment of a resource, say), starts it
-    /// and waits until every resource is healthy (or only <paramref name="waitFor"/>, when given).
+    /// and waits until every resource is healthy (or only <paramref name="waitFor"/>, when given). With a
+    /// <paramref name="dataFolder"/> of the caller's, the servers' data stays there after the app is disposed.
     /// </summary>
     public static async Task<ShopApp> StartAsync(
         Action<IDistributedApplicationTestingBuilder>? configure = null,
         IEnumerable<string>? waitFor = null,
-        IDictionary<string, string?>? configuration = null)
+        IDictionary<string, string?>? configuration = null,
+        DirectoryInfo? dataFolder = null)
     {
-        var dataFolder = Directory.CreateTempSubdirectory("shop-test-");
+        var ownsDataFolder = dataFolder is null;
+        dataFolder ??= Directory.CreateTempSubdirectory("shop-test-");
         // Postgres runs as the postgres user, which must be able to traverse into the folder (temp folders are 700).
         dataFolder.UnixFileMode |= UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
         var signingKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -53,7 +58,7 @@ public sealed class ShopApp : IAsyncDisposable
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         configure?.Invoke(builder);
         var app = await builder.BuildAsync();
-        var shop = new ShopApp(app, dataFolder, signingKey);
+        var shop = new ShopApp(app, dataFolder, ownsDataFolder, signingKey);
         try
         {
             var names = (waitFor ?? builder.Resources.Where(IsWaitable).Select(r => r.Name)).ToList();
@@ -149,6 +154,10 @@ public sealed class ShopApp : IAsyncDisposable
     {
         await App.DisposeAsync();
         States.Dispose();
+        if (!_ownsDataFolder)
+        {
+            return;
+        }
         try
         {
             _dataFolder.Delete(recursive: true);
