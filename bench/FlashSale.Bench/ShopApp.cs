@@ -1,3 +1,4 @@
+using Shop.Testing;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
@@ -128,9 +129,9 @@ public sealed class ShopApp : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"Shop did not become healthy within 4 minutes: {states.DescribeUnhealthy(waitable)}");
+                throw new TimeoutException($"Shop did not become healthy within 4 minutes: {states.Describe(waitable)}");
             }
-            var replicas = states.Running("ordering-api").Select(r => r.RequiredHttpAddress).ToList();
+            var replicas = states.Running("ordering-api").Select(r => r.HttpAddress).ToList();
             if (replicas.Count == 0)
             {
                 throw new InvalidOperationException("ordering-api has no running replica.");

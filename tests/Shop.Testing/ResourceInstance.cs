@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Aspire.Hosting.ApplicationModel;
 
 namespace Shop.Testing;
 
@@ -21,22 +20,5 @@ public sealed record ResourceInstance(string ResourceName, string Name, int Pid,
         using var process = Process.GetProcessById(Pid);
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
-    }
-
-    internal static IReadOnlyList<ResourceInstance> Of(ShopApp app, string resourceName)
-    {
-        var instances = new List<ResourceInstance>();
-        foreach (var state in app.States.InstancesOf(resourceName).Where(s => s.Snapshot.State?.Text == KnownResourceStates.Running))
-        {
-            var pid = state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value;
-            if (pid is null)
-            {
-                continue;
-            }
-            var environment = state.Snapshot.EnvironmentVariables.Where(e => e.IsFromSpec && e.Value is not null)
-                .GroupBy(e => e.Name).ToDictionary(g => g.Key, g => g.Last().Value!);
-            instances.Add(new ResourceInstance(resourceName, state.ResourceId, Convert.ToInt32(pid, CultureInfo.InvariantCulture), environment));
-        }
-        return instances.Count > 0 ? instances : throw new InvalidOperationException($"{resourceName} has no running instance");
     }
 }

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Shop.Testing;
 
 /// <summary>
 /// The latest snapshot of every resource instance (each replica is one), kept from Aspire's notifications, and
-/// every instance's log lines from its start: what a test reads of a running app.
+/// every instance's log lines from its start: what a test (or the bench) reads of a running app.
 /// </summary>
 public sealed class ResourceStates : IDisposable
 {
@@ -29,6 +31,30 @@ public sealed class ResourceStates : IDisposable
     /// <summary>The latest snapshot of each instance of <paramref name="resourceName"/>.</summary>
     public IReadOnlyList<ResourceEvent> InstancesOf(string resourceName) =>
         [.. _latest.Values.Where(e => e.Resource.Name == resourceName).OrderBy(e => e.ResourceId, StringComparer.Ordinal)];
+
+    /// <summary>The running instances of a resource (none if no process of it runs), with their pids and environment.</summary>
+    public IReadOnlyList<ResourceInstance> Running(string resourceName)
+    {
+        var instances = new List<ResourceInstance>();
+        foreach (var state in InstancesOf(resourceName).Where(s => s.Snapshot.State?.Text == KnownResourceStates.Running))
+        {
+            if (state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is not { } pid)
+            {
+                continue;
+            }
+            var environment = state.Snapshot.EnvironmentVariables.Where(e => e.IsFromSpec && e.Value is not null)
+                .GroupBy(e => e.Name).ToDictionary(g => g.Key, g => g.Last().Value!);
+            instances.Add(new ResourceInstance(resourceName, state.ResourceId, Convert.ToInt32(pid, CultureInfo.InvariantCulture), environment));
+        }
+        return instances;
+    }
+
+    /// <summary>Each instance's state, health and failing checks, and the last lines it logged: for failure messages.</summary>
+    public string Describe(IEnumerable<string> resourceNames) =>
+        string.Join("\n", resourceNames.SelectMany(InstancesOf).Select(state =>
+            $"{state.ResourceId}: {state.Snapshot.State?.Text} {state.Snapshot.HealthStatus} " +
+            string.Join(" | ", LogOf(state.Resource.Name).TakeLast(5)) + " " +
+            string.Join(",", state.Snapshot.HealthReports.Where(r => r.Status is not HealthStatus.Healthy).Select(r => $"{r.Name}={r.Description ?? r.ExceptionText?.Split('\n')[0]}"))));
 
     /// <summary>Every line the instances of <paramref name="resourceName"/> logged so far (restarts included).</summary>
     public IReadOnlyList<string> LogOf(string resourceName) =>

@@ -102,7 +102,8 @@ public sealed class ShopApp : IAsyncDisposable
     }
 
     /// <summary>The running instances of a resource (one per replica), with their pids and HTTP ports.</summary>
-    public IReadOnlyList<ResourceInstance> Instances(string resourceName) => ResourceInstance.Of(this, resourceName);
+    public IReadOnlyList<ResourceInstance> Instances(string resourceName) =>
+        States.Running(resourceName) is { Count: > 0 } running ? running : throw new InvalidOperationException($"{resourceName} has no running instance");
 
     /// <summary>
     /// Kills every instance of a resource (or one replica) with SIGKILL, as a crash would, and waits until Aspire
@@ -143,12 +144,7 @@ public sealed class ShopApp : IAsyncDisposable
         await WaitForHealthyAsync([resourceName], timeout.Token);
     }
 
-    /// <summary>Each instance's state, health and failing checks, and the last lines it logged: for failure messages.</summary>
-    public string Describe(IEnumerable<string> resourceNames) =>
-        string.Join("\n", resourceNames.SelectMany(States.InstancesOf).Select(state =>
-            $"{state.ResourceId}: {state.Snapshot.State?.Text} {state.Snapshot.HealthStatus} " +
-            string.Join(" | ", States.LogOf(state.Resource.Name).TakeLast(5)) + " " +
-            string.Join(",", state.Snapshot.HealthReports.Where(r => r.Status is not Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy).Select(r => $"{r.Name}={r.Description ?? r.ExceptionText?.Split('\n')[0]}"))));
+    public string Describe(IEnumerable<string> resourceNames) => States.Describe(resourceNames);
 
     public async ValueTask DisposeAsync()
     {
