@@ -80,7 +80,9 @@ public sealed class ShopApp : IAsyncDisposable
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
                 [$"--LocalServers:DataPath={dataFolder.FullName}", $"--Parameters:jwt-signing-key={signingKey}"], cancellationToken).ConfigureAwait(false);
-            builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            // The AppHost's appsettings.json asks for Information; the servers' and services' own output (forwarded as
+            // "AppHost.Resources.*") would drown the run's console, so only their warnings and errors show.
+            builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", LogLevel.Warning));
             foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
             {
                 // The services run in the run's environment (Production unless asked), whatever their launch profiles say.

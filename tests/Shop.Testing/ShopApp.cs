@@ -55,7 +55,9 @@ public sealed class ShopApp : IAsyncDisposable
         var signingKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         string[] args = [$"--LocalServers:DataPath={dataFolder.FullName}", $"--Parameters:jwt-signing-key={signingKey}", .. (configuration ?? new Dictionary<string, string?>()).Select(c => $"--{c.Key}={c.Value}")];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // The AppHost's appsettings.json asks for Information; the servers' and services' own output (forwarded as
+        // "AppHost.Resources.*") is kept in States, and only its warnings and errors reach the test log.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", LogLevel.Warning));
         configure?.Invoke(builder);
         var app = await builder.BuildAsync();
         var shop = new ShopApp(app, dataFolder, ownsDataFolder, signingKey);
