@@ -58,12 +58,6 @@ public sealed class LocalPostgresServerResource(string name, string command, str
     }
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
-    [
-        new("Host", ReferenceExpression.Create($"{Host}")),
-        new("Port", ReferenceExpression.Create($"{Port}")),
-        new("Username", ReferenceExpression.Create($"{UserName}")),
-        new("Password", ReferenceExpression.Create($"{PasswordParameter}")),
-        new("Uri", UriExpression),
-        new("JdbcConnectionString", BuildJdbcConnectionString(null)),
-    ];
+        ServerConnectionProperties.Of(Host, Port, UserName, PasswordParameter, UriExpression)
+            .Append(new("JdbcConnectionString", BuildJdbcConnectionString(null)));
 }

@@ -38,11 +38,5 @@ public sealed class LocalRabbitMQResource(string name, string command, string da
     }
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
-    [
-        new("Host", ReferenceExpression.Create($"{Host}")),
-        new("Port", ReferenceExpression.Create($"{Port}")),
-        new("Username", ReferenceExpression.Create($"{UserName}")),
-        new("Password", ReferenceExpression.Create($"{PasswordParameter}")),
-        new("Uri", UriExpression),
-    ];
+        ServerConnectionProperties.Of(Host, Port, UserName, PasswordParameter, UriExpression);
 }

@@ -38,10 +38,5 @@ public sealed class LocalRedisResource(string name, string command, string dataF
     }
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
-    [
-        new("Host", ReferenceExpression.Create($"{Host}")),
-        new("Port", ReferenceExpression.Create($"{Port}")),
-        new("Password", ReferenceExpression.Create($"{PasswordParameter}")),
-        new("Uri", UriExpression),
-    ];
+        ServerConnectionProperties.Of(Host, Port, userName: null, PasswordParameter, UriExpression);
 }
