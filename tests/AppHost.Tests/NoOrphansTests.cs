@@ -41,6 +41,11 @@ public sealed class NoOrphansTests
             }
             var survivors = related.Where(ProcessInfo.IsAlive).ToList();
             Assert.True(survivors.Count == 0, "still running: " + string.Join(", ", survivors.Select(Describe)));
+            // A daemon (e.g. an `epmd -daemon` an Erlang node spawned itself) is no descendant of anything of the app,
+            // but it carries the app's folders in its environment.
+            var strays = ProcessInfo.Mentioning(dataPath);
+            related.AddRange(strays);
+            Assert.True(strays.Count == 0, "still running, started by the app: " + string.Join(", ", strays.Select(Describe)));
         }
         finally
         {
