@@ -8,6 +8,7 @@ using Shop.Catalog.Api.Caching;
 using Shop.Catalog.Api.Data.Seed;
 using Shop.Catalog.Api.Identity;
 using Shop.Catalog.Api.Messaging;
+using Shop.ServiceDefaults.OpenApi;
 
 namespace Shop.Catalog.Api.Infrastructure;
 
@@ -46,11 +47,7 @@ public static class CatalogServiceExtensions
         // handler above can answer them with a problem+json that says what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodySize);
-        services.AddOpenApi(options =>
-        {
-            options.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
-            options.AddOperationTransformer<BearerSecuritySchemeTransformer>();
-        });
+        services.AddShopOpenApi("Shop Catalog API", "Products, categories, flash-sale definitions and sign-in. Get a token from POST /api/identity/token.");
 
         // Password hashing is deliberately expensive: bound how many sign-ins run at once.
         services.AddRateLimiter(options =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Ordering.Api.Baseline;
@@ -34,17 +35,17 @@ public static class BaselineApi
     }
 
     public static async Task<Results<Accepted<BuyAccepted>, ProblemHttpResult>> BuyAsync(
-        Guid saleId, HttpContext http, ClaimsPrincipal user, BaselineBuy baseline, CancellationToken cancellationToken)
+        Guid saleId, HttpContext http, ClaimsPrincipal user, BaselineBuy baseline, IOptions<BuyingOptions> options, CancellationToken cancellationToken)
     {
         var buyerId = user.FindFirstValue(ShopClaimTypes.UserId) ?? "";
         if (BuyApi.ValidateIdempotencyKey(http.Request.Headers[BuyApi.IdempotencyKeyHeader]) is { } keyProblem)
         {
             return Problem(StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, keyProblem);
         }
-        var (request, bodyProblem) = await BuyApi.ReadBodyAsync(http).ConfigureAwait(false);
+        var (request, bodyStatus, bodyProblem) = await BuyApi.ReadBodyAsync(http, options.Value.MaxBodyBytes).ConfigureAwait(false);
         if (bodyProblem is not null)
         {
-            return Problem(StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, bodyProblem);
+            return Problem(bodyStatus, BuyProblems.InvalidRequest, bodyProblem);
         }
         var (outcome, orderId) = await baseline.BuyAsync(saleId, buyerId, http.Request.Headers[BuyApi.IdempotencyKeyHeader].ToString(), request!.Quantity, cancellationToken).ConfigureAwait(false);
         return outcome switch

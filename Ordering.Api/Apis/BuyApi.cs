@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Api.Telemetry;
 using Shop.ServiceDefaults.Identity;
@@ -24,7 +26,21 @@ public static partial class BuyApi
         var group = routes.MapGroup("/api/flash-sales").RequireAuthorization();
         group.MapPost("/{saleId:guid}/orders", BuyAsync)
             .WithName("Buy")
-            .WithSummary("Reserve units of a flash sale; the order becomes durable shortly after.");
+            .WithSummary("Reserve units of a flash sale; the order becomes durable shortly after.")
+            .WithDescription("Send an Idempotency-Key header (1–64 of letters, digits, '-', '_', '.', ':'): one new key per purchase " +
+                "attempt, the same key when retrying it; a repeated key always gets its first answer.")
+            // The body is read by the handler (so that a bad one is a 400/413/415 with a reason); this documents it.
+            .Accepts<BuyRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
@@ -33,8 +49,9 @@ public static partial class BuyApi
         HttpContext http,
         ClaimsPrincipal user,
         ReservationGate gate,
-        SoldOutFlags soldOut,
+        SoldOutShortcut soldOut,
         BuyAdmission admission,
+        IOptions<BuyingOptions> options,
         OrderingApiMetrics metrics,
         ILoggerFactory loggers)
     {
@@ -48,10 +65,10 @@ public static partial class BuyApi
             return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, keyProblem);
         }
         var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
-        var (request, bodyProblem) = await ReadBodyAsync(http).ConfigureAwait(false);
+        var (request, bodyStatus, bodyProblem) = await ReadBodyAsync(http, options.Value.MaxBodyBytes).ConfigureAwait(false);
         if (bodyProblem is not null)
         {
-            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, bodyProblem);
+            return Problem(metrics, "invalid", bodyStatus, BuyProblems.InvalidRequest, bodyProblem);
         }
 
         using var buyerLease = admission.AdmitBuyer(buyerId);
@@ -60,9 +77,13 @@ public static partial class BuyApi
             http.Response.Headers.RetryAfter = RetryAfterSeconds(buyerLease);
             return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "Too many attempts from your account: try again in a moment.");
         }
-        if (soldOut.IsSoldOut(saleId))
+        // After the sell-out: answered from this replica's memory, a retry of an accepted key included (its first answer).
+        switch (soldOut.Check(saleId, buyerId, idempotencyKey, out var first))
         {
-            return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut, "This sale is sold out.");
+            case ShortcutAnswer.SoldOut:
+                return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut, "This sale is sold out.");
+            case ShortcutAnswer.Repeat:
+                return Answer(new GateDecision(GateOutcome.Repeat, first.OrderId, first.Quantity), saleId, request!.Quantity, http, soldOut, metrics);
         }
         using var decisionLease = admission.AdmitDecision();
         if (!decisionLease.IsAcquired)
@@ -86,7 +107,7 @@ public static partial class BuyApi
     }
 
     private static Results<Accepted<BuyAccepted>, ProblemHttpResult> Answer(
-        GateDecision decision, Guid saleId, int quantity, HttpContext http, SoldOutFlags soldOut, OrderingApiMetrics metrics)
+        GateDecision decision, Guid saleId, int quantity, HttpContext http, SoldOutShortcut soldOut, OrderingApiMetrics metrics)
     {
         switch (decision.Outcome)
         {
@@ -103,7 +124,7 @@ public static partial class BuyApi
             case GateOutcome.SoldOut:
                 if (decision.Number == 0)
                 {
-                    soldOut.MarkSoldOut(saleId);
+                    soldOut.MarkSoldOut(saleId, decision.AcceptedKeys);
                 }
                 return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut,
                     decision.Number == 0 ? "This sale is sold out." : $"Only {decision.Number} unit(s) left: ask for fewer.");
@@ -144,9 +165,24 @@ public static partial class BuyApi
         return null;
     }
 
-    internal static async Task<(BuyRequest? Request, string? Problem)> ReadBodyAsync(HttpContext http)
+    /// <summary>The body: <c>application/json</c> only (else 415), at most <paramref name="maxBytes"/> (else 413), a quantity of at least 1 (else 400).</summary>
+    internal static async Task<(BuyRequest? Request, int Status, string? Problem)> ReadBodyAsync(HttpContext http, int maxBytes)
     {
         const string Expected = "The body must be JSON like {\"quantity\": 1}.";
+        if (!http.Request.HasJsonContentType())
+        {
+            return (null, StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaTypeDetail(http));
+        }
+        var tooLarge = $"The body may be at most {maxBytes} bytes; a buy needs only {{\"quantity\": n}}.";
+        if (http.Request.ContentLength > maxBytes)
+        {
+            return (null, StatusCodes.Status413PayloadTooLarge, tooLarge);
+        }
+        // A chunked body has no length to check up front: Kestrel stops reading it at the limit.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = maxBytes;
+        }
         BuyRequest? request;
         try
         {
@@ -154,14 +190,34 @@ public static partial class BuyApi
         }
         catch (JsonException)
         {
-            return (null, Expected);
+            return (null, StatusCodes.Status400BadRequest, Expected);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, StatusCodes.Status413PayloadTooLarge, tooLarge);
         }
         if (request is null)
         {
-            return (null, Expected);
+            return (null, StatusCodes.Status400BadRequest, Expected);
         }
-        return request.Quantity < 1 ? (null, "The quantity must be at least 1.") : (request, null);
+        return request.Quantity < 1 ? (null, StatusCodes.Status400BadRequest, "The quantity must be at least 1.") : (request, StatusCodes.Status200OK, null);
     }
+
+    /// <summary>
+    /// Routing answers 415 itself when a request's Content-Type is not one an endpoint <c>Accepts</c>; this gives
+    /// that answer (and the baseline's) a reason.
+    /// </summary>
+    public static void DescribeUnsupportedMediaType(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+        {
+            context.ProblemDetails.Type = BuyProblems.InvalidRequest;
+            context.ProblemDetails.Detail = UnsupportedMediaTypeDetail(context.HttpContext);
+        }
+    }
+
+    private static string UnsupportedMediaTypeDetail(HttpContext http) =>
+        $"The body must be JSON like {{\"quantity\": 1}}, sent with Content-Type: application/json (got '{http.Request.ContentType ?? "none"}').";
 
     private static string RetryAfterSeconds(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)

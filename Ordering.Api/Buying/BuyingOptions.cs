@@ -14,8 +14,14 @@ public sealed class BuyingOptions
     /// <summary>Per-buyer token bucket: tokens added per second.</summary>
     public int BuyerRequestsPerSecond { get; set; } = 5;
 
-    /// <summary>How long a "sold out" answer is remembered in-process before Redis is asked again (units may come back).</summary>
+    /// <summary>
+    /// How long a "sold out" answer is remembered in-process before Redis is asked again. Units coming back end it
+    /// sooner (a pub/sub notice, see SoldOutShortcut); this bound is the safety net should a notice be lost.
+    /// </summary>
     public TimeSpan SoldOutMemory { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest buy request body accepted (413 beyond); <c>{"quantity": n}</c> needs a few bytes.</summary>
+    public int MaxBodyBytes { get; set; } = 1024;
 
     /// <summary>The longest Idempotency-Key accepted.</summary>
     public int MaxIdempotencyKeyLength { get; set; } = 64;

@@ -36,7 +36,7 @@ public sealed class ReservationGate(IConnectionMultiplexer redis, IOptions<Order
         {
             "accepted" => new GateDecision(GateOutcome.Accepted, Guid.ParseExact((string)result[1]!, "N"), Number: Long(result[2])),
             "repeat" => ParseRepeat((string)result[1]!),
-            "sold-out" => new GateDecision(GateOutcome.SoldOut, Number: Long(result[1])),
+            "sold-out" => new GateDecision(GateOutcome.SoldOut, Number: Long(result[1]), AcceptedKeys: Long(result[2])),
             "over-limit" => new GateDecision(GateOutcome.OverLimit, Number: Long(result[1]), Limit: Long(result[2])),
             "not-started" => new GateDecision(GateOutcome.NotStarted, Number: Long(result[1])),
             "ended" => new GateDecision(GateOutcome.Ended),
@@ -47,12 +47,10 @@ public sealed class ReservationGate(IConnectionMultiplexer redis, IOptions<Order
         };
     }
 
-    /// <summary>A stored answer is "orderId|quantity".</summary>
-    private static GateDecision ParseRepeat(string answer)
+    private static GateDecision ParseRepeat(string stored)
     {
-        var separator = answer.IndexOf('|', StringComparison.Ordinal);
-        return new GateDecision(GateOutcome.Repeat, Guid.ParseExact(answer[..separator], "N"),
-            int.Parse(answer[(separator + 1)..], CultureInfo.InvariantCulture));
+        var answer = AcceptedAnswer.Parse(stored);
+        return new GateDecision(GateOutcome.Repeat, answer.OrderId, answer.Quantity);
     }
 
     private static long Long(RedisResult value) => long.Parse((string)value!, CultureInfo.InvariantCulture);

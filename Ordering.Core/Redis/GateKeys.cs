@@ -29,6 +29,12 @@ public static class GateKeys
     /// <summary>Hash of one reservation: status (pending → confirmed), saleId, buyerId, quantity, unitPrice, reservedAt, idempotencyKey.</summary>
     public static RedisKey Order(Guid orderId) => $"order:{orderId:N}";
 
+    /// <summary>
+    /// Pub/sub channel: a sale's id (N format) whenever units come back to it (release.lua, arm.lua), so that
+    /// replicas stop answering "sold out" from memory. The scripts spell the name out; keep them in step.
+    /// </summary>
+    public static readonly RedisChannel SaleReopened = RedisChannel.Literal("ordering:sale-reopened");
+
     /// <summary>Set: the buyer's reservations not yet durable.</summary>
     public static RedisKey BuyerPending(string buyerId) => $"buyer:{buyerId}:pending";
 }

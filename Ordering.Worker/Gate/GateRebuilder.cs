@@ -102,6 +102,8 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
             writes.AddRange(holdings.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Buyers(sale.SaleId), slice)));
             writes.AddRange(saleAnswers.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Answers(sale.SaleId), slice)));
             writes.AddRange(saleReleased.Chunk(Slice).Select(slice => multi.SetAddAsync(GateKeys.Released(sale.SaleId), slice)));
+            // The stock and the accepted keys were replaced: replicas answering "sold out" from memory ask again.
+            writes.Add(multi.PublishAsync(GateKeys.SaleReopened, sale.SaleId.ToString("N")));
             foreach (var order in unconfirmed.Where(o => o.SaleId == sale.SaleId))
             {
                 // The same fields reserve.lua writes, already confirmed: confirm.lua answers "already confirmed".

@@ -1,17 +1,17 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace Shop.Catalog.Api.Infrastructure;
+namespace Shop.ServiceDefaults.OpenApi;
 
-/// <summary>Describes the bearer token in the OpenAPI document and tells which operations need it.</summary>
-internal sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransformer, IOpenApiOperationTransformer
+/// <summary>Titles the OpenAPI document, describes the bearer token in it and tells which operations need it.</summary>
+internal sealed class BearerSecuritySchemeTransformer(string title, string description) : IOpenApiDocumentTransformer, IOpenApiOperationTransformer
 {
     private const string SchemeName = "Bearer";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
-        document.Info.Title = "Shop Catalog API";
-        document.Info.Description = "Products, categories, flash-sale definitions and sign-in. Get a token from POST /api/identity/token.";
+        document.Info.Title = title;
+        document.Info.Description = description;
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SchemeName] = new OpenApiSecurityScheme

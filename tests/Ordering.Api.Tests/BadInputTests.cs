@@ -24,7 +24,7 @@ public sealed class BadInputTests(PipelineFixture fixture)
         { "quantity not a number", "ok",  "k-5",      "{\"quantity\":\"two\"}", HttpStatusCode.BadRequest,    "JSON like" },
         { "malformed JSON",      "ok",    "k-6",      "{\"quantity\":",        HttpStatusCode.BadRequest,     "JSON like" },
         { "empty body",          "ok",    "k-7",      "",                      HttpStatusCode.BadRequest,     "JSON like" },
-        { "no body",             "ok",    "k-8",      null,                    HttpStatusCode.BadRequest,     "JSON like" },
+        { "no body",             "ok",    "k-8",      null,                    HttpStatusCode.UnsupportedMediaType, "JSON like" },
         { "quantity too large",  "ok",    "k-9",      "{\"quantity\":99999999999}", HttpStatusCode.BadRequest, "JSON like" },
     };
 
@@ -40,6 +40,93 @@ public sealed class BadInputTests(PipelineFixture fixture)
         Assert.True(status == response.StatusCode, $"{name}: {response.StatusCode}");
         await AssertProblemAsync(response, detail);
         Assert.Equal(before, await GateStateAsync(saleId));
+    }
+
+    public static TheoryData<string, string?, string, HttpStatusCode, string> BodyCases => new()
+    {
+        // case,                  content type,                    body,                               status,                                   detail contains
+        { "plain text",           "text/plain",                    "{\"quantity\":1}",                 HttpStatusCode.UnsupportedMediaType,      "application/json" },
+        { "a form",               "application/x-www-form-urlencoded", "quantity=1",                   HttpStatusCode.UnsupportedMediaType,      "application/json" },
+        { "no content type",      null,                            "{\"quantity\":1}",                 HttpStatusCode.UnsupportedMediaType,      "application/json" },
+        { "too large",            "application/json",              "{\"quantity\":1,\"pad\":\"" + new string('x', 2048) + "\"}", HttpStatusCode.RequestEntityTooLarge, "at most 1024 bytes" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BodyCases))]
+    public async Task Only_a_small_JSON_body_is_read(string name, string? contentType, string body, HttpStatusCode status, string detail)
+    {
+        var saleId = await Shop.ArmSaleAsync(quantity: 10, perBuyerLimit: 2);
+        var before = await GateStateAsync(saleId);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders") { Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body)) };
+        if (contentType is not null)
+        {
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Shop.Token("careful-buyer"));
+        request.Headers.Add("Idempotency-Key", $"body-{name.Replace(' ', '-')}");
+        using var response = await Shop.Http.SendAsync(request);
+
+        Assert.True(status == response.StatusCode, $"{name}: {response.StatusCode}");
+        await AssertProblemAsync(response, detail);
+        Assert.Equal(before, await GateStateAsync(saleId));
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_limit_is_413()
+    {
+        var saleId = await Shop.ArmSaleAsync(quantity: 10, perBuyerLimit: 2);
+        var before = await GateStateAsync(saleId);
+        // No Content-Length: the limit must hold while the body is read.
+        var padded = "{\"pad\":\"" + new string('x', 4096) + "\",\"quantity\":1}";
+        using var content = new PushStreamContent(padded);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders") { Content = content };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Shop.Token("careful-buyer"));
+        request.Headers.Add("Idempotency-Key", "chunked-1");
+        using var response = await Shop.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        await AssertProblemAsync(response, "at most 1024 bytes");
+        Assert.Equal(before, await GateStateAsync(saleId));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_buy_path_and_orders()
+    {
+        using var response = await Shop.Http.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Shop Ordering API", document.GetProperty("info").GetProperty("title").GetString());
+        var paths = document.GetProperty("paths");
+        foreach (var path in (string[])["/api/flash-sales/{saleId}/orders", "/api/orders", "/api/orders/{orderId}", "/api/orders/{orderId}/pay",
+            "/api/orders/{orderId}/cancel", "/api/flash-sales/{saleId}/stock", "/api/admin/flash-sales/{saleId}/reconciliation"])
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+        var buy = paths.GetProperty("/api/flash-sales/{saleId}/orders").GetProperty("post");
+        Assert.Equal("Buy", buy.GetProperty("operationId").GetString());
+        Assert.True(buy.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        foreach (var status in (string[])["202", "409", "413", "415", "429"])
+        {
+            Assert.True(buy.GetProperty("responses").TryGetProperty(status, out _), $"the buy operation does not document {status}");
+        }
+        Assert.True(buy.TryGetProperty("security", out _));
+        // The benchmark's baseline is not part of the API.
+        Assert.False(paths.TryGetProperty("/api/baseline/flash-sales/{saleId}/orders", out _));
+    }
+
+    /// <summary>A body sent as a stream of unknown length (Transfer-Encoding: chunked).</summary>
+    private sealed class PushStreamContent(string body) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body)).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     [Fact]

@@ -12,6 +12,9 @@ if not current[1] then
 elseif tonumber(current[2]) ~= tonumber(ARGV[3]) then
   redis.call('HINCRBY', KEYS[2], 'stock', tonumber(ARGV[3]) - tonumber(current[2]))
 end
+-- Stock, window or status may have changed: replicas answering "sold out" from memory must ask again
+-- (GateKeys.SaleReopened; the id is the key's hash tag).
+redis.call('PUBLISH', 'ordering:sale-reopened', string.match(KEYS[2], '{(.-)}'))
 redis.call('HSET', KEYS[2], 'version', ARGV[1], 'status', ARGV[2], 'initial', ARGV[3], 'limit', ARGV[4],
   'starts', ARGV[5], 'ends', ARGV[6], 'price', ARGV[7])
 return 1

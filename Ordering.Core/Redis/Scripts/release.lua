@@ -11,4 +11,6 @@ end
 local quantity = tonumber(ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'stock', quantity)
 redis.call('HINCRBY', KEYS[2], ARGV[2], -quantity)
+-- Replicas answering "sold out" from memory must ask again (GateKeys.SaleReopened; the id is the key's hash tag).
+redis.call('PUBLISH', 'ordering:sale-reopened', string.match(KEYS[1], '{(.-)}'))
 return 1

@@ -32,7 +32,8 @@ if held + quantity > limit then
 end
 local stock = tonumber(m[2])
 if stock < quantity then
-  return {'sold-out', tostring(stock)}
+  -- With the number of accepted keys: a replica reads them once to answer retries while sold out.
+  return {'sold-out', tostring(stock), tostring(redis.call('HLEN', KEYS[4]))}
 end
 redis.call('HINCRBY', KEYS[2], 'stock', -quantity)
 redis.call('HINCRBY', KEYS[2], 'pending', quantity)

@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Shop.Ordering.Core.Redis;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Api.Buying;
+
+/// <summary>What the in-process shortcut can say about a buy without asking the gate.</summary>
+public enum ShortcutAnswer
+{
+    /// <summary>Nothing known: the gate decides.</summary>
+    AskGate,
+    /// <summary>The sale is sold out and this key was never accepted.</summary>
+    SoldOut,
+    /// <summary>The sale is sold out and this key was accepted before: the first answer again.</summary>
+    Repeat,
+}
+
+/// <summary>
+/// Answers the storm of buyers who come after the last unit in-process, without a Redis call each (DESIGN §4.2),
+/// and still gives a retry of an accepted purchase its first answer. When the gate says "sold out" this replica
+/// reads the sale's accepted keys once (the <c>answers</c> hash, <c>HGETALL</c>) and only then starts answering
+/// from memory: a key in that snapshot gets its order id back, any other key "sold out". While sold out no key
+/// can be accepted, so the snapshot stays exact until units come back:
+/// <list type="bullet">
+/// <item>release.lua and arm.lua publish <see cref="GateKeys.SaleReopened"/> when they give units back; the flag
+///   is dropped at once and the gate decides again;</item>
+/// <item>as a safety net the flag lasts only <see cref="BuyingOptions.SoldOutMemory"/>; the gate's next "sold out"
+///   reports how many keys it holds, and the snapshot is read again only when that number changed.</item>
+/// </list>
+/// </summary>
+public sealed partial class SoldOutShortcut(IConnectionMultiplexer redis, IOptions<BuyingOptions> options, TimeProvider time, ILogger<SoldOutShortcut> logger)
+{
+    // buyerId ≤ a token's subject, key ≤ 64: a field longer than this is looked up with a string instead.
+    private const int StackFieldLength = 256;
+
+    private readonly ConcurrentDictionary<Guid, SaleMemory> _sales = new();
+    private readonly long _memoryTicks = options.Value.SoldOutMemory.Ticks;
+    private readonly Lock _subscribing = new();
+    private Task? _subscription;
+
+    /// <summary>What is known of this buy without the gate; for <see cref="ShortcutAnswer.Repeat"/>, the first answer.</summary>
+    public ShortcutAnswer Check(Guid saleId, string buyerId, string idempotencyKey, out AcceptedAnswer first)
+    {
+        first = default;
+        if (!_sales.TryGetValue(saleId, out var sale) || sale.Snapshot is not { } snapshot || time.GetUtcNow().UtcTicks >= sale.SoldOutUntil)
+        {
+            return ShortcutAnswer.AskGate;
+        }
+        return snapshot.TryGet(buyerId, idempotencyKey, out first) ? ShortcutAnswer.Repeat : ShortcutAnswer.SoldOut;
+    }
+
+    /// <summary>
+    /// The gate said "sold out" (no unit left) and holds <paramref name="acceptedKeys"/> accepted keys for the
+    /// sale. Answers from memory start once this replica holds a snapshot of exactly those keys.
+    /// </summary>
+    public void MarkSoldOut(Guid saleId, long acceptedKeys)
+    {
+        var sale = _sales.GetOrAdd(saleId, static _ => new SaleMemory());
+        int generation;
+        lock (sale)
+        {
+            if (sale.Snapshot?.Count == acceptedKeys)
+            {
+                sale.SoldOutUntil = time.GetUtcNow().UtcTicks + _memoryTicks;
+                return;
+            }
+            if (sale.Loading)
+            {
+                return;
+            }
+            sale.Loading = true;
+            sale.Snapshot = null;
+            generation = sale.Generation;
+        }
+        _ = LoadAsync(saleId, sale, generation);
+    }
+
+    private async Task LoadAsync(Guid saleId, SaleMemory sale, int generation)
+    {
+        try
+        {
+            // Subscribed before reading, so a release after the read is heard.
+            await EnsureSubscribedAsync().ConfigureAwait(false);
+            var entries = await redis.GetDatabase().HashGetAllAsync(GateKeys.Answers(saleId)).ConfigureAwait(false);
+            var snapshot = AcceptedKeys.From(entries);
+            lock (sale)
+            {
+                sale.Loading = false;
+                // Units came back while we read: the gate decides again until it sells out again.
+                if (sale.Generation == generation)
+                {
+                    sale.Snapshot = snapshot;
+                    sale.SoldOutUntil = time.GetUtcNow().UtcTicks + _memoryTicks;
+                }
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or FormatException)
+        {
+            // Without a snapshot the gate answers every request: slower, never wrong. The next sold-out retries.
+            lock (sale)
+            {
+                sale.Loading = false;
+            }
+            LogSnapshotFailed(logger, saleId, e);
+        }
+    }
+
+    private Task EnsureSubscribedAsync()
+    {
+        lock (_subscribing)
+        {
+            // A failed subscription is tried again by the next load.
+            if (_subscription is null)
+            {
+                // While disconnected a reopening may go unheard: forget every flag when the connection comes back.
+                redis.ConnectionRestored += (_, _) =>
+                {
+                    foreach (var saleId in _sales.Keys)
+                    {
+                        Reopen(saleId);
+                    }
+                };
+            }
+            if (_subscription is null || _subscription.IsFaulted || _subscription.IsCanceled)
+            {
+                _subscription = SubscribeAsync();
+            }
+            return _subscription;
+        }
+    }
+
+    private async Task SubscribeAsync()
+    {
+        var subscriber = redis.GetSubscriber();
+        await subscriber.SubscribeAsync(GateKeys.SaleReopened, (_, message) =>
+        {
+            if (Guid.TryParseExact(message.ToString(), "N", out var saleId))
+            {
+                Reopen(saleId);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Units came back to the sale: the gate decides again.</summary>
+    private void Reopen(Guid saleId)
+    {
+        if (_sales.TryGetValue(saleId, out var sale))
+        {
+            lock (sale)
+            {
+                sale.Generation++;
+                sale.SoldOutUntil = 0;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the accepted keys of sale {SaleId}; the gate keeps answering its buyers")]
+    private static partial void LogSnapshotFailed(ILogger logger, Guid saleId, Exception exception);
+
+    /// <summary>This replica's memory of one sale. Fields change under the instance's lock; reads race benignly.</summary>
+    private sealed class SaleMemory
+    {
+        public volatile AcceptedKeys? Snapshot;
+        public long SoldOutUntil;
+        public bool Loading;
+        public int Generation;
+    }
+
+    /// <summary>The accepted keys of a sold-out sale: "buyerId|idempotencyKey" → "orderId|quantity", as reserve.lua stores them.</summary>
+    private sealed class AcceptedKeys
+    {
+        private readonly Dictionary<string, AcceptedAnswer> _answers;
+        private readonly Dictionary<string, AcceptedAnswer>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
+        private AcceptedKeys(Dictionary<string, AcceptedAnswer> answers)
+        {
+            _answers = answers;
+            _bySpan = answers.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public int Count => _answers.Count;
+
+        public static AcceptedKeys From(HashEntry[] entries)
+        {
+            var answers = new Dictionary<string, AcceptedAnswer>(entries.Length, StringComparer.Ordinal);
+            foreach (var entry in entries)
+            {
+                answers[entry.Name.ToString()] = AcceptedAnswer.Parse(entry.Value.ToString());
+            }
+            return new AcceptedKeys(answers);
+        }
+
+        public bool TryGet(string buyerId, string idempotencyKey, out AcceptedAnswer answer)
+        {
+            var length = buyerId.Length + 1 + idempotencyKey.Length;
+            if (length > StackFieldLength)
+            {
+                return _answers.TryGetValue(string.Concat(buyerId, "|", idempotencyKey), out answer);
+            }
+            // The sold-out storm is the hottest path there is: look the field up without building a string.
+            Span<char> field = stackalloc char[length];
+            buyerId.CopyTo(field);
+            field[buyerId.Length] = '|';
+            idempotencyKey.CopyTo(field[(buyerId.Length + 1)..]);
+            return _bySpan.TryGetValue(field, out answer);
+        }
+    }
+}
+
+/// <summary>The first accepted answer of a key: its order and the quantity it asked for.</summary>
+public readonly record struct AcceptedAnswer(Guid OrderId, int Quantity)
+{
+    /// <summary>reserve.lua stores an answer as "orderId|quantity".</summary>
+    public static AcceptedAnswer Parse(string stored)
+    {
+        var separator = stored.IndexOf('|', StringComparison.Ordinal);
+        if (separator < 0)
+        {
+            throw new FormatException($"'{stored}' is not an answer of the gate (orderId|quantity).");
+        }
+        return new AcceptedAnswer(Guid.ParseExact(stored.AsSpan(0, separator), "N"),
+            int.Parse(stored.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using Shop.Ordering.Core.Redis;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Api.Tests;
+
+/// <summary>
+/// A retry of an accepted purchase always gets its first answer (DESIGN §4.2), during the sell-out and after it,
+/// on either replica; the sold-out storm is still answered in-process, without a Redis call per request.
+/// </summary>
+[Collection(PipelineCollection.Name)]
+public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
+{
+    private const string Body = "{\"quantity\":1}";
+
+    private readonly HttpClient[] _replicas = [.. fixture.App.Instances("ordering-api")
+        .Select(replica => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 }) { BaseAddress = replica.HttpAddress })];
+
+    private const string GateResource = "cache";
+
+    private ConnectionMultiplexer? _admin;
+
+    private ShopTestClient Shop => fixture.Shop;
+
+    [Fact]
+    public async Task Retries_of_accepted_keys_get_their_order_during_and_after_the_sell_out_on_both_replicas()
+    {
+        Assert.Equal(2, _replicas.Length);
+        const int Stock = 200, Buyers = 1_000;
+        var saleId = await Shop.ArmSaleAsync(Stock, perBuyerLimit: 1);
+        var buyers = Enumerable.Range(0, Buyers).Select(b => (Id: $"retrier-{b}", Key: $"r{b}-{Guid.NewGuid():N}", Token: Shop.Token($"retrier-{b}"))).ToList();
+
+        // The storm: every buyer once, a third of them sent again at once on the other replica (a retry after a timeout).
+        var sends = buyers.SelectMany((b, i) => i % 3 == 0 ? new[] { (b, Replica: i % 2), (b, Replica: (i + 1) % 2) } : [(b, Replica: i % 2)])
+            .OrderBy(_ => Random.Shared.Next()).ToList();
+        var storm = new ConcurrentBag<(string Key, HttpStatusCode Status, Guid? OrderId)>();
+        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (send, _) =>
+        {
+            var (status, orderId) = await BuyAsync(_replicas[send.Replica], saleId, send.b.Token, send.b.Key);
+            storm.Add((send.b.Key, status, orderId));
+        });
+        Assert.All(storm, a => Assert.True(a.Status is HttpStatusCode.Accepted or HttpStatusCode.Conflict, $"{a.Status}"));
+        var accepted = storm.Where(a => a.OrderId is not null).GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.Select(a => a.OrderId!.Value).Distinct().Single());
+        Assert.Equal(Stock, accepted.Count);
+        // No key that was accepted was ever told "sold out".
+        var contradicted = storm.Where(a => a.OrderId is null && accepted.ContainsKey(a.Key)).ToList();
+        Assert.True(contradicted.Count == 0, $"{contradicted.Count} sends of accepted keys were answered 409");
+
+        // Let the pipeline settle so that only the buy path calls scripts in the gate while we count.
+        var redis = await Shop.RedisAsync();
+        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "pending") == 0,
+            TimeSpan.FromSeconds(60), "every reservation durable and confirmed");
+
+        // After the sell-out: every accepted key again on both replicas, and as many new buyers.
+        var scriptsBefore = await ScriptCallsAsync();
+        var started = DateTime.UtcNow;
+        var after = new ConcurrentBag<(string Key, HttpStatusCode Status, Guid? OrderId)>();
+        var retries = buyers.Where(b => accepted.ContainsKey(b.Key)).SelectMany(b => new[] { (b, Replica: 0), (b, Replica: 1) });
+        var newcomers = buyers.Where(b => !accepted.ContainsKey(b.Key)).Take(2 * Stock).Select((b, i) => (b: b with { Key = $"late-{b.Key}" }, Replica: i % 2));
+        await Parallel.ForEachAsync(retries.Concat(newcomers).OrderBy(_ => Random.Shared.Next()), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (send, _) =>
+        {
+            var (status, orderId) = await BuyAsync(_replicas[send.Replica], saleId, send.b.Token, send.b.Key);
+            after.Add((send.b.Key, status, orderId));
+        });
+        var elapsed = DateTime.UtcNow - started;
+        var scriptCalls = await ScriptCallsAsync() - scriptsBefore;
+
+        Assert.Equal(4 * Stock, after.Count);
+        Assert.All(after.Where(a => accepted.ContainsKey(a.Key)), a =>
+        {
+            Assert.Equal(HttpStatusCode.Accepted, a.Status);
+            Assert.Equal(accepted[a.Key], a.OrderId);
+        });
+        Assert.All(after.Where(a => !accepted.ContainsKey(a.Key)), a => Assert.Equal(HttpStatusCode.Conflict, a.Status));
+        // In-process: each replica asks the gate again only once its memory (1 s) runs out, not once per request.
+        var allowed = 2 * ((int)Math.Ceiling(elapsed.TotalSeconds) + 2);
+        Assert.True(scriptCalls <= allowed, $"{scriptCalls} script calls in the gate for {after.Count} answers in {elapsed.TotalSeconds:F1} s (allowed {allowed})");
+        Assert.Equal(Stock, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)));
+    }
+
+    [Fact]
+    public async Task Units_given_back_reopen_the_sale_on_every_replica_at_once()
+    {
+        var saleId = await Shop.ArmSaleAsync(quantity: 1, perBuyerLimit: 1);
+        var (first, firstOrder) = await BuyAsync(_replicas[0], saleId, Shop.Token("early"), "early-1");
+        Assert.Equal(HttpStatusCode.Accepted, first);
+        // Both replicas learn that the sale is sold out and start answering from memory.
+        foreach (var replica in _replicas)
+        {
+            await Eventually.TrueAsync(async () => (await BuyAsync(replica, saleId, Shop.Token("late"), $"late-{Guid.NewGuid():N}")).Status == HttpStatusCode.Conflict,
+                TimeSpan.FromSeconds(10), "sold out");
+        }
+        var token = Shop.Token("early");
+        await Eventually.TrueAsync(async () => (await Shop.GetAsync<JsonElement>($"/api/orders/{firstOrder}", token)).GetProperty("status").GetString() == "confirmed",
+            TimeSpan.FromSeconds(30), "the first order confirmed");
+        var scriptsBefore = await ScriptCallsAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.Conflict, (await BuyAsync(_replicas[i % 2], saleId, Shop.Token("late"), $"late-{i}")).Status);
+        }
+        Assert.True(await ScriptCallsAsync() - scriptsBefore <= 4, "the sold-out answers came from the replicas' memory");
+
+        using var cancel = await Shop.SendAsync(HttpMethod.Post, $"/api/orders/{firstOrder}/cancel", token);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var redis = await Shop.RedisAsync();
+        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "stock") == 1, TimeSpan.FromSeconds(30), "the unit back in the gate");
+
+        // The notice reaches both replicas before any buyer could retry: the next buyer gets the unit, and its
+        // retry on the other replica at once gets the same order.
+        var (second, secondOrder) = await BuyAsync(_replicas[1], saleId, Shop.Token("second"), "second-1");
+        var (retry, retryOrder) = await BuyAsync(_replicas[0], saleId, Shop.Token("second"), "second-1");
+        Assert.Equal(HttpStatusCode.Accepted, second);
+        Assert.Equal(HttpStatusCode.Accepted, retry);
+        Assert.Equal(secondOrder, retryOrder);
+    }
+
+    private async Task<(HttpStatusCode Status, Guid? OrderId)> BuyAsync(HttpClient replica, Guid saleId, string token, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders")
+        {
+            Content = new StringContent(Body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await replica.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            return (response.StatusCode, null);
+        }
+        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetGuid());
+    }
+
+    /// <summary>Scripts the gate has run so far (EVALSHA and EVAL), from Redis's own command statistics.</summary>
+    private async Task<long> ScriptCallsAsync()
+    {
+        // INFO is an admin command for StackExchange.Redis: a connection of our own that allows it.
+        _admin ??= await ConnectionMultiplexer.ConnectAsync(await fixture.App.App.GetConnectionStringAsync(GateResource) + ",allowAdmin=true");
+        var info = (await _admin.GetServers().Single().InfoRawAsync("commandstats"))!;
+        return info.Split('\n')
+            .Where(line => line.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal) || line.StartsWith("cmdstat_eval:", StringComparison.Ordinal))
+            .Sum(line => long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public void Dispose()
+    {
+        _admin?.Dispose();
+        foreach (var replica in _replicas)
+        {
+            replica.Dispose();
+        }
+    }
+}
