@@ -8,6 +8,7 @@ using Shop.Catalog.Api.Caching;
 using Shop.Catalog.Api.Data.Seed;
 using Shop.Catalog.Api.Identity;
 using Shop.Catalog.Api.Messaging;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
 
 namespace Shop.Catalog.Api.Infrastructure;
@@ -41,11 +42,8 @@ public static class CatalogServiceExtensions
 
         // HTTP: JSON, errors, limits, OpenAPI.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CatalogJsonContext.Default));
-        services.AddProblemDetails();
-        services.AddExceptionHandler<BadRequestExceptionHandler>();
-        // Binding failures (malformed JSON, wrong types) throw BadHttpRequestException in every environment, so the
-        // handler above can answer them with a problem+json that says what was wrong.
-        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // Binding failures (malformed JSON, wrong types) answered with a problem+json that says what was wrong.
+        services.AddBadRequestProblems();
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodySize);
         services.AddShopOpenApi("Shop Catalog API", "Products, categories, flash-sale definitions and sign-in. Get a token from POST /api/identity/token.");
 

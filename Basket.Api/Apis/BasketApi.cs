@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Shop.Basket.Api.Baskets;
+using Shop.Basket.Api.Catalog;
+using Shop.ServiceDefaults.Identity;
+
+namespace Shop.Basket.Api.Apis;
+
+/// <summary>
+/// The signed-in buyer's own basket (the token's subject; no route names a buyer, so no one reaches another's):
+/// read it with the catalog's current names and prices, set or remove a line, empty it.
+/// </summary>
+public static class BasketApi
+{
+    public static RouteGroupBuilder MapBasketApi(this IEndpointRouteBuilder routes)
+    {
+        // A buyer's token: signed by Shop, with a subject (the basket's owner); without one, 403.
+        var basket = routes.MapGroup("/api/basket")
+            .RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireClaim(ShopClaimTypes.UserId)).WithTags("Basket")
+            .AddEndpointFilter<DependencyUnavailableFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        basket.MapGet("/", GetAsync).WithName("GetBasket")
+            .WithSummary("My basket, with the catalog's current names and prices.");
+        basket.MapPut("/items/{itemId:int}", SetQuantityAsync).WithName("SetBasketLine")
+            .WithSummary("Put an item in my basket, or change its quantity.")
+            .WithDescription("The quantity replaces the line's (1 to Basket:MaxQuantity); an item the catalog does not have is 404; " +
+                "a new line in a full basket (Basket:MaxLines) is 409.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        basket.MapDelete("/items/{itemId:int}", RemoveLineAsync).WithName("RemoveBasketLine")
+            .WithSummary("Take an item out of my basket.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        basket.MapDelete("/", ClearAsync).WithName("ClearBasket").WithSummary("Empty my basket.");
+        return basket;
+    }
+
+    public static async Task<Ok<BasketView>> GetAsync(ClaimsPrincipal user, BasketStore store, CatalogItemsClient catalog, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ViewAsync(BuyerOf(user), store, catalog, cancellationToken).ConfigureAwait(false));
+
+    public static async Task<Results<Ok<BasketView>, ProblemHttpResult>> SetQuantityAsync(
+        int itemId, SetQuantityRequest request, ClaimsPrincipal user, BasketStore store, CatalogItemsClient catalog,
+        IOptions<BasketOptions> options, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (request.Quantity < 1 || request.Quantity > limits.MaxQuantity)
+        {
+            return Problem(StatusCodes.Status400BadRequest, BasketProblems.InvalidRequest,
+                $"The quantity must be 1 to {limits.MaxQuantity} (it is {request.Quantity}); remove the line with DELETE to take the item out.");
+        }
+        if (await catalog.FindAsync(itemId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, BasketProblems.ItemNotFound, $"The catalog has no item {itemId}.");
+        }
+        var buyer = BuyerOf(user);
+        if (!await store.SetLineAsync(buyer, itemId, request.Quantity).ConfigureAwait(false))
+        {
+            return Problem(StatusCodes.Status409Conflict, BasketProblems.BasketFull,
+                $"A basket holds at most {limits.MaxLines} different items: remove one, or check out first.");
+        }
+        return TypedResults.Ok(await ViewAsync(buyer, store, catalog, cancellationToken).ConfigureAwait(false));
+    }
+
+    public static async Task<Results<Ok<BasketView>, ProblemHttpResult>> RemoveLineAsync(
+        int itemId, ClaimsPrincipal user, BasketStore store, CatalogItemsClient catalog, CancellationToken cancellationToken)
+    {
+        var buyer = BuyerOf(user);
+        if (!await store.RemoveLineAsync(buyer, itemId).ConfigureAwait(false))
+        {
+            return Problem(StatusCodes.Status404NotFound, BasketProblems.NotInBasket, $"Item {itemId} is not in your basket.");
+        }
+        return TypedResults.Ok(await ViewAsync(buyer, store, catalog, cancellationToken).ConfigureAwait(false));
+    }
+
+    public static async Task<NoContent> ClearAsync(ClaimsPrincipal user, BasketStore store)
+    {
+        await store.ClearAsync(BuyerOf(user)).ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<BasketView> ViewAsync(string buyer, BasketStore store, CatalogItemsClient catalog, CancellationToken cancellationToken)
+    {
+        var lines = await store.GetAsync(buyer).ConfigureAwait(false);
+        var items = await catalog.FindAllAsync(lines.Select(l => l.ItemId), cancellationToken).ConfigureAwait(false);
+        var view = lines.Select(line => items[line.ItemId] is { } item
+                ? new BasketLine(line.ItemId, item.Name, item.Price, line.Quantity, item.Price * line.Quantity, item.PictureUrl, Available: true)
+                : new BasketLine(line.ItemId, null, null, line.Quantity, null, null, Available: false))
+            .ToList();
+        var available = view.Where(l => l.Available).ToList();
+        return new BasketView(view, available.Sum(l => l.Quantity), available.Sum(l => l.LineTotal!.Value));
+    }
+
+    /// <summary>The group's policy lets only tokens with a subject through.</summary>
+    private static string BuyerOf(ClaimsPrincipal user) =>
+        user.FindFirstValue(ShopClaimTypes.UserId) ?? throw new InvalidOperationException("An authorized request without a subject claim.");
+
+    private static ProblemHttpResult Problem(int status, string type, string detail) => TypedResults.Problem(statusCode: status, type: type, detail: detail);
+}

@@ -1,0 +1,2 @@
+// One composition at a time on a 2-core machine.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
