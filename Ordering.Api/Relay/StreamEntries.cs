@@ -4,7 +4,7 @@ using StackExchange.Redis;
 
 namespace Shop.Ordering.Api.Relay;
 
-/// <summary>One entry of the reservations stream: its id and, when well formed, the reservation.</summary>
+/// <summary>One entry of the reservations stream: its id and, when well formed, the reservation; <see cref="Raw"/> is the text of an entry that is not (empty otherwise).</summary>
 public sealed record RelayEntry(string Id, ReservationMessage? Reservation, string Raw)
 {
     /// <summary>What <see cref="Raw"/> says for an entry deleted while it was pending.</summary>
@@ -26,30 +26,46 @@ public static class StreamEntries
                 result.Add(new RelayEntry(id, null, RelayEntry.Deleted));
                 continue;
             }
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var field in entry.Values)
-            {
-                fields[field.Name.ToString()] = field.Value.ToString();
-            }
-            result.Add(new RelayEntry(id, Parse(fields), string.Join(' ', fields.Select(kv => $"{kv.Key}={kv.Value}"))));
+            // Every well-formed entry pays only for its parse; the text of the whole entry is made for a malformed one.
+            var reservation = Parse(entry.Values);
+            result.Add(new RelayEntry(id, reservation, reservation is null ? string.Join(' ', entry.Values.Select(f => $"{f.Name}={f.Value}")) : ""));
         }
         return result;
     }
 
-    private static ReservationMessage? Parse(Dictionary<string, string> fields)
+    private static ReservationMessage? Parse(NameValueEntry[] fields)
     {
+        RedisValue orderId = default, saleId = default, buyerId = default, quantity = default, unitPrice = default, reservedAt = default, idempotencyKey = default;
+        foreach (var field in fields)
+        {
+            // The reserve script's field names; a field written twice keeps its last value, as a dictionary would.
+            switch ((string?)field.Name)
+            {
+                case "orderId": orderId = field.Value; break;
+                case "saleId": saleId = field.Value; break;
+                case "buyerId": buyerId = field.Value; break;
+                case "quantity": quantity = field.Value; break;
+                case "unitPrice": unitPrice = field.Value; break;
+                case "reservedAt": reservedAt = field.Value; break;
+                case "idempotencyKey": idempotencyKey = field.Value; break;
+            }
+        }
+        if (orderId.IsNull || saleId.IsNull || buyerId.IsNull || quantity.IsNull || unitPrice.IsNull || reservedAt.IsNull || idempotencyKey.IsNull)
+        {
+            return null;
+        }
         try
         {
             return new ReservationMessage(
-                Guid.ParseExact(fields["orderId"], "N"),
-                Guid.ParseExact(fields["saleId"], "N"),
-                fields["buyerId"],
-                int.Parse(fields["quantity"], CultureInfo.InvariantCulture),
-                decimal.Parse(fields["unitPrice"], CultureInfo.InvariantCulture),
-                DateTimeOffset.Parse(fields["reservedAt"], CultureInfo.InvariantCulture),
-                fields["idempotencyKey"]);
+                Guid.ParseExact((string)orderId!, "N"),
+                Guid.ParseExact((string)saleId!, "N"),
+                (string)buyerId!,
+                int.Parse((string)quantity!, CultureInfo.InvariantCulture),
+                decimal.Parse((string)unitPrice!, CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse((string)reservedAt!, CultureInfo.InvariantCulture),
+                (string)idempotencyKey!);
         }
-        catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             return null;
         }

@@ -2,10 +2,10 @@ using System.Globalization;
 
 namespace Shop.Bench;
 
-/// <summary>What one benchmark run does. The defaults are DESIGN.md §6's sale: 10,000 units, 100,000 buyers, 20,000 requests/s.</summary>
+/// <summary>What one benchmark run does. The defaults are DESIGN.md §8's sale: 10,000 units, 100,000 buyers, 20,000 requests/s.</summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Scenarios = ["all", "sale", "soldout", "catalog", "ramp", "ceilings"];
+    public static readonly string[] Scenarios = ["all", "sale", "soldout", "catalog", "ramp", "ceilings", "idle"];
 
     public string Scenario { get; init; } = "all";
 
@@ -40,13 +40,16 @@ public sealed record BenchOptions
 
     public TimeSpan CeilingDuration { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long the app's CPU at rest is measured (scenario idle, part of all).</summary>
+    public TimeSpan IdleDuration { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Keep-alive connections per server (each API replica, catalog, the bare Kestrel).</summary>
     public int Connections { get; init; } = 64;
 
     /// <summary>Requests outstanding at most; a request due beyond it is not sent and counted as a generator overrun.</summary>
     public int MaxInFlight { get; init; } = 8192;
 
-    /// <summary>The p99 the ramp holds the rate to (DESIGN §6: 10 ms).</summary>
+    /// <summary>The p99 the ramp holds the rate to (DESIGN §8: 10 ms).</summary>
     public double RampP99Ms { get; init; } = 10;
 
     public AdmissionSettings Admission { get; init; } = new();
@@ -71,7 +74,8 @@ public sealed record BenchOptions
     /// <summary>Results folder; default bench/results of the repository.</summary>
     public string? Output { get; init; }
 
-    public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
+    /// <summary>Whether this run includes <paramref name="scenario"/>: --scenario all, that name, or a comma-separated list naming it.</summary>
+    public bool Runs(string scenario) => Scenario == "all" || Scenario.Split(',').Contains(scenario);
 
     /// <summary>A small run for trying things out: a few seconds of load at low rates.</summary>
     public static BenchOptions QuickDefaults => new()
@@ -90,6 +94,7 @@ public sealed record BenchOptions
         RampMax = 14_000,
         RampStepDuration = TimeSpan.FromSeconds(1),
         CeilingDuration = TimeSpan.FromSeconds(1),
+        IdleDuration = TimeSpan.FromSeconds(3),
         PgTestFsync = false,
     };
 
@@ -119,6 +124,7 @@ public sealed record BenchOptions
                 "--ramp-max" => options with { RampMax = Number() },
                 "--ramp-step-duration" => options with { RampStepDuration = TimeSpan.FromSeconds(Number()) },
                 "--ceiling-duration" => options with { CeilingDuration = TimeSpan.FromSeconds(Number()) },
+                "--idle-duration" => options with { IdleDuration = TimeSpan.FromSeconds(Number()) },
                 "--connections" => options with { Connections = Integer() },
                 "--max-in-flight" => options with { MaxInFlight = Integer() },
                 "--buyer-burst" => options with { Admission = options.Admission with { BuyerBurst = Integer() } },
@@ -137,18 +143,18 @@ public sealed record BenchOptions
         static KeyValuePair<string, string> Pair(string text) => text.IndexOf('=', StringComparison.Ordinal) is var at and > 0
             ? new(text[..at], text[(at + 1)..])
             : throw new ArgumentException($"--api-env and --worker-env take NAME=VALUE, not '{text}'.");
-        if (!Scenarios.Contains(options.Scenario))
+        if (!options.Scenario.Split(',').All(Scenarios.Contains))
         {
-            throw new ArgumentException($"--scenario must be one of {string.Join('|', Scenarios)}.");
+            throw new ArgumentException($"--scenario must be one of {string.Join('|', Scenarios)}, or several of them separated by commas.");
         }
         return options;
     }
 
     public const string Usage = """
-        FlashSale.Bench [--scenario all|sale|soldout|catalog|ramp|ceilings] [--quick] [--rate R] [--duration S]
+        FlashSale.Bench [--scenario all|sale|soldout|catalog|ramp|ceilings|idle] [--quick] [--rate R] [--duration S]
                         [--units N] [--buyers M] [--limit L] [--output DIR]
                         [--soldout-rate R] [--soldout-duration S] [--catalog-rate R] [--catalog-duration S]
-                        [--ramp-start R] [--ramp-step R] [--ramp-max R] [--ramp-step-duration S] [--ceiling-duration S]
+                        [--ramp-start R] [--ramp-step R] [--ramp-max R] [--ramp-step-duration S] [--ceiling-duration S] [--idle-duration S]
                         [--connections C] [--max-in-flight N] [--buyer-burst B] [--buyer-rate R] [--max-decisions N]
                         [--no-pg-test-fsync] [--perf] [--no-baseline] [--api-replicas N] [--api-env NAME=VALUE]... [--worker-env NAME=VALUE]...
         Starts a fresh Shop (the AppHost composition with random ports and its own data folder), runs the

@@ -37,6 +37,19 @@ public static class BenchRunner
 
         await WarmUpAsync(context, shopSystem, baseline, cancellationToken).ConfigureAwait(false);
 
+        IReadOnlyList<CpuShare> idleCpu = [];
+        if (options.Runs("idle"))
+        {
+            // What the app costs with nothing to do: CPU a sale that starts does not get.
+            await context.SettleAsync(cancellationToken).ConfigureAwait(false);
+            context.Log($"the app at rest for {options.IdleDuration.TotalSeconds:N0} s ...");
+            var cpu = context.Cpu();
+            cpu.Start();
+            await Task.Delay(options.IdleDuration, cancellationToken).ConfigureAwait(false);
+            idleCpu = cpu.Stop();
+            context.Log("at rest: " + string.Join(", ", idleCpu.Select(c => $"{c.Part} {c.Cores:F3}")));
+        }
+
         if (options.Runs("ceilings"))
         {
             var (kestrel, saturated, atSaleRate) = await KestrelCeiling.RunAsync(context, options.Rate, cancellationToken).ConfigureAwait(false);
@@ -104,6 +117,8 @@ public static class BenchRunner
             Ratios = ratios,
             Targets = targets,
             Notes = notes,
+            IdleCpu = idleCpu,
+            IdleSeconds = options.IdleDuration.TotalSeconds,
         };
     }
 
@@ -201,7 +216,7 @@ public static class BenchRunner
         yield return "Time to sell out runs from the first intended send to the 202 that took the last unit; durable times come from the orders' own timestamps (confirmed_at is set when the worker's batch transaction starts; the audit's polling confirms within ~20 ms).";
         if (options.Quick)
         {
-            yield return "Quick run: small numbers for trying things out, not comparable with DESIGN §6.";
+            yield return "Quick run: small numbers for trying things out, not comparable with DESIGN §8.";
         }
     }
 }

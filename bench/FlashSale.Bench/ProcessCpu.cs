@@ -2,22 +2,25 @@ using System.Globalization;
 
 namespace Shop.Bench;
 
-/// <summary>CPU used by one part of the system during a measurement, in cores (1.0 = one core busy all the time).</summary>
-public sealed record CpuShare(string Part, double Cores);
+/// <summary>
+/// CPU used by one part of the system during a measurement, in cores (1.0 = one core busy all the time), and the
+/// context switches of its threads per second (voluntary: a thread blocked or waited; involuntary: preempted).
+/// </summary>
+public sealed record CpuShare(string Part, double Cores, double? VoluntarySwitchesPerSecond = null, double? InvoluntarySwitchesPerSecond = null);
 
 /// <summary>
-/// Where the CPU went during a measurement, from /proc: each resource of the app is its processes, their
-/// sessions (the AppHost starts every child in a session of its own) and their descendants (Postgres
-/// backends count for postgres), the
-/// benchmark process itself (generator plus the in-process orchestrator), and the rest of the machine (other
-/// work on a shared box) from /proc/stat.
+/// Where the CPU went during a measurement, from /proc: each resource of the app is its processes and their
+/// descendants (Postgres backends count for postgres, RabbitMQ's beam for messaging), the benchmark process
+/// itself (generator plus the in-process orchestrator), and the rest of the machine (DCP, other work on a shared
+/// box) from /proc/stat. Sessions are not followed: DCP starts every resource in one session of its own, so a
+/// session would be the whole app.
 /// </summary>
 public sealed class ProcessCpu
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
     private readonly IReadOnlyDictionary<string, IReadOnlyList<int>> _parts;
-    private Dictionary<string, long>? _start;
+    private Dictionary<string, (long Ticks, Dictionary<int, (long Voluntary, long Involuntary)> Threads)>? _start;
     private long _machineStart;
     private DateTime _startedAt;
 
@@ -45,47 +48,117 @@ public sealed class ProcessCpu
         }
         var end = Sample();
         var seconds = (DateTime.UtcNow - _startedAt).TotalSeconds;
-        var shares = end.Select(p => new CpuShare(p.Key, (p.Value - _start.GetValueOrDefault(p.Key)) / TicksPerSecond / seconds)).ToList();
+        var shares = end.Select(p =>
+        {
+            var start = _start.GetValueOrDefault(p.Key);
+            // Per thread: a thread that ended in between takes its switches along (an undercount, never a negative).
+            long voluntary = 0, involuntary = 0;
+            foreach (var (tid, (v, i)) in p.Value.Threads)
+            {
+                var (v0, i0) = start.Threads?.GetValueOrDefault(tid) ?? default;
+                voluntary += Math.Max(0, v - v0);
+                involuntary += Math.Max(0, i - i0);
+            }
+            return new CpuShare(p.Key, (p.Value.Ticks - start.Ticks) / TicksPerSecond / seconds, voluntary / seconds, involuntary / seconds);
+        }).ToList();
         var machine = (MachineBusyTicks() - _machineStart) / TicksPerSecond / seconds;
         shares.Add(new CpuShare("rest of the machine", Math.Max(0, machine - shares.Sum(s => s.Cores))));
         shares.Add(new CpuShare("machine total", machine));
         return shares;
     }
 
-    private Dictionary<string, long> Sample()
+    private Dictionary<string, (long Ticks, Dictionary<int, (long Voluntary, long Involuntary)> Threads)> Sample()
     {
         var stats = ReadAllStats();
-        var ownSession = stats.TryGetValue(Environment.ProcessId, out var own) ? own.Session : -1;
         var children = stats.ToLookup(s => s.Value.Parent, s => s.Key);
-        var result = new Dictionary<string, long> { ["bench (generator + orchestrator)"] = own.Ticks };
+        var result = new Dictionary<string, (long, Dictionary<int, (long, long)>)> { ["bench (generator + orchestrator)"] = Totals([Environment.ProcessId], stats) };
         foreach (var (part, pids) in _parts)
         {
-            // The root processes, everything in their sessions (unless that is the benchmark's own session: the
-            // bare Kestrel is a child of the benchmark), and all their descendants (a server that starts a
-            // session of its own, as the Postgres postmaster does, keeps its backends as children).
+            // The root processes and all their descendants.
             var members = new HashSet<int>();
-            var sessions = pids.Where(stats.ContainsKey).Select(p => stats[p].Session).Where(s => s != ownSession).ToHashSet();
-            members.UnionWith(stats.Where(s => sessions.Contains(s.Value.Session)).Select(s => s.Key));
             var pending = new Stack<int>(pids.Where(stats.ContainsKey));
             while (pending.TryPop(out var pid))
             {
-                if (members.Add(pid) || pids.Contains(pid))
+                if (members.Add(pid))
                 {
                     foreach (var child in children[pid])
                     {
-                        if (!members.Contains(child))
-                        {
-                            pending.Push(child);
-                        }
+                        pending.Push(child);
                     }
                 }
             }
-            // A descendant in a session of its own (postmaster) brings its session along.
-            var moreSessions = members.Select(m => stats[m].Session).Where(s => s != ownSession && !sessions.Contains(s)).ToHashSet();
-            members.UnionWith(stats.Where(s => moreSessions.Contains(s.Value.Session)).Select(s => s.Key));
-            result[part] = members.Sum(m => stats[m].Ticks);
+            result[part] = Totals(members, stats);
         }
         return result;
+    }
+
+    private static (long Ticks, Dictionary<int, (long Voluntary, long Involuntary)> Threads) Totals(IEnumerable<int> pids, Dictionary<int, (int Parent, int Session, long Ticks)> stats)
+    {
+        long ticks = 0;
+        var threads = new Dictionary<int, (long, long)>();
+        foreach (var pid in pids)
+        {
+            ticks += stats.TryGetValue(pid, out var stat) ? stat.Ticks : 0;
+            ContextSwitches(pid, threads);
+        }
+        return (ticks, threads);
+    }
+
+    /// <summary>The context switches of each thread of a process so far (/proc/PID/status counts only its main thread).</summary>
+    private static void ContextSwitches(int pid, Dictionary<int, (long Voluntary, long Involuntary)> threads)
+    {
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                long voluntary = 0, involuntary = 0;
+                try
+                {
+                    foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    {
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                        {
+                            voluntary += long.Parse(line.AsSpan(24).Trim(), CultureInfo.InvariantCulture);
+                        }
+                        else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        {
+                            involuntary += long.Parse(line.AsSpan(27).Trim(), CultureInfo.InvariantCulture);
+                        }
+                    }
+                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (voluntary, involuntary);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+                {
+                    // The thread ended while we looked.
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process ended while we looked.
+        }
+    }
+
+    /// <summary>
+    /// The process that does a resource's work: DCP starts a project as <c>dotnet run --project … --no-build</c>,
+    /// whose child is the service itself (the pid Aspire reports is the launcher's). Any other pid is its own.
+    /// </summary>
+    public static int ServiceProcess(int pid)
+    {
+        try
+        {
+            var arguments = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            if (arguments.Length > 1 && Path.GetFileName(arguments[0]) == "dotnet" && arguments[1] == "run")
+            {
+                var child = ReadAllStats().Where(s => s.Value.Parent == pid).Select(s => s.Key).Order().FirstOrDefault();
+                return child != 0 ? child : pid;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process ended while we looked.
+        }
+        return pid;
     }
 
     private static Dictionary<int, (int Parent, int Session, long Ticks)> ReadAllStats()

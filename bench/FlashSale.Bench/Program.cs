@@ -41,7 +41,8 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
 try
 {
     var report = await BenchRunner.RunAsync(options, ("FlashSale.Bench " + string.Join(' ', args)).Trim(), stop.Token);
-    var files = ReportWriter.Write(report, options.Output ?? ReportWriter.DefaultFolder(), options.Scenario + (options.Quick ? "-quick" : ""));
+    var files = ReportWriter.Write(report, options.Output ?? ReportWriter.DefaultFolder(), options.Scenario.Replace(',', '+') + (options.Quick ? "-quick" : ""),
+        latest: options.Scenario == "all" && !options.Quick);
     Console.WriteLine();
     Console.WriteLine(MarkdownReport.Render(report));
     Console.WriteLine("Written: " + string.Join(", ", files));

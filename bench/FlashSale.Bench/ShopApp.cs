@@ -158,8 +158,11 @@ public sealed class ShopApp : IAsyncDisposable
     public Task<string> ConnectionStringAsync(string resource, CancellationToken cancellationToken = default) =>
         ConnectionStringAsync(_app, resource, cancellationToken);
 
-    /// <summary>The process ids of a resource's replicas (a server has one).</summary>
-    public IReadOnlyList<int> Pids(string resource) => [.. _states.Running(resource).Select(r => r.Pid)];
+    /// <summary>
+    /// The process ids of a resource's replicas (a server has one): for a project the service process itself, not
+    /// the <c>dotnet run</c> launcher DCP reports, so that perf, the JIT meter and context-switch counts see the service.
+    /// </summary>
+    public IReadOnlyList<int> Pids(string resource) => [.. _states.Running(resource).Select(r => ProcessCpu.ServiceProcess(r.Pid))];
 
     private static async Task<string> ConnectionStringAsync(DistributedApplication app, string resource, CancellationToken cancellationToken) =>
         await app.GetConnectionStringAsync(resource, cancellationToken).ConfigureAwait(false)

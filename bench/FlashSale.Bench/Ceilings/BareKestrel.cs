@@ -14,7 +14,7 @@ namespace Shop.Bench.Ceilings;
 /// <summary>
 /// The HTTP ceiling: a bare Kestrel endpoint on loopback that answers the buy request's route with a small
 /// constant JSON (202, like Shop's answer) and does nothing else: no authentication, no Redis. It runs as a
-/// process of its own with server GC, like the services, and the generator drives it exactly as it drives
+/// process of its own with the services' runtime settings, and the generator drives it exactly as it drives
 /// the API (same requests, same client), so the gap between the two is what Shop's own work costs.
 /// </summary>
 public sealed class BareKestrel : IAsyncDisposable
@@ -33,17 +33,39 @@ public sealed class BareKestrel : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>
+    /// The runtime settings (<c>configProperties</c>) the services are built with, from ordering-api's
+    /// runtimeconfig.json next to this build (same configuration); a Web SDK app's defaults if it is not there.
+    /// </summary>
+    internal static string ServicesConfigProperties()
+    {
+        const string WebSdkDefaults = """{"System.GC.Server":true,"System.GC.Concurrent":true,"System.Globalization.Invariant":true}""";
+        // bench/FlashSale.Bench/bin/<configuration>/net10.0/ → the repository, and ordering-api's output of that configuration.
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        if (output.Parent?.Name is not { } configuration || output.Parent.Parent?.Parent?.Parent?.Parent is not { } repository)
+        {
+            return WebSdkDefaults;
+        }
+        var file = Path.Combine(repository.FullName, "Ordering.Api", "bin", configuration, output.Name, "Ordering.Api.runtimeconfig.json");
+        if (!File.Exists(file))
+        {
+            return WebSdkDefaults;
+        }
+        var properties = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))?["runtimeOptions"]?["configProperties"];
+        return properties?.ToJsonString() ?? WebSdkDefaults;
+    }
+
     /// <summary>Starts this program again in serving mode and waits for its address.</summary>
     public static async Task<BareKestrel> StartAsync(CancellationToken cancellationToken)
     {
-        // Run like the services do (a Web SDK app: server GC, concurrent GC, default thread-pool spinning), not with
-        // the generator's own runtime settings: dotnet exec with a runtimeconfig of its own.
+        // Run like the services do (their runtime settings: GC mode, thread-pool spinning), not with the generator's
+        // own: dotnet exec with a runtimeconfig of its own whose settings are copied from ordering-api's build output.
         var assembly = typeof(BareKestrel).Assembly.Location;
         var runtimeConfig = Path.Combine(Path.GetTempPath(), $"shop-bench-bare-kestrel-{Environment.ProcessId}.runtimeconfig.json");
         await File.WriteAllTextAsync(runtimeConfig, """
             {"runtimeOptions":{"tfm":"net10.0","frameworks":[{"name":"Microsoft.NETCore.App","version":"10.0.0"},{"name":"Microsoft.AspNetCore.App","version":"10.0.0"}],
-             "configProperties":{"System.GC.Server":true,"System.GC.Concurrent":true,"System.Globalization.Invariant":true}}}
-            """, cancellationToken).ConfigureAwait(false);
+             "configProperties":
+            """ + ServicesConfigProperties() + "}}", cancellationToken).ConfigureAwait(false);
         var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
         var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var argument in new[] { "exec", "--runtimeconfig", runtimeConfig, "--depsfile", Path.ChangeExtension(assembly, ".deps.json"), assembly, ServeArgument })

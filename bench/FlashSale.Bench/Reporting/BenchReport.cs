@@ -11,8 +11,8 @@ public sealed record RampResult(IReadOnlyList<RampStep> Steps, double? HighestRa
 /// <summary>A comparison: Shop against the baseline (× times) or against a ceiling (a fraction of it).</summary>
 public sealed record Ratio(string Name, double Value, string Meaning, bool IsFraction = false);
 
-/// <summary>A number DESIGN.md §6 aims at, and what this run measured.</summary>
-public sealed record TargetCheck(string Target, string Measured, bool? Met, string Note);
+/// <summary>A number DESIGN.md §8 aims at, what this run measured, and that figure against the ceiling measured in the same run.</summary>
+public sealed record TargetCheck(string Target, string Measured, bool? Met, string Note, string? AgainstCeiling = null);
 
 public sealed record BenchReport
 {
@@ -39,4 +39,9 @@ public sealed record BenchReport
     public required IReadOnlyList<TargetCheck> Targets { get; init; }
 
     public required IReadOnlyList<string> Notes { get; init; }
+
+    /// <summary>CPU per part of the app at rest (no load), over <see cref="IdleSeconds"/>.</summary>
+    public IReadOnlyList<CpuShare> IdleCpu { get; init; } = [];
+
+    public double IdleSeconds { get; init; }
 }

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Shop.Bench.Reporting;
 
-/// <summary>Writes a report as bench/results/&lt;date&gt;-&lt;scenario&gt;.md and .json, and as latest.md.</summary>
+/// <summary>
+/// Writes a report as bench/results/&lt;date&gt;-&lt;scenario&gt;.md and .json, and a full run also as latest.md (a partial
+/// or quick run never replaces the committed full run's latest.md).
+/// </summary>
 public static class ReportWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -15,16 +18,20 @@ public static class ReportWriter
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static IReadOnlyList<string> Write(BenchReport report, string folder, string scenario)
+    public static IReadOnlyList<string> Write(BenchReport report, string folder, string scenario, bool latest = true)
     {
         Directory.CreateDirectory(folder);
         var stem = Path.Combine(folder, $"{report.StartedAt:yyyy-MM-dd}-{scenario}");
         var markdown = MarkdownReport.Render(report);
         File.WriteAllText(stem + ".md", markdown);
         File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, Json) + "\n");
-        var latest = Path.Combine(folder, "latest.md");
-        File.WriteAllText(latest, markdown);
-        return [stem + ".md", stem + ".json", latest];
+        if (!latest)
+        {
+            return [stem + ".md", stem + ".json"];
+        }
+        var latestFile = Path.Combine(folder, "latest.md");
+        File.WriteAllText(latestFile, markdown);
+        return [stem + ".md", stem + ".json", latestFile];
     }
 
     /// <summary>bench/results of the repository this program was built from (found by walking up to Shop.sln).</summary>
