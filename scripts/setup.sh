@@ -13,7 +13,8 @@ declare -A required=(
 )
 for extra in "$@"; do
   case "$extra" in
-    chromium) required[chromium]=/usr/bin/chromium ;;
+    # The browser tests: Debian's Chromium, and npm for axe-core (tests/Web.Tests/package.json).
+    chromium) required[chromium]=/usr/bin/chromium; command -v npm > /dev/null || required[npm]=/usr/bin/npm ;;
   esac
 done
 # setpriv (util-linux) runs Postgres as the postgres user when the AppHost is root.
@@ -47,6 +48,13 @@ if ! command -v dotnet > /dev/null; then
   echo "The .NET 10 SDK is not on PATH: install it first (https://dotnet.microsoft.com/download)." >&2
   exit 1
 fi
+
+for extra in "$@"; do
+  if [ "$extra" = chromium ] && [ ! -e "$repo_root/tests/Web.Tests/node_modules/axe-core/axe.min.js" ]; then
+    echo "Installing axe-core for the browser tests ..."
+    (cd "$repo_root/tests/Web.Tests" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 
 echo "Building Shop ..."
 dotnet build "$repo_root/Shop.sln" -c "${SHOP_CONFIGURATION:-Debug}" -nologo -v quiet -clp:ErrorsOnly

@@ -36,10 +36,10 @@ public sealed class BuyingTests(StorefrontFixture shop) : BrowserTest(shop)
         // pending → confirmed arrives by itself (the page polls), no reload needed.
         await Expect(order.Locator("[data-order-status-label]")).ToHaveTextAsync("Confirmed", new() { Timeout = 30_000 });
 
-        await order.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Pay order") }).ClickAsync();
+        await order.GetByRole(AriaRole.Button, new() { NameRegex = new Regex(@"^Pay \$\d+\.\d\d for order [0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$") }).ClickAsync();
         await Expect(order.Locator("[data-order-status-label]")).ToHaveTextAsync("Paid");
         await Expect(page.Locator("[data-orders-message]")).ToContainTextAsync("Your order is paid.");
-        await Expect(order.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Pay order") })).ToBeHiddenAsync();
+        await Expect(order.GetByRole(AriaRole.Button, new() { NameRegex = new Regex(@"^Pay \$\d+\.\d\d for order [0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$") })).ToBeHiddenAsync();
         Assert.Equal(1, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale AND status = 'Paid'", ("sale", sale.Id)));
 
         // Reloaded, the page says the same.

@@ -25,6 +25,20 @@ public sealed class LogicTests
     }
 
     [Fact]
+    public void Orders_placed_in_the_same_millisecond_have_different_numbers()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var ids = Enumerable.Range(0, 1000).Select(_ => Guid.CreateVersion7(at)).ToList();
+        var numbers = ids.Select(OrderNumbers.Of).ToList();
+
+        // Version-7 ids of one instant share their leading characters: the old number (the first 8) was one for all.
+        Assert.Single(ids.Select(id => id.ToString()[..8]).Distinct());
+        Assert.Equal(ids.Count, numbers.Distinct().Count());
+        Assert.All(numbers, n => Assert.Matches("^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$", n));
+        Assert.Equal("89AB-CDEF-0123", OrderNumbers.Of(Guid.Parse("01234567-0000-7000-8000-89abcdef0123")));
+    }
+
+    [Fact]
     public void Pagination_range_and_bounds()
     {
         var last = new Pagination(10, 12, 115);

@@ -18,6 +18,13 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
+  // The order's number as My orders shows it (Presentation/OrderNumbers.cs): the id's last twelve hex digits,
+  // its random part; the first ones are a timestamp that orders of the same minute share.
+  function orderNumber(id) {
+    const hex = id.replace(/-/g, "").toUpperCase();
+    return `${hex.slice(20, 24)}-${hex.slice(24, 28)}-${hex.slice(28, 32)}`;
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const root = document.querySelector("[data-sale]");
     if (!root) return;
@@ -140,7 +147,7 @@
           state.holdUntil = Date.now() + SUCCESS_HOLD_MS;
           const id = answer.body && answer.body.orderId ? String(answer.body.orderId) : "";
           root.dataset.lastOrderId = id;
-          say("success", "Reserved! ", `Your order ${id.slice(0, 8)} is being confirmed. `, { href: "/orders", text: "See my orders" });
+          say("success", "Reserved! ", `Your order ${orderNumber(id)} is being confirmed. `, { href: "/orders", text: "See my orders" });
           pollStock();
           return;
         }
