@@ -4,7 +4,10 @@ using Shop.AppHost;
 // How the servers run (local binaries, or containers in the manifest) is decided in ServerResources.cs.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var cache = builder.AddRedisServer("cache");
+// The catalog's cache may forget (it evicts and keeps nothing); the flash-sale gate must not (its own Redis: AOF
+// with fsync before every answer, no eviction, data kept). DESIGN.md §1, §4; docs/hosting.md.
+var cache = builder.AddRedisCache("cache");
+var gate = builder.AddDurableRedis("gate");
 
 var postgres = builder.AddPostgresServer("postgres");
 var catalogDb = postgres.AddPostgresDatabase("catalogdb");
@@ -25,12 +28,12 @@ var catalogApi = builder.AddShopService<Projects.Catalog_Api>("catalog-api")
 var orderingApi = builder.AddShopService<Projects.Ordering_Api>("ordering-api")
     .WithReplicas(2)
     .WithEnvironment("Identity__SigningKey", jwtSigningKey)
-    .WithReference(cache).WaitFor(cache)
+    .WithReference(gate).WaitFor(gate)
     .WithReference(orderingDb).WaitFor(orderingDb)
     .WithReference(messaging).WaitFor(messaging);
 
 builder.AddShopService<Projects.Ordering_Worker>("ordering-worker")
-    .WithReference(cache).WaitFor(cache)
+    .WithReference(gate).WaitFor(gate)
     .WithReference(orderingDb).WaitFor(orderingDb)
     .WithReference(messaging).WaitFor(messaging);
 

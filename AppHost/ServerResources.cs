@@ -6,7 +6,8 @@ namespace Shop.AppHost;
 /// The one place that chooses how Shop's servers run. Run mode (the developer's machine, the tests, the bench):
 /// the machine's own binaries as Aspire executables (<see cref="LocalServers"/>), as there is no container
 /// engine. Publish mode (the manifest azd deploys): Aspire's standard container resources, with image tags of the
-/// same major versions that run mode tests (Debian 12: Redis 7.0, Postgres 15, RabbitMQ 3.10).
+/// same major versions that run mode tests (Debian 12: Redis 7.0, Postgres 15, RabbitMQ 3.10) and the same
+/// server settings (<see cref="RedisSettings"/>).
 /// </summary>
 internal static class ServerResources
 {
@@ -14,10 +15,24 @@ internal static class ServerResources
     public const string PostgresImageTag = "15";
     public const string RabbitMQImageTag = "3.10";
 
-    public static IResourceBuilder<IResourceWithConnectionString> AddRedisServer(this IDistributedApplicationBuilder builder, string name) =>
+    /// <summary>
+    /// A Redis that is a cache (the catalog's): it may evict (<see cref="RedisSettings.Cache"/>: at most 256 MiB,
+    /// then least recently used keys go) and keeps nothing across restarts, like Aspire's container without a volume.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddRedisCache(this IDistributedApplicationBuilder builder, string name) =>
         builder.ExecutionContext.IsPublishMode
-            ? builder.AddRedis(name).WithImageTag(RedisImageTag)
-            : builder.AddLocalRedis(name);
+            ? builder.AddRedis(name).WithImageTag(RedisImageTag).WithRedisServerSettings(RedisSettings.Cache())
+            : builder.AddLocalRedis(name).WithCacheEviction();
+
+    /// <summary>
+    /// A Redis that holds state nothing else has yet (the flash-sale gate): its data outlives the app (a volume, or a
+    /// kept folder in run mode), every write is fsynced to the append-only file before Redis answers, and it never
+    /// evicts (<see cref="RedisSettings.DurableAppendOnly"/>).
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddDurableRedis(this IDistributedApplicationBuilder builder, string name) =>
+        builder.ExecutionContext.IsPublishMode
+            ? builder.AddRedis(name).WithImageTag(RedisImageTag).WithDataVolume().WithRedisServerSettings(RedisSettings.DurableAppendOnly)
+            : builder.AddLocalRedis(name).WithDurableAppendOnly();
 
     /// <summary>A Postgres server whose data outlives the app (a volume, or a kept folder in run mode).</summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddPostgresServer(this IDistributedApplicationBuilder builder, string name) =>
@@ -39,4 +54,25 @@ internal static class ServerResources
         builder.ExecutionContext.IsPublishMode
             ? builder.AddRabbitMQ(name).WithImageTag(RabbitMQImageTag).WithDataVolume()
             : builder.AddLocalRabbitMQ(name).WithDataVolume();
+
+    /// <summary>
+    /// Adds <c>--directive value</c> pairs to the container's redis-server command line. Aspire's <c>AddRedis</c>
+    /// starts the container as <c>/bin/sh -c "redis-server --requirepass $REDIS_PASSWORD [--save …]"</c> (so that
+    /// the password comes from the environment), which means arguments appended after it would go to the shell, not
+    /// to Redis: the settings are appended to that one command string instead. This callback runs after Aspire's
+    /// (callbacks run in the order they were added) and fails loudly should a later Aspire build the command
+    /// differently.
+    /// </summary>
+    private static IResourceBuilder<RedisResource> WithRedisServerSettings(this IResourceBuilder<RedisResource> builder, IEnumerable<KeyValuePair<string, string>> settings) =>
+        builder.WithArgs(context =>
+        {
+            var command = context.Args.IndexOf("-c") + 1;
+            if (command <= 0 || command >= context.Args.Count || context.Args[command] is not string redisServer
+                || !redisServer.StartsWith("redis-server", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"{builder.Resource.Name}: Aspire's Redis container no longer runs '/bin/sh -c \"redis-server …\"' (its arguments: {string.Join(' ', context.Args)}); its settings cannot be added.");
+            }
+            context.Args[command] = string.Join(' ', [redisServer, .. settings.Select(s => $"--{s.Key} {s.Value}")]);
+        });
 }

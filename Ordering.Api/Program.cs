@@ -9,6 +9,7 @@ using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.Ordering.Core.Schema;
 using Shop.ServiceDefaults.Health;
+using Shop.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,13 +18,14 @@ builder.AddServiceDefaults();
 builder.AddShopTelemetrySource(OrderingApiMetrics.MeterName);
 builder.AddDefaultAuthentication();
 
-// Redis is the buy path's gate; Postgres is the ledger; RabbitMQ carries reservations to the worker. Aspire's
-// client integrations, by the resources' names: connection strings arrive as ConnectionStrings__{name}. /health
-// lists each dependency under that name.
-builder.AddRedisClient("cache");
+// Redis is the buy path's gate (its own durable Redis, `gate`, not the catalog's cache: the only Redis connection
+// of this service, so the gate, the relay's stream and the order lookups all use it); Postgres is the ledger;
+// RabbitMQ carries reservations to the worker. Aspire's client integrations, by the resources' names: connection
+// strings arrive as ConnectionStrings__{name}. /health lists each dependency under that name.
+builder.AddRedisClient("gate");
 builder.AddNpgsqlDataSource("orderingdb");
 builder.AddRabbitMQClient("messaging");
-builder.NameHealthCheck(IntegrationHealthChecks.Redis, "cache")
+builder.NameHealthCheck(IntegrationHealthChecks.Redis, "gate")
     .NameHealthCheck(IntegrationHealthChecks.Npgsql, "orderingdb")
     .NameHealthCheck(IntegrationHealthChecks.RabbitMQ, "messaging");
 
@@ -32,7 +34,7 @@ builder.Services.AddOptions<BuyingOptions>().BindConfiguration(BuyingOptions.Sec
 builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
 builder.Services.AddSingleton<OrderingApiMetrics>();
 builder.Services.AddSingleton<ReservationGate>();
-builder.Services.AddSingleton<SoldOutFlags>();
+builder.Services.AddSingleton<SoldOutShortcut>();
 builder.Services.AddSingleton<BuyAdmission>();
 builder.Services.AddSingleton<OrderStore>();
 builder.Services.AddSingleton<OrderCommands>();
@@ -43,7 +45,9 @@ var baselineEnabled = builder.Configuration.GetSection(BaselineOptions.SectionNa
 
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OrderingApiJsonContext.Default));
 // Every error is RFC 7807 problem+json; a malformed request is a 400 with a reason, never a 500.
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BuyApi.DescribeUnsupportedMediaType);
+builder.Services.AddShopOpenApi("Shop Ordering API",
+    "The flash-sale buy path, the buyer's orders and payment, and the admins' views of stock and reconciliation. Get a token from catalog-api's POST /api/identity/token.");
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
 var app = builder.Build();
@@ -55,6 +59,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 
+app.MapOpenApi();
 app.MapBuyApi();
 app.MapSaleStockApi();
 app.MapOrdersApi();

@@ -15,10 +15,12 @@ builder.AddShopTelemetrySource(WorkerMetrics.MeterName);
 // (batched inserts, guarded ledger updates), so it takes the raw data source.
 builder.AddNpgsqlDataSource("orderingdb");
 builder.AddRabbitMQClient("messaging");
-builder.AddRedisClient("cache");
+// The flash-sale gate's own Redis (`gate`, durable), the worker's only Redis: arming, confirmations, releases,
+// rebuild and reconciliation all go to it.
+builder.AddRedisClient("gate");
 builder.NameHealthCheck(IntegrationHealthChecks.Npgsql, "orderingdb")
     .NameHealthCheck(IntegrationHealthChecks.RabbitMQ, "messaging")
-    .NameHealthCheck(IntegrationHealthChecks.Redis, "cache");
+    .NameHealthCheck(IntegrationHealthChecks.Redis, "gate");
 
 // Arming, batched persistence, expiry, releases, gate confirmation, rebuild, reconciliation (docs/ordering.md).
 builder.Services.AddOrderingWorker();

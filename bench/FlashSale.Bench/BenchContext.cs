@@ -3,7 +3,7 @@ namespace Shop.Bench;
 /// <summary>What every scenario of a run shares: the app, the buyers, the client, the options, the log.</summary>
 public sealed class BenchContext(ShopApp shop, BuyerPool buyers, LoadHttpClient http, BenchOptions options, Action<string> log)
 {
-    public static readonly string[] Resources = ["ordering-api", "ordering-worker", "catalog-api", "webfrontend", "cache", "postgres", "messaging"];
+    public static readonly string[] Resources = ["ordering-api", "ordering-worker", "catalog-api", "webfrontend", "gate", "cache", "postgres", "messaging"];
 
     public ShopApp Shop => shop;
 
@@ -16,9 +16,10 @@ public sealed class BenchContext(ShopApp shop, BuyerPool buyers, LoadHttpClient 
     public void Log(string message) => log(message);
 
     /// <summary>
-    /// Waits until the app is quiet: the .NET services, Redis, Postgres and RabbitMQ together use less than
-    /// 0.12 core over a second (the worker has persisted the last scenario's orders, the tiered JIT has finished
-    /// recompiling hot methods), at most <paramref name="limit"/>. Each scenario then starts from the same state.
+    /// Waits until the app is quiet: the .NET services, both Redis (gate and cache), Postgres and RabbitMQ together
+    /// use less than 0.12 core over a second (the worker has persisted the last scenario's orders, the tiered JIT
+    /// has finished recompiling hot methods), at most <paramref name="limit"/>. Each scenario then starts from the
+    /// same state.
     /// </summary>
     public async Task SettleAsync(CancellationToken cancellationToken, TimeSpan? limit = null)
     {

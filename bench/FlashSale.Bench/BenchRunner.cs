@@ -56,7 +56,7 @@ public static class BenchRunner
             ceilings.Add(kestrel);
             scenarios.Add(saturated);
             scenarios.Add(atSaleRate);
-            ceilings.AddRange(await RedisLuaCeiling.MeasureAsync(await shop.ConnectionStringAsync("cache", cancellationToken).ConfigureAwait(false),
+            ceilings.AddRange(await RedisLuaCeiling.MeasureAsync(await shop.ConnectionStringAsync("gate", cancellationToken).ConfigureAwait(false),
                 options.CeilingDuration, Log, cancellationToken).ConfigureAwait(false));
         }
 
@@ -122,7 +122,7 @@ public static class BenchRunner
         };
     }
 
-    /// <summary>With --perf: samples ordering-api, the worker and Redis with perf while the scenario runs, and writes what it found.</summary>
+    /// <summary>With --perf: samples ordering-api, the worker and the gate's Redis with perf while the scenario runs, and writes what it found.</summary>
     private static async Task<T> ProfiledAsync<T>(BenchContext context, string name, string what, TimeSpan duration, Func<Task<T>> scenario,
         List<string> notes, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
@@ -130,7 +130,7 @@ public static class BenchRunner
         {
             return await scenario().ConfigureAwait(false);
         }
-        var profiled = new[] { "ordering-api", "ordering-worker", "cache" }
+        var profiled = new[] { "ordering-api", "ordering-worker", "gate" }
             .SelectMany(r => context.Shop.Pids(r).Select(pid => (Pid: pid, Resource: r))).ToDictionary(p => p.Pid, p => p.Resource);
         // The scenario arms its sale first (well under a second): record a little longer than the load.
         var profile = PerfProfile.Start(profiled.Keys, duration + TimeSpan.FromSeconds(1), context.Log);
@@ -200,7 +200,7 @@ public static class BenchRunner
             ["ramp"] = $"{I(options.RampStart)}/s to {I(options.RampMax)}/s in steps of {I(options.RampStep)}/s, {options.RampStepDuration.TotalSeconds} s each; holds while p99 ≤ {options.RampP99Ms} ms",
             ["generator"] = $"open loop, latency from the intended send time; {options.Connections} keep-alive HTTP/1.1 connections per server on loopback; at most {I(options.MaxInFlight)} requests in flight (beyond: generator-overrun); API replicas addressed directly, round-robin per request",
             ["ordering-api admission (Ordering:Buying)"] = $"BuyerBurst {shop.Admission.BuyerBurst}, BuyerRequestsPerSecond {shop.Admission.BuyerRequestsPerSecond}, MaxConcurrentDecisions {shop.Admission.MaxConcurrentDecisions} (Shop's defaults unless overridden)",
-            ["composition"] = $"the AppHost's own ({shop.OrderingReplicas.Count} ordering-api replicas, 1 worker, catalog-api, webfrontend, Redis, Postgres, RabbitMQ), environment {shop.Environment}, baseline endpoints on (Ordering__Baseline__Enabled=true)"
+            ["composition"] = $"the AppHost's own ({shop.OrderingReplicas.Count} ordering-api replicas, 1 worker, catalog-api, webfrontend, Redis gate (AOF appendfsync always, noeviction; the reserve.lua ceiling runs on it too), Redis cache, Postgres, RabbitMQ), environment {shop.Environment}, baseline endpoints on (Ordering__Baseline__Enabled=true)"
                 + (options.ApiReplicas is null && options.ApiEnvironment.Count == 0 && options.WorkerEnvironment.Count == 0 ? "" : "; EXPERIMENT: "
                     + (options.ApiReplicas is { } r ? $"{r} ordering-api replica(s); " : "")
                     + (options.ApiEnvironment.Count > 0 ? string.Join(' ', options.ApiEnvironment.Select(e => $"{e.Key}={e.Value}")) + " on ordering-api; " : "")

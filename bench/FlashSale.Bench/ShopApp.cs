@@ -140,7 +140,7 @@ public sealed class ShopApp : IAsyncDisposable
             }
             var orderingDb = NpgsqlDataSource.Create(await ConnectionStringAsync(app, "orderingdb", cancellationToken).ConfigureAwait(false));
             var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
-                await ConnectionStringAsync(app, "cache", cancellationToken).ConfigureAwait(false) + ",abortConnect=false,allowAdmin=true").ConfigureAwait(false);
+                await ConnectionStringAsync(app, "gate", cancellationToken).ConfigureAwait(false) + ",abortConnect=false,allowAdmin=true").ConfigureAwait(false);
             return new ShopApp(app, states, dataFolder, signingKey, admission, environment, replicas, app.GetEndpoint("catalog-api", "http"), orderingDb, redis);
         }
         catch

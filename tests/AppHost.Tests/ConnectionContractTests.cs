@@ -6,7 +6,7 @@ using Shop.AppHost.LocalServers;
 namespace Shop.AppHost.Tests;
 
 /// <summary>
-/// The local servers promise Aspire's own contract: a service referencing <c>cache</c>, <c>catalogdb</c> or
+/// The local servers promise Aspire's own contract: a service referencing <c>cache</c>, <c>gate</c>, <c>catalogdb</c> or
 /// <c>messaging</c> gets the same connection string and the same connection properties whether the server is our
 /// executable (run mode) or Aspire's container (publish mode). Compared as Aspire's own value expressions.
 /// </summary>
@@ -18,6 +18,39 @@ public sealed class ConnectionContractTests
         var (local, aspire) = Pair(b => b.AddLocalRedis("cache").Resource, b => b.AddRedis("cache").Resource);
         AssertSameContract(local, aspire);
         Assert.Equal("{cache.bindings.tcp.host}:{cache.bindings.tcp.port},password={cache-password.value}", Signature(local.ConnectionStringExpression));
+    }
+
+    [Fact]
+    public void The_gate_gives_what_Aspires_Redis_with_a_data_volume_gives()
+    {
+        var (local, aspire) = Pair(b => b.AddDurableRedis("gate").Resource, b => b.AddRedis("gate").WithDataVolume().Resource);
+        Assert.IsType<LocalRedisResource>(local);
+        AssertSameContract(local, aspire);
+        Assert.Equal("{gate.bindings.tcp.host}:{gate.bindings.tcp.port},password={gate-password.value}", Signature(local.ConnectionStringExpression));
+    }
+
+    [Fact]
+    public void The_gate_keeps_its_data_fsyncs_every_write_and_never_evicts_and_the_cache_evicts_and_keeps_nothing()
+    {
+        var builder = NewBuilder();
+        var gate = (LocalRedisResource)builder.AddDurableRedis("gate").Resource;
+        var cache = (LocalRedisResource)builder.AddRedisCache("cache").Resource;
+
+        Assert.Single(gate.Annotations.OfType<KeepDataAnnotation>());
+        var gateConfig = LocalRedisBuilderExtensions.ConfigOf(gate).ToDictionary();
+        Assert.Equal("yes", gateConfig["appendonly"]);
+        Assert.Equal("always", gateConfig["appendfsync"]);
+        Assert.Equal("noeviction", gateConfig["maxmemory-policy"]);
+        Assert.False(gateConfig.ContainsKey("maxmemory"));
+        // Each directive once: redis.conf takes the last of a repeated one, which would hide a mistake here.
+        Assert.Equal(LocalRedisBuilderExtensions.ConfigOf(gate).Count, gateConfig.Count);
+
+        Assert.Empty(cache.Annotations.OfType<KeepDataAnnotation>());
+        var cacheConfig = LocalRedisBuilderExtensions.ConfigOf(cache).ToDictionary();
+        Assert.Equal("no", cacheConfig["appendonly"]);
+        Assert.Equal("\"\"", cacheConfig["save"]);
+        Assert.Equal("256mb", cacheConfig["maxmemory"]);
+        Assert.Equal("allkeys-lru", cacheConfig["maxmemory-policy"]);
     }
 
     [Fact]
@@ -46,10 +79,11 @@ public sealed class ConnectionContractTests
         ParameterResource[] passwords =
         [
             builder.AddLocalRedis("cache").Resource.PasswordParameter,
+            builder.AddLocalRedis("gate").Resource.PasswordParameter,
             builder.AddLocalPostgres("postgres").Resource.PasswordParameter,
             builder.AddLocalRabbitMQ("messaging").Resource.PasswordParameter,
         ];
-        Assert.Equal(["cache-password", "postgres-password", "messaging-password"], passwords.Select(p => p.Name));
+        Assert.Equal(["cache-password", "gate-password", "postgres-password", "messaging-password"], passwords.Select(p => p.Name));
         Assert.All(passwords, p => Assert.True(p.Secret, p.Name));
     }
 

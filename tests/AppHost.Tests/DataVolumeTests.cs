@@ -6,13 +6,13 @@ using StackExchange.Redis;
 namespace Shop.AppHost.Tests;
 
 /// <summary>
-/// Two runs of the app on one data folder: what Postgres and RabbitMQ hold (data volumes) is there again, and the
-/// cache (no volume, like Aspire's container) starts empty.
+/// Two runs of the app on one data folder: what Postgres, RabbitMQ and the gate hold (data volumes; the gate's
+/// append-only file) is there again, and the cache (no volume, like Aspire's container) starts empty.
 /// </summary>
 public sealed class DataVolumeTests
 {
     [Fact]
-    public async Task Postgres_and_RabbitMQ_keep_their_data_between_runs_and_the_cache_starts_empty()
+    public async Task Postgres_RabbitMQ_and_the_gate_keep_their_data_between_runs_and_the_cache_starts_empty()
     {
         var folder = Directory.CreateTempSubdirectory("shop-volume-");
         // Postgres runs as the postgres user, which must be able to traverse into the folder (temp folders are 700).
@@ -23,8 +23,9 @@ public sealed class DataVolumeTests
             ["Parameters:postgres-password"] = "volume-test-" + Guid.NewGuid().ToString("N"),
             ["Parameters:messaging-password"] = "volume" + Guid.NewGuid().ToString("N"),
             ["Parameters:cache-password"] = "volume" + Guid.NewGuid().ToString("N"),
+            ["Parameters:gate-password"] = "volume" + Guid.NewGuid().ToString("N"),
         };
-        string[] servers = ["cache", "postgres", "catalogdb", "messaging"];
+        string[] servers = ["cache", "gate", "postgres", "catalogdb", "messaging"];
         var marker = Guid.NewGuid().ToString("N");
         try
         {
@@ -38,6 +39,9 @@ public sealed class DataVolumeTests
                 }
                 await using var redis = await ConnectionMultiplexer.ConnectAsync((await first.App.GetConnectionStringAsync("cache"))!);
                 await redis.GetDatabase().StringSetAsync("volume-marker", marker);
+                await using var gate = await ConnectionMultiplexer.ConnectAsync((await first.App.GetConnectionStringAsync("gate"))!);
+                await gate.GetDatabase().StringSetAsync("volume-marker", marker);
+                await gate.GetDatabase().StreamAddAsync("volume-stream", "marker", marker);
                 await DeclareQueueAsync(first, publish: marker);
             }
 
@@ -49,6 +53,11 @@ public sealed class DataVolumeTests
             await using (var redis = await ConnectionMultiplexer.ConnectAsync((await second.App.GetConnectionStringAsync("cache"))!))
             {
                 Assert.False(await redis.GetDatabase().KeyExistsAsync("volume-marker"));
+            }
+            await using (var gate = await ConnectionMultiplexer.ConnectAsync((await second.App.GetConnectionStringAsync("gate"))!))
+            {
+                Assert.Equal(marker, (string?)await gate.GetDatabase().StringGetAsync("volume-marker"));
+                Assert.Equal(marker, (string?)(await gate.GetDatabase().StreamRangeAsync("volume-stream")).Single()["marker"]);
             }
             Assert.Equal(marker, await DeclareQueueAsync(second, publish: null));
         }

@@ -8,7 +8,7 @@ namespace Shop.AppHost.Tests;
 /// <summary>The real AppHost, run as a process with <c>--publisher manifest</c>, writes Aspire's manifest and starts nothing.</summary>
 public sealed class ManifestTests : IDisposable
 {
-    private static readonly string[] Projects = ["catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
+    private static readonly string[] Projects = ["basket-api", "catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
 
     private readonly string _folder = Directory.CreateTempSubdirectory("shop-manifest-").FullName;
 
@@ -22,15 +22,18 @@ public sealed class ManifestTests : IDisposable
 
         var resources = manifest["resources"]!.AsObject();
         Assert.Equal(
-            ["cache", "catalog-api", "catalogdb", "jwt-signing-key", "messaging", "ordering-api", "ordering-worker", "orderingdb", "postgres", "webfrontend"],
+            ["basket-api", "cache", "catalog-api", "catalogdb", "gate", "jwt-signing-key", "messaging", "ordering-api", "ordering-worker", "orderingdb", "postgres", "webfrontend"],
             resources.Select(r => r.Key).Where(k => !k.Contains("-password", StringComparison.Ordinal) && !k.StartsWith("cond-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 
         // The servers are Aspire's containers, tagged with the major versions run mode tests (Debian 12).
         Assert.Equal("docker.io/library/redis:7.0", (string?)resources["cache"]!["image"]);
+        Assert.Equal("docker.io/library/redis:7.0", (string?)resources["gate"]!["image"]);
         Assert.Equal("docker.io/library/postgres:15", (string?)resources["postgres"]!["image"]);
         Assert.Equal("docker.io/library/rabbitmq:3.10", (string?)resources["messaging"]!["image"]);
         Assert.NotNull(resources["postgres"]!["volumes"]);
         Assert.NotNull(resources["messaging"]!["volumes"]);
+        Assert.Equal("/data", (string?)resources["gate"]!["volumes"]!.AsArray().Single()!["target"]);
+        Assert.Null(resources["cache"]!["volumes"]);
         Assert.Equal("{postgres.connectionString};Database=catalogdb", (string?)resources["catalogdb"]!["connectionString"]);
         Assert.Equal("{postgres.connectionString};Database=orderingdb", (string?)resources["orderingdb"]!["connectionString"]);
 
@@ -45,15 +48,52 @@ public sealed class ManifestTests : IDisposable
         }
         var catalogEnv = resources["catalog-api"]!["env"]!;
         Assert.Equal("{cache.connectionString}", (string?)catalogEnv["ConnectionStrings__cache"]);
+        Assert.Null(catalogEnv["ConnectionStrings__gate"]);
         Assert.Equal("{catalogdb.connectionString}", (string?)catalogEnv["ConnectionStrings__catalogdb"]);
         Assert.Equal("{messaging.connectionString}", (string?)catalogEnv["ConnectionStrings__messaging"]);
         Assert.Equal("{jwt-signing-key.value}", (string?)catalogEnv["Identity__SigningKey"]);
+        foreach (var name in (string[])["ordering-api", "ordering-worker"])
+        {
+            // The gate is the ordering services' only Redis; the catalog's cache is not theirs.
+            var env = resources[name]!["env"]!;
+            Assert.Equal("{gate.connectionString}", (string?)env["ConnectionStrings__gate"]);
+            Assert.Null(env["ConnectionStrings__cache"]);
+        }
         var web = resources["webfrontend"]!;
         Assert.True((bool?)web["bindings"]!["http"]!["external"]);
         Assert.Null(resources["catalog-api"]!["bindings"]!["http"]!["external"]);
 
         // Publishing starts nothing: no server wrote a data folder.
         Assert.False(Directory.Exists(Path.Combine(_folder, "data")));
+    }
+
+    [Fact]
+    public async Task The_gate_container_fsyncs_every_write_and_never_evicts_and_the_cache_evicts()
+    {
+        var resources = (await PublishAsync())["resources"]!;
+
+        // Aspire's AddRedis runs `/bin/sh -c "redis-server --requirepass $REDIS_PASSWORD …"`: the settings must be
+        // in that one command string (arguments after it would go to the shell, not to Redis).
+        var gate = RedisServerCommand(resources["gate"]!);
+        Assert.StartsWith("redis-server --requirepass $REDIS_PASSWORD ", gate, StringComparison.Ordinal);
+        Assert.Contains(" --appendonly yes", gate, StringComparison.Ordinal);
+        Assert.Contains(" --appendfsync always", gate, StringComparison.Ordinal);
+        Assert.Contains(" --maxmemory-policy noeviction", gate, StringComparison.Ordinal);
+        Assert.DoesNotContain("everysec", gate, StringComparison.Ordinal);
+        Assert.DoesNotContain("--maxmemory ", gate, StringComparison.Ordinal);
+
+        var cache = RedisServerCommand(resources["cache"]!);
+        Assert.Equal("redis-server --requirepass $REDIS_PASSWORD --maxmemory 256mb --maxmemory-policy allkeys-lru", cache);
+    }
+
+    /// <summary>The container's command line, <c>/bin/sh -c "&lt;command&gt;"</c>: the command.</summary>
+    private static string RedisServerCommand(JsonNode container)
+    {
+        Assert.Equal("/bin/sh", (string?)container["entrypoint"]);
+        var args = container["args"]!.AsArray().Select(a => (string?)a).ToList();
+        Assert.Equal(2, args.Count);
+        Assert.Equal("-c", args[0]);
+        return args[1]!;
     }
 
     [Fact]

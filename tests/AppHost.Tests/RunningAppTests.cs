@@ -9,12 +9,12 @@ namespace Shop.AppHost.Tests;
 /// <summary>The whole composition of DESIGN.md §1 on this machine's servers, as the services see it.</summary>
 public sealed partial class RunningAppTests(RunningAppFixture fixture) : IClassFixture<RunningAppFixture>
 {
-    private static readonly string[] Services = ["catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
+    private static readonly string[] Services = ["basket-api", "catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
 
     [Fact]
     public async Task Every_resource_of_the_design_is_healthy()
     {
-        foreach (var name in (string[])["cache", "postgres", "catalogdb", "orderingdb", "messaging", .. Services])
+        foreach (var name in (string[])["cache", "gate", "postgres", "catalogdb", "orderingdb", "messaging", .. Services])
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var state = await fixture.Shop.Notifications.WaitForResourceHealthyAsync(name, timeout.Token);
@@ -28,8 +28,8 @@ public sealed partial class RunningAppTests(RunningAppFixture fixture) : IClassF
 
     [Theory]
     [InlineData("catalog-api", new[] { "cache", "catalogdb", "messaging" })]
-    [InlineData("ordering-api", new[] { "cache", "orderingdb", "messaging" })]
-    [InlineData("ordering-worker", new[] { "cache", "orderingdb", "messaging" })]
+    [InlineData("ordering-api", new[] { "gate", "orderingdb", "messaging" })]
+    [InlineData("ordering-worker", new[] { "gate", "orderingdb", "messaging" })]
     public async Task Each_service_receives_exactly_the_connection_strings_of_its_references(string service, string[] references)
     {
         foreach (var instance in fixture.Shop.Instances(service))
@@ -40,8 +40,11 @@ public sealed partial class RunningAppTests(RunningAppFixture fixture) : IClassF
                 Assert.Equal(expected, instance.Environment[$"ConnectionStrings__{reference}"]);
             }
             Assert.DoesNotContain("ConnectionStrings__catalogdb", service == "catalog-api" ? [] : instance.Environment.Keys);
+            // The gate is the ordering services' Redis, the cache the catalog's: neither gets the other's.
+            Assert.DoesNotContain(service == "catalog-api" ? "ConnectionStrings__gate" : "ConnectionStrings__cache", instance.Environment.Keys);
         }
         Assert.Matches(RedisFormat(), await fixture.Shop.App.GetConnectionStringAsync("cache"));
+        Assert.Matches(RedisFormat(), await fixture.Shop.App.GetConnectionStringAsync("gate"));
         Assert.Matches(PostgresFormat(), await fixture.Shop.App.GetConnectionStringAsync("catalogdb"));
         Assert.Matches(RabbitFormat(), await fixture.Shop.App.GetConnectionStringAsync("messaging"));
     }
@@ -92,6 +95,35 @@ public sealed partial class RunningAppTests(RunningAppFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task The_running_gate_fsyncs_every_write_and_never_evicts_and_the_running_cache_evicts_and_keeps_nothing()
+    {
+        // What the servers themselves say (CONFIG GET), not what we meant to write into their redis.conf.
+        var gate = await ConfigAsync("gate", "appendonly", "appendfsync", "maxmemory-policy", "dir");
+        Assert.Equal("yes", gate["appendonly"]);
+        Assert.Equal("always", gate["appendfsync"]);
+        Assert.Equal("noeviction", gate["maxmemory-policy"]);
+        Assert.True(Directory.Exists(Path.Combine(gate["dir"], "appendonlydir")), $"no append-only files in {gate["dir"]}");
+
+        var cache = await ConfigAsync("cache", "appendonly", "save", "maxmemory", "maxmemory-policy");
+        Assert.Equal("no", cache["appendonly"]);
+        Assert.Equal("", cache["save"]);
+        Assert.Equal((256L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), cache["maxmemory"]);
+        Assert.Equal("allkeys-lru", cache["maxmemory-policy"]);
+    }
+
+    private async Task<Dictionary<string, string>> ConfigAsync(string resource, params string[] names)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await fixture.Shop.App.GetConnectionStringAsync(resource)) + ",allowAdmin=true");
+        var server = redis.GetServer(redis.GetEndPoints().Single());
+        var values = new Dictionary<string, string>();
+        foreach (var name in names)
+        {
+            values[name] = (await server.ConfigGetAsync(name)).Single().Value;
+        }
+        return values;
+    }
+
+    [Fact]
     public void The_storefront_finds_the_apis_by_name_and_not_the_databases()
     {
         var web = fixture.Shop.Instances("webfrontend").Single().Environment;
@@ -103,14 +135,14 @@ public sealed partial class RunningAppTests(RunningAppFixture fixture) : IClassF
     [Fact]
     public void Every_listening_socket_of_the_app_is_on_loopback()
     {
-        var pids = ((string[])["cache", "postgres", "messaging", "messaging-epmd", .. Services])
+        var pids = ((string[])["cache", "gate", "postgres", "messaging", "messaging-epmd", .. Services])
             .SelectMany(fixture.Shop.Instances)
             .SelectMany(i => (int[])[i.Pid, .. ProcessInfo.Descendants(i.Pid)])
             .Distinct().ToList();
         var addresses = pids.SelectMany(pid => ProcessInfo.ListeningAddresses(pid).Select(a => (pid, a))).ToList();
 
-        // Redis, Postgres, RabbitMQ's AMQP and distribution ports, epmd, and every service replica.
-        Assert.True(addresses.Count >= 9, string.Join(", ", addresses));
+        // Both Redis, Postgres, RabbitMQ's AMQP and distribution ports, epmd, and every service replica.
+        Assert.True(addresses.Count >= 10, string.Join(", ", addresses));
         var exposed = addresses.Where(x => !x.a.StartsWith("127.", StringComparison.Ordinal) && !x.a.StartsWith("::1:", StringComparison.Ordinal)).ToList();
         Assert.True(exposed.Count == 0, "listening beyond loopback: " + string.Join(", ", exposed.Select(x => $"{x.pid} {x.a}")));
     }

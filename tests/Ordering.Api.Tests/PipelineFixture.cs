@@ -12,7 +12,7 @@ namespace Shop.Ordering.Api.Tests;
 public class PipelineFixture : IAsyncLifetime
 {
     // What the buy pipeline needs (the hot path, the relay, the worker and their servers); not the catalog or the storefront.
-    private static readonly string[] Needed = ["cache", "postgres", "orderingdb", "messaging", "ordering-api", "ordering-worker"];
+    private static readonly string[] Needed = ["gate", "postgres", "orderingdb", "messaging", "ordering-api", "ordering-worker"];
 
     public ShopApp App { get; private set; } = null!;
 
@@ -30,7 +30,9 @@ public class PipelineFixture : IAsyncLifetime
             builder.CreateResourceBuilder(orderingApi)
                 .WithEnvironment("Ordering__Buying__BuyerBurst", "1000")
                 .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "1000")
-                .WithEnvironment("Ordering__Baseline__Enabled", "true");
+                .WithEnvironment("Ordering__Baseline__Enabled", "true")
+                // Long enough that a test of reopening a sale sees the gate's notice at work, not the memory running out.
+                .WithEnvironment("Ordering__Buying__SoldOutMemory", "00:00:30");
             Configure(builder);
         }, waitFor: Needed);
         Shop = new ShopTestClient(App.App, App.SigningKey);

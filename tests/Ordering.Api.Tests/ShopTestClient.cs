@@ -34,7 +34,7 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
 
     public async Task<StackExchange.Redis.IDatabase> RedisAsync()
     {
-        _redis ??= await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await ConnectionStringAsync("cache") + ",abortConnect=false");
+        _redis ??= await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await ConnectionStringAsync("gate") + ",abortConnect=false");
         return _redis.GetDatabase();
     }
 

@@ -11,7 +11,7 @@ namespace Shop.Ordering.Worker.Tests;
 /// </summary>
 public class WorkerAppFixture : IAsyncLifetime
 {
-    private static readonly string[] Needed = ["cache", "postgres", "orderingdb", "messaging", "ordering-worker"];
+    private static readonly string[] Needed = ["gate", "postgres", "orderingdb", "messaging", "ordering-worker"];
 
     /// <summary>The worker's payment timeout: the default (10 minutes) unless a fixture watches expiry.</summary>
     public virtual TimeSpan PaymentTimeout => TimeSpan.FromMinutes(10);
@@ -64,7 +64,7 @@ public sealed class WorkerKillFixture : WorkerAppFixture;
 
 public sealed class MessagingRestartFixture : WorkerAppFixture;
 
-public sealed class CacheRestartFixture : WorkerAppFixture;
+public sealed class GateRestartFixture : WorkerAppFixture;
 
 /// <summary>One composition for the tests that leave it as they found it (arming, persistence).</summary>
 [CollectionDefinition(Name)]

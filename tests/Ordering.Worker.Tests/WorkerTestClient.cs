@@ -42,7 +42,7 @@ public sealed class WorkerTestClient : IAsyncDisposable
         async Task<string> ConnectionStringAsync(string name) =>
             await app.GetConnectionStringAsync(name) ?? throw new InvalidOperationException($"{name} has no connection string");
         var db = NpgsqlDataSource.Create(await ConnectionStringAsync("orderingdb"));
-        var redis = await ConnectionMultiplexer.ConnectAsync(await ConnectionStringAsync("cache") + ",abortConnect=false");
+        var redis = await ConnectionMultiplexer.ConnectAsync(await ConnectionStringAsync("gate") + ",abortConnect=false");
         return new WorkerTestClient(db, redis, await ConnectionStringAsync("messaging"));
     }
 

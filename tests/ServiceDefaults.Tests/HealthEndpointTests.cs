@@ -117,21 +117,21 @@ public sealed class HealthEndpointTests
     public void Every_integration_registers_a_check_of_the_name_IntegrationHealthChecks_says()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
-        builder.Configuration["ConnectionStrings:cache"] = $"127.0.0.1:{TestServer.ClosedPort()},abortConnect=false";
+        builder.Configuration["ConnectionStrings:gate"] = $"127.0.0.1:{TestServer.ClosedPort()},abortConnect=false";
         builder.Configuration["ConnectionStrings:orderingdb"] = "Host=127.0.0.1;Database=orderingdb;Username=u;Password=p";
         builder.Configuration["ConnectionStrings:messaging"] = "amqp://guest:guest@127.0.0.1:5672";
         builder.Configuration["ConnectionStrings:catalogdb"] = "Host=127.0.0.1;Database=catalogdb;Username=u;Password=p";
-        builder.AddRedisClient("cache");
+        builder.AddRedisClient("gate");
         builder.AddNpgsqlDataSource("orderingdb");
         builder.AddRabbitMQClient("messaging");
         builder.AddNpgsqlDbContext<TestDbContext>("catalogdb");
-        builder.NameHealthCheck(IntegrationHealthChecks.Redis, "cache")
+        builder.NameHealthCheck(IntegrationHealthChecks.Redis, "gate")
             .NameHealthCheck(IntegrationHealthChecks.Npgsql, "orderingdb")
             .NameHealthCheck(IntegrationHealthChecks.RabbitMQ, "messaging")
             .NameHealthCheck(nameof(TestDbContext), "catalogdb");
         using var host = builder.Build();
 
-        Assert.Equal(["cache", "orderingdb", "messaging", "catalogdb"], Registrations(host).Select(r => r.Name).ToList());
+        Assert.Equal(["gate", "orderingdb", "messaging", "catalogdb"], Registrations(host).Select(r => r.Name).ToList());
     }
 
     /// <summary>AddNpgsqlDbContext names its check after the context type.</summary>

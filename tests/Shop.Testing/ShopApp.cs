@@ -146,6 +146,15 @@ public sealed class ShopApp : IAsyncDisposable
         await WaitForHealthyAsync([resourceName], timeout.Token);
     }
 
+    /// <summary>
+    /// The folder a server of this app keeps its files in: a local server's working directory,
+    /// <c>{LocalServers:DataPath}/{resource}</c> (AppHost/LocalServers' data folder).
+    /// </summary>
+    public DirectoryInfo DataFolderOf(string resourceName) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ExecutableResource>().SingleOrDefault(r => r.Name == resourceName) is { } server
+            ? new DirectoryInfo(server.WorkingDirectory)
+            : throw new InvalidOperationException($"{resourceName} is not a local server of this app");
+
     public string Describe(IEnumerable<string> resourceNames) => States.Describe(resourceNames);
 
     public async ValueTask DisposeAsync()

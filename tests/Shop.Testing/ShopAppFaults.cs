@@ -26,6 +26,34 @@ public static class ShopAppFaults
         await WaitBackAsync(shop, instance, within);
     }
 
+    /// <summary>
+    /// The server loses its disk: it is stopped (Aspire's "stop"; the process has exited before anything is touched),
+    /// every file in its data folder is deleted, and it is started again (its config is written anew at start) and
+    /// waited for until a new process of it is healthy. For a server whose data folder is otherwise kept.
+    /// </summary>
+    public static async Task LoseDataAsync(this ShopApp shop, string resourceName, TimeSpan within, CancellationToken cancellationToken = default)
+    {
+        var instance = shop.Instances(resourceName).Single();
+        await shop.RunCommandAsync(instance.Name, "stop", cancellationToken);
+        await PollAsync(() => State(shop, instance)?.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state) && !IsAlive(instance.Pid),
+            within, () => $"{instance.Name} stopped: {shop.Describe([resourceName])}");
+        var folder = shop.DataFolderOf(resourceName);
+        foreach (var entry in folder.EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo directory)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+        await shop.StartAgainAsync(instance, within, cancellationToken);
+    }
+
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}");
+
     /// <summary>Waits until the instance runs as a new process (another pid than <paramref name="instance"/>'s) and is healthy.</summary>
     public static Task WaitBackAsync(this ShopApp shop, ResourceInstance instance, TimeSpan within) =>
         PollAsync(() => State(shop, instance) is { } s
