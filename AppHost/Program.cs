@@ -37,10 +37,17 @@ builder.AddShopService<Projects.Ordering_Worker>("ordering-worker")
     .WithReference(orderingDb).WaitFor(orderingDb)
     .WithReference(messaging).WaitFor(messaging);
 
+// Each buyer's basket, kept in the Redis that never evicts (Basket.Api/Program.cs says why); prices from the catalog.
+var basketApi = builder.AddShopService<Projects.Basket_Api>("basket-api")
+    .WithEnvironment("Identity__SigningKey", jwtSigningKey)
+    .WithReference(gate).WaitFor(gate)
+    .WithReference(catalogApi).WaitFor(catalogApi);
+
 builder.AddShopService<Projects.Web_Blazor>("webfrontend")
     .WithExternalHttpEndpoints()
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithReference(orderingApi).WaitFor(orderingApi)
+    .WithReference(basketApi).WaitFor(basketApi)
     .PrintsStoreAddressWhenReady();
 
 builder.Build().Run();

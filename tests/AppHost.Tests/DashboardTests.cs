@@ -33,7 +33,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         {
             var list = await Dashboard.GetFromJsonAsync<JsonElement>("/api/telemetry/resources");
             var names = list.EnumerateArray().Where(r => r.GetProperty("hasLogs").GetBoolean()).Select(r => r.GetProperty("name").GetString()!).ToHashSet();
-            return names.IsSupersetOf(["catalog-api", "ordering-api", "ordering-worker", "webfrontend"]) ? names : null;
+            return names.IsSupersetOf(["basket-api", "catalog-api", "ordering-api", "ordering-worker", "webfrontend"]) ? names : null;
         }, "logs from every service");
         Assert.Contains("ordering-api", resources);
 

@@ -22,7 +22,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
     private readonly HttpClient[] _replicas = [.. fixture.App.Instances("ordering-api")
         .Select(replica => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 }) { BaseAddress = replica.HttpAddress })];
 
-    private const string GateResource = "cache";
+    private const string GateResource = "gate";
 
     private ConnectionMultiplexer? _admin;
 
