@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace Shop.Bench.Reporting;
 
 /// <summary>
-/// Writes a report as bench/results/&lt;date&gt;-&lt;scenario&gt;.md and .json, and a full run also as latest.md (a partial
-/// or quick run never replaces the committed full run's latest.md).
+/// Writes a report as bench/results/&lt;date&gt;-&lt;scenario&gt;.md and .json, and a full run also as latest.md and
+/// latest.json (a partial or quick run never replaces the committed full run's).
 /// </summary>
 public static class ReportWriter
 {
@@ -31,7 +31,8 @@ public static class ReportWriter
         }
         var latestFile = Path.Combine(folder, "latest.md");
         File.WriteAllText(latestFile, markdown);
-        return [stem + ".md", stem + ".json", latestFile];
+        File.Copy(stem + ".json", Path.Combine(folder, "latest.json"), overwrite: true);
+        return [stem + ".md", stem + ".json", latestFile, Path.Combine(folder, "latest.json")];
     }
 
     /// <summary>bench/results of the repository this program was built from (found by walking up to Shop.sln).</summary>
