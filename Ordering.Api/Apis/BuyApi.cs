@@ -97,7 +97,8 @@ public static partial class BuyApi
         {
             decision = await gate.ReserveAsync(saleId, buyerId, idempotencyKey, request!.Quantity).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or TimeoutException)
+        // Unreachable, too slow, or refusing (an error reply, e.g. out of memory under noeviction): not the buyer's fault.
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or RedisServerException or TimeoutException)
         {
             LogGateUnavailable(loggers.CreateLogger(typeof(BuyApi)), e);
             http.Response.Headers.RetryAfter = "1";

@@ -25,12 +25,17 @@ if now >= tonumber(m[5]) then
   return {'ended'}
 end
 local quantity = tonumber(ARGV[3])
+local stock = tonumber(m[2])
+-- Sold out is the answer for everyone once nothing is left, over the limit or not: it lets a replica answer the
+-- storm in-process (SoldOutShortcut), which a holder's "over limit" would not.
+if stock == 0 then
+  return {'sold-out', '0', tostring(redis.call('HLEN', KEYS[4]))}
+end
 local limit = tonumber(m[3])
 local held = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
 if held + quantity > limit then
   return {'over-limit', tostring(limit - held), tostring(limit)}
 end
-local stock = tonumber(m[2])
 if stock < quantity then
   -- With the number of accepted keys: a replica reads them once to answer retries while sold out.
   return {'sold-out', tostring(stock), tostring(redis.call('HLEN', KEYS[4]))}

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using Shop.Bench.Reporting;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
@@ -7,7 +8,8 @@ using StackExchange.Redis;
 namespace Shop.Bench.Ceilings;
 
 /// <summary>
-/// The Redis ceiling: Shop's reserve.lua alone, on the app's Redis, with no HTTP in front. It runs on a
+/// The Redis ceiling: Shop's reserve.lua alone, on the gate's Redis (AOF appendfsync always, as the buy path has
+/// it), with no HTTP in front. It runs on a
 /// separate database (1; Shop uses 0) with a test sale of unlimited stock, so every call takes the full
 /// accepting path (the most work the script does) without touching the app's keys or its reservations
 /// stream; the database is flushed afterwards. Measured with StackExchange.Redis (one call at a time, and
@@ -15,6 +17,9 @@ namespace Shop.Bench.Ceilings;
 /// </summary>
 public static class RedisLuaCeiling
 {
+    private static readonly string ClientVersion = typeof(ConnectionMultiplexer).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
+
     private const int Database = 1;
 
     public static async Task<IReadOnlyList<CeilingResult>> MeasureAsync(string connectionString, TimeSpan duration, Action<string> log, CancellationToken cancellationToken)
@@ -32,7 +37,7 @@ public static class RedisLuaCeiling
                 var (rate, latency) = await DriveAsync(db, saleId, window, duration, cancellationToken).ConfigureAwait(false);
                 log($"reserve.lua via StackExchange.Redis, {window} in flight: {rate:F0}/s, p99 {latency.Percentile(99) / 1000.0:F2} ms");
                 results.Add(new CeilingResult($"Redis reserve.lua, {(window == 1 ? "one call at a time" : $"pipelined ({window} in flight)")}",
-                    $"StackExchange.Redis 1.2.6, one multiplexer, {window} concurrent call(s), {duration.TotalSeconds:F0} s",
+                    $"StackExchange.Redis {ClientVersion}, one multiplexer, {window} concurrent call(s), {duration.TotalSeconds:F0} s",
                     rate, latency.Percentile(50) / 1000.0, latency.Percentile(99) / 1000.0));
             }
             var sha = Convert.ToHexStringLower(await server.ScriptLoadAsync(GateScripts.Reserve).ConfigureAwait(false));
