@@ -10,6 +10,12 @@ if (args.Contains(BareKestrel.ServeArgument))
     await BareKestrel.ServeAsync();
     return 0;
 }
+if (args is ["--render", var jsonFile])
+{
+    // Renders a saved report (results/*.json) as markdown again, e.g. after the report's layout changed.
+    Console.Write(MarkdownReport.Render(ReportWriter.Read(jsonFile)));
+    return 0;
+}
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(BenchOptions.Usage);

@@ -156,7 +156,7 @@ public static class MarkdownReport
             Line("CPU µs and context switches (all threads, from /proc/PID/task/*/status) per answered request; ordering-api serves Shop and the baseline, "
                 + "catalog-api the catalog, the bare Kestrel its ceiling. The worker's, Redis' and RabbitMQ's CPU per answer shows what the pipeline behind the API costs.");
             Line();
-            Line("| scenario | system | answers/s | server CPU µs/answer | voluntary switches/answer | involuntary/answer | worker CPU µs/answer | Redis CPU µs/answer | RabbitMQ CPU µs/answer |");
+            Line("| scenario | system | answers/s | server CPU µs/answer | voluntary switches/answer | involuntary/answer | worker CPU µs/answer | gate (Redis) CPU µs/answer | RabbitMQ CPU µs/answer |");
             Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var s in withCpu.Where(s => s.AchievedRate > 0))
             {
@@ -164,7 +164,7 @@ public static class MarkdownReport
                 string PerAnswer(string part) => s.Cpu.FirstOrDefault(c => c.Part == part) is { } c ? F(c.Cores * 1e6 / s.AchievedRate, "N1") : "—";
                 Line($"| {s.Name} | {s.System} | {F(s.AchievedRate)} | {(server is null ? "—" : F(server.Cores * 1e6 / s.AchievedRate, "N1"))} | "
                     + $"{(server?.VoluntarySwitchesPerSecond is { } v ? F(v / s.AchievedRate, "N2") : "—")} | {(server?.InvoluntarySwitchesPerSecond is { } i ? F(i / s.AchievedRate, "N2") : "—")} | "
-                    + $"{PerAnswer("ordering-worker")} | {PerAnswer("cache")} | {PerAnswer("messaging")} |");
+                    + $"{PerAnswer("ordering-worker")} | {PerAnswer("gate")} | {PerAnswer("messaging")} |");
             }
             Line();
         }

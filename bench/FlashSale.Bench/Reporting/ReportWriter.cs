@@ -35,6 +35,10 @@ public static class ReportWriter
         return [stem + ".md", stem + ".json", latestFile, Path.Combine(folder, "latest.json")];
     }
 
+    /// <summary>A report written by <see cref="Write"/>, read back (to render it again after a change of the markdown).</summary>
+    public static BenchReport Read(string jsonFile) =>
+        JsonSerializer.Deserialize<BenchReport>(File.ReadAllText(jsonFile), Json) ?? throw new InvalidDataException($"{jsonFile} holds no report");
+
     /// <summary>bench/results of the repository this program was built from (found by walking up to Shop.sln).</summary>
     public static string DefaultFolder()
     {
