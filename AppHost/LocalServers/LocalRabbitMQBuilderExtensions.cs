@@ -54,10 +54,14 @@ public static class LocalRabbitMQBuilderExtensions
                 env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
                 env["RABBITMQ_NODE_PORT"] = rabbit.PrimaryEndpoint.Property(EndpointProperty.TargetPort);
                 env["RABBITMQ_DIST_PORT"] = rabbit.DistributionEndpoint.Property(EndpointProperty.TargetPort);
-                // Erlang's distribution listener binds to all interfaces unless told otherwise. And an Erlang node
-                // that finds no epmd starts `epmd -daemon` itself, on every interface and outliving the app (seen
-                // when the broker started while {name}-epmd was down): it must use the epmd resource or fail.
-                env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false";
+                // Erlang's distribution listener binds to all interfaces unless told otherwise.
+                env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}";
+                // An Erlang node that finds no epmd starts `epmd -daemon` itself, which outlives the app. The broker
+                // does so on purpose too: rabbit_epmd_monitor checks its registration every minute and, when epmd
+                // is gone (e.g. {name}-epmd stopped first while the app shuts down), runs a helper `erl` that starts
+                // one (seen: a stray daemon after a test app). ERL_AFLAGS reaches every erl this environment starts,
+                // that helper included: they use the epmd resource or fail. Should one start anyway, loopback only.
+                env["ERL_AFLAGS"] = "-start_epmd false";
                 env["ERL_EPMD_ADDRESS"] = "127.0.0.1";
                 env["RABBITMQ_CONFIG_FILE"] = Path.Combine(folder, "rabbitmq.conf");
                 env["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(folder, "rabbitmq-env.conf");

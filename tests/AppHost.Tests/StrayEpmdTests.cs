@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace Shop.AppHost.Tests;
+
+/// <summary>
+/// RabbitMQ checks its epmd registration every minute (rabbit_epmd_monitor) and, finding epmd gone, starts one
+/// itself as a daemon that would outlive the app. With the epmd resource killed under a running broker, no such
+/// daemon may appear.
+/// </summary>
+public sealed class StrayEpmdTests
+{
+    [Fact]
+    public async Task A_broker_that_loses_its_epmd_starts_no_daemon_of_its_own()
+    {
+        var folder = Directory.CreateTempSubdirectory("shop-epmd-");
+        folder.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        var dataPath = folder.FullName;
+        using var appHost = AppHostProcess.Start($"--LocalServers:DataPath={dataPath}");
+        try
+        {
+            await appHost.WaitForOutputAsync("Shop is ready", TimeSpan.FromMinutes(4));
+            var epmd = ProcessInfo.Mentioning(dataPath).Where(IsEpmd).ToList();
+            Assert.Single(epmd);
+            Process.GetProcessById(epmd[0]).Kill();
+
+            // The monitor's period is 60 s: give it one round and a margin.
+            var deadline = DateTime.UtcNow.AddSeconds(75);
+            var strays = new List<int>();
+            while (DateTime.UtcNow < deadline && strays.Count == 0)
+            {
+                await Task.Delay(1000);
+                strays = [.. ProcessInfo.Mentioning(dataPath).Where(IsEpmd)];
+            }
+            Assert.True(strays.Count == 0, "an epmd the app did not start as a resource: " + string.Join(", ", strays.Select(Command)));
+        }
+        finally
+        {
+            using (var stop = Process.Start("/bin/kill", ["-s", "TERM", "--", appHost.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await stop.WaitForExitAsync();
+            }
+            await appHost.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            // Whatever of the app is left (a stray daemon above all) must not outlive the test.
+            await Task.Delay(2000);
+            foreach (var pid in ProcessInfo.Mentioning(dataPath))
+            {
+                try
+                {
+                    Process.GetProcessById(pid).Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // Gone meanwhile.
+                }
+            }
+            Directory.Delete(dataPath, recursive: true);
+        }
+    }
+
+    private static bool IsEpmd(int pid) => Command(pid).Split(' ')[0].EndsWith("epmd", StringComparison.Ordinal);
+
+    private static string Command(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+}
