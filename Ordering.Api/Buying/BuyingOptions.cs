@@ -22,7 +22,4 @@ public sealed class BuyingOptions
 
     /// <summary>The largest buy request body accepted (413 beyond); <c>{"quantity": n}</c> needs a few bytes.</summary>
     public int MaxBodyBytes { get; set; } = 1024;
-
-    /// <summary>The longest Idempotency-Key accepted.</summary>
-    public int MaxIdempotencyKeyLength { get; set; } = 64;
 }
