@@ -14,9 +14,7 @@ public sealed class DataVolumeTests
     [Fact]
     public async Task Postgres_RabbitMQ_and_the_gate_keep_their_data_between_runs_and_the_cache_starts_empty()
     {
-        var folder = Directory.CreateTempSubdirectory("shop-volume-");
-        // Postgres runs as the postgres user, which must be able to traverse into the folder (temp folders are 700).
-        folder.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        var folder = AppDataFolder.Create("shop-volume-");
         // The same passwords in both runs, as the AppHost's user secrets give a developer's runs.
         var passwords = new Dictionary<string, string?>
         {

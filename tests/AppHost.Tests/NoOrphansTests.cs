@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Shop.Testing;
 
 namespace Shop.AppHost.Tests;
 
@@ -8,20 +8,13 @@ namespace Shop.AppHost.Tests;
 /// </summary>
 public sealed class NoOrphansTests
 {
-    private const int SIGINT = 2;
-    private const int SIGKILL = 9;
-    private const int SIGTERM = 15;
-
     [Theory]
-    [InlineData(SIGINT, true)]
-    [InlineData(SIGTERM, false)]
-    [InlineData(SIGKILL, false)]
+    [InlineData(ProcessInfo.SIGINT, true)]
+    [InlineData(ProcessInfo.SIGTERM, false)]
+    [InlineData(ProcessInfo.SIGKILL, false)]
     public async Task No_process_of_the_app_outlives_the_AppHost(int signal, bool wholeGroup)
     {
-        var folder = Directory.CreateTempSubdirectory("shop-orphans-");
-        // Postgres runs as the postgres user, which must be able to traverse into the folder (temp folders are 700).
-        folder.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        var dataPath = folder.FullName;
+        var dataPath = AppDataFolder.Create("shop-orphans-").FullName;
         using var appHost = AppHostProcess.Start($"--LocalServers:DataPath={dataPath}");
         var related = new List<int>();
         try
@@ -31,7 +24,7 @@ public sealed class NoOrphansTests
             // DCP and its controllers, Redis, Postgres (and its workers), RabbitMQ, epmd, five service processes.
             Assert.True(related.Count >= 12, $"saw only {related.Count} processes of the app");
 
-            Assert.Equal(0, Kill(wholeGroup ? -appHost.Pid : appHost.Pid, signal));
+            Assert.Equal(0, ProcessInfo.Signal(wholeGroup ? -appHost.Pid : appHost.Pid, signal));
             Assert.True(await appHost.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the AppHost did not exit");
 
             var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -52,7 +45,7 @@ public sealed class NoOrphansTests
             // Leave nothing behind even when the test fails.
             foreach (var pid in related.Where(ProcessInfo.IsAlive))
             {
-                Kill(pid, SIGKILL);
+                ProcessInfo.Signal(pid, ProcessInfo.SIGKILL);
             }
             Directory.Delete(dataPath, recursive: true);
         }
@@ -79,13 +72,5 @@ public sealed class NoOrphansTests
         {
             return pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-    }
-
-    /// <summary>kill(1): a negative pid signals the whole process group, as Ctrl+C in a terminal does.</summary>
-    private static int Kill(int pid, int signal)
-    {
-        using var kill = Process.Start("/bin/kill", ["-s", signal.ToString(System.Globalization.CultureInfo.InvariantCulture), "--", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        return kill.ExitCode;
     }
 }

@@ -6,6 +6,18 @@ namespace Shop.AppHost.Tests;
 /// <summary>Reads what the kernel knows of a process: its environment and whether it still lives.</summary>
 internal static class ProcessInfo
 {
+    public const int SIGINT = 2;
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+
+    /// <summary>kill(1): a negative pid signals the whole process group, as Ctrl+C in a terminal does. Its exit code (0: sent).</summary>
+    public static int Signal(int pid, int signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("/bin/kill", ["-s", signal.ToString(CultureInfo.InvariantCulture), "--", pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+
     public static Dictionary<string, string> Environment(int pid)
     {
         var raw = File.ReadAllBytes($"/proc/{pid}/environ");

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Shop.Testing;
 
 namespace Shop.AppHost.Tests;
 
@@ -12,16 +12,14 @@ public sealed class StrayEpmdTests
     [Fact]
     public async Task A_broker_that_loses_its_epmd_starts_no_daemon_of_its_own()
     {
-        var folder = Directory.CreateTempSubdirectory("shop-epmd-");
-        folder.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        var dataPath = folder.FullName;
+        var dataPath = AppDataFolder.Create("shop-epmd-").FullName;
         using var appHost = AppHostProcess.Start($"--LocalServers:DataPath={dataPath}");
         try
         {
             await appHost.WaitForOutputAsync("Shop is ready", TimeSpan.FromMinutes(4));
             var epmd = ProcessInfo.Mentioning(dataPath).Where(IsEpmd).ToList();
             Assert.Single(epmd);
-            Process.GetProcessById(epmd[0]).Kill();
+            ProcessInfo.Signal(epmd[0], ProcessInfo.SIGKILL);
 
             // The monitor's period is 60 s: give it one round and a margin.
             var deadline = DateTime.UtcNow.AddSeconds(75);
@@ -35,23 +33,13 @@ public sealed class StrayEpmdTests
         }
         finally
         {
-            using (var stop = Process.Start("/bin/kill", ["-s", "TERM", "--", appHost.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await stop.WaitForExitAsync();
-            }
+            ProcessInfo.Signal(appHost.Pid, ProcessInfo.SIGTERM);
             await appHost.WaitForExitAsync(TimeSpan.FromSeconds(60));
             // Whatever of the app is left (a stray daemon above all) must not outlive the test.
             await Task.Delay(2000);
             foreach (var pid in ProcessInfo.Mentioning(dataPath))
             {
-                try
-                {
-                    Process.GetProcessById(pid).Kill();
-                }
-                catch (ArgumentException)
-                {
-                    // Gone meanwhile.
-                }
+                ProcessInfo.Signal(pid, ProcessInfo.SIGKILL);
             }
             Directory.Delete(dataPath, recursive: true);
         }

@@ -49,9 +49,7 @@ public sealed class ShopApp : IAsyncDisposable
         DirectoryInfo? dataFolder = null)
     {
         var ownsDataFolder = dataFolder is null;
-        dataFolder ??= Directory.CreateTempSubdirectory("shop-test-");
-        // Postgres runs as the postgres user, which must be able to traverse into the folder (temp folders are 700).
-        dataFolder.UnixFileMode |= UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        dataFolder ??= AppDataFolder.Create("shop-test-");
         var signingKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         string[] args = [$"--LocalServers:DataPath={dataFolder.FullName}", $"--Parameters:jwt-signing-key={signingKey}", .. (configuration ?? new Dictionary<string, string?>()).Select(c => $"--{c.Key}={c.Value}")];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args);
