@@ -36,7 +36,7 @@ public sealed class ReservationGate(IConnectionMultiplexer redis, IOptions<Order
         {
             "accepted" => new GateDecision(GateOutcome.Accepted, Guid.ParseExact((string)result[1]!, "N"), Number: Long(result[2])),
             "repeat" => ParseRepeat((string)result[1]!),
-            "sold-out" => new GateDecision(GateOutcome.SoldOut, Number: Long(result[1]), AcceptedKeys: Long(result[2])),
+            "sold-out" => new GateDecision(GateOutcome.SoldOut, Number: Long(result[1]), AcceptedKeys: result.Length > 2 ? Long(result[2]) : 0),
             "over-limit" => new GateDecision(GateOutcome.OverLimit, Number: Long(result[1]), Limit: Long(result[2])),
             "not-started" => new GateDecision(GateOutcome.NotStarted, Number: Long(result[1])),
             "ended" => new GateDecision(GateOutcome.Ended),

@@ -28,6 +28,7 @@ local quantity = tonumber(ARGV[3])
 local stock = tonumber(m[2])
 -- Sold out is the answer for everyone once nothing is left, over the limit or not: it lets a replica answer the
 -- storm in-process (SoldOutShortcut), which a holder's "over limit" would not.
+-- With the number of accepted keys: a replica reads them once to answer retries while sold out.
 if stock == 0 then
   return {'sold-out', '0', tostring(redis.call('HLEN', KEYS[4]))}
 end
@@ -37,8 +38,8 @@ if held + quantity > limit then
   return {'over-limit', tostring(limit - held), tostring(limit)}
 end
 if stock < quantity then
-  -- With the number of accepted keys: a replica reads them once to answer retries while sold out.
-  return {'sold-out', tostring(stock), tostring(redis.call('HLEN', KEYS[4]))}
+  -- Fewer left than asked for: not sold out, so no count of keys (the shortcut is only for an empty sale).
+  return {'sold-out', tostring(stock)}
 end
 redis.call('HINCRBY', KEYS[2], 'stock', -quantity)
 redis.call('HINCRBY', KEYS[2], 'pending', quantity)
