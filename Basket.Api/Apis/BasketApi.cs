@@ -53,7 +53,7 @@ public static class BasketApi
             return Problem(StatusCodes.Status400BadRequest, BasketProblems.InvalidRequest,
                 $"The quantity must be 1 to {limits.MaxQuantity} (it is {request.Quantity}); remove the line with DELETE to take the item out.");
         }
-        if (await catalog.FindAsync(itemId, cancellationToken).ConfigureAwait(false) is null)
+        if (await catalog.FindAsync(itemId, cancellationToken).ConfigureAwait(false) is not { } item)
         {
             return Problem(StatusCodes.Status404NotFound, BasketProblems.ItemNotFound, $"The catalog has no item {itemId}.");
         }
@@ -63,7 +63,7 @@ public static class BasketApi
             return Problem(StatusCodes.Status409Conflict, BasketProblems.BasketFull,
                 $"A basket holds at most {limits.MaxLines} different items: remove one, or check out first.");
         }
-        return TypedResults.Ok(await ViewAsync(buyer, store, catalog, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await ViewAsync(buyer, store, catalog, cancellationToken, item).ConfigureAwait(false));
     }
 
     public static async Task<Results<Ok<BasketView>, ProblemHttpResult>> RemoveLineAsync(
@@ -83,11 +83,12 @@ public static class BasketApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<BasketView> ViewAsync(string buyer, BasketStore store, CatalogItemsClient catalog, CancellationToken cancellationToken)
+    /// <summary>The basket with each line's item as the catalog has it now; <paramref name="known"/> was just read, so it is not asked again.</summary>
+    private static async Task<BasketView> ViewAsync(string buyer, BasketStore store, CatalogItemsClient catalog, CancellationToken cancellationToken, CatalogItem? known = null)
     {
         var lines = await store.GetAsync(buyer).ConfigureAwait(false);
-        var items = await catalog.FindAllAsync(lines.Select(l => l.ItemId), cancellationToken).ConfigureAwait(false);
-        var view = lines.Select(line => items[line.ItemId] is { } item
+        var items = await catalog.FindAllAsync(lines.Select(l => l.ItemId).Where(id => id != known?.Id), cancellationToken).ConfigureAwait(false);
+        var view = lines.Select(line => (line.ItemId == known?.Id ? known : items[line.ItemId]) is { } item
                 ? new BasketLine(line.ItemId, item.Name, item.Price, line.Quantity, item.Price * line.Quantity, item.PictureUrl, Available: true)
                 : new BasketLine(line.ItemId, null, null, line.Quantity, null, null, Available: false))
             .ToList();
