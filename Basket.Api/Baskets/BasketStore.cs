@@ -25,7 +25,7 @@ public sealed class BasketStore(IConnectionMultiplexer redis, IOptions<BasketOpt
 
     public static RedisKey Key(string buyerId) => $"basket:{buyerId}";
 
-    /// <summary>The buyer's lines (item id → quantity), oldest item id first; empty when there is no basket.</summary>
+    /// <summary>The buyer's lines (item id → quantity) in item id order; empty when there is no basket.</summary>
     public async Task<IReadOnlyList<(int ItemId, int Quantity)>> GetAsync(string buyerId)
     {
         var entries = await redis.GetDatabase().HashGetAllAsync(Key(buyerId)).ConfigureAwait(false);
