@@ -8,6 +8,10 @@ public static class EventTopology
 
     public const string FlashSaleChangedRoutingKey = "catalog.flash-sale.changed";
 
+    public const string CatalogItemChangedRoutingKey = "catalog.item.changed";
+
     /// <summary>The RabbitMQ <c>type</c> property of each message names its event.</summary>
     public const string FlashSaleChangedType = nameof(FlashSaleChanged);
+
+    public const string CatalogItemChangedType = nameof(CatalogItemChanged);
 }

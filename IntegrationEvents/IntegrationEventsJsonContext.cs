@@ -6,4 +6,5 @@ namespace Shop.IntegrationEvents;
 /// <summary>The wire format: camelCase JSON, enums as strings, source-generated.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(FlashSaleChanged))]
+[JsonSerializable(typeof(CatalogItemChanged))]
 public sealed partial class IntegrationEventsJsonContext : JsonSerializerContext;
