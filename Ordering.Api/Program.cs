@@ -2,6 +2,7 @@ using Npgsql;
 using Shop.Ordering.Api.Apis;
 using Shop.Ordering.Api.Baseline;
 using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Checkout;
 using Shop.Ordering.Api.Orders;
 using Shop.Ordering.Api.Relay;
 using Shop.Ordering.Api.Telemetry;
@@ -33,7 +34,9 @@ builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions
 builder.Services.AddOptions<BuyingOptions>().BindConfiguration(BuyingOptions.SectionName);
 builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
 builder.Services.AddSingleton<OrderingApiMetrics>();
+builder.Services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.SectionName);
 builder.Services.AddSingleton<ReservationGate>();
+builder.Services.AddSingleton<CheckoutGate>();
 builder.Services.AddSingleton<SoldOutShortcut>();
 builder.Services.AddSingleton<BuyAdmission>();
 builder.Services.AddSingleton<OrderStore>();
@@ -62,6 +65,8 @@ app.UseAuthorization();
 app.MapOpenApi();
 app.MapBuyApi();
 app.MapSaleStockApi();
+app.MapItemStockApi();
+app.MapCheckoutApi();
 app.MapOrdersApi();
 app.MapReconciliationApi();
 if (baselineEnabled)

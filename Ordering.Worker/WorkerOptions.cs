@@ -66,6 +66,9 @@ public sealed class WorkerOptions
     /// <summary>Sales that ended longer ago than this are no longer reconciled (unless something is still in flight).</summary>
     public TimeSpan ReconciliationLookback { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>An item's stock is reconciled while it has moved this recently (it never ends, unlike a sale).</summary>
+    public TimeSpan ItemReconciliationLookback { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How often the reservations queue's depth is sampled for the gauge.</summary>
     public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

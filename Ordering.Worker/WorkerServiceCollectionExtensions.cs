@@ -32,6 +32,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<GateConfirmations>();
         services.AddSingleton<BatchProcessor>();
         services.AddSingleton<FlashSaleArmer>();
+        services.AddSingleton<ItemStockArmer>();
         services.AddSingleton<OrderExpirer>();
         services.AddSingleton<ReleaseApplier>();
         services.AddSingleton<SaleReconciler>();

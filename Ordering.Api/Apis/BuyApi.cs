@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text.Json;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Shop.Ordering.Api.Buying;
@@ -169,39 +167,8 @@ public static partial class BuyApi
     /// <summary>The body: <c>application/json</c> only (else 415), at most <paramref name="maxBytes"/> (else 413), a quantity of at least 1 (else 400).</summary>
     internal static async Task<(BuyRequest? Request, int Status, string? Problem)> ReadBodyAsync(HttpContext http, int maxBytes)
     {
-        const string Expected = "The body must be JSON like {\"quantity\": 1}.";
-        if (!http.Request.HasJsonContentType())
-        {
-            return (null, StatusCodes.Status415UnsupportedMediaType, UnsupportedMediaTypeDetail(http));
-        }
-        var tooLarge = $"The body may be at most {maxBytes} bytes; a buy needs only {{\"quantity\": n}}.";
-        if (http.Request.ContentLength > maxBytes)
-        {
-            return (null, StatusCodes.Status413PayloadTooLarge, tooLarge);
-        }
-        // A chunked body has no length to check up front: Kestrel stops reading it at the limit.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = maxBytes;
-        }
-        BuyRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync(http.Request.Body, OrderingApiJsonContext.Default.BuyRequest, http.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException)
-        {
-            return (null, StatusCodes.Status400BadRequest, Expected);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, StatusCodes.Status413PayloadTooLarge, tooLarge);
-        }
-        if (request is null)
-        {
-            return (null, StatusCodes.Status400BadRequest, Expected);
-        }
-        return request.Quantity < 1 ? (null, StatusCodes.Status400BadRequest, "The quantity must be at least 1.") : (request, StatusCodes.Status200OK, null);
+        var (request, status, problem) = await JsonBodies.ReadAsync(http, maxBytes, OrderingApiJsonContext.Default.BuyRequest, BodyExample).ConfigureAwait(false);
+        return request is { Quantity: < 1 } ? (null, StatusCodes.Status400BadRequest, "The quantity must be at least 1.") : (request, status, problem);
     }
 
     /// <summary>
@@ -213,12 +180,15 @@ public static partial class BuyApi
         if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
         {
             context.ProblemDetails.Type = BuyProblems.InvalidRequest;
-            context.ProblemDetails.Detail = UnsupportedMediaTypeDetail(context.HttpContext);
+            context.ProblemDetails.Detail = context.HttpContext.Request.Path.StartsWithSegments("/api/orders", StringComparison.Ordinal)
+                ? JsonBodies.UnsupportedMediaTypeDetail(context.HttpContext, CheckoutApi.BodyExample)
+                : UnsupportedMediaTypeDetail(context.HttpContext);
         }
     }
 
-    private static string UnsupportedMediaTypeDetail(HttpContext http) =>
-        $"The body must be JSON like {{\"quantity\": 1}}, sent with Content-Type: application/json (got '{http.Request.ContentType ?? "none"}').";
+    private static string UnsupportedMediaTypeDetail(HttpContext http) => JsonBodies.UnsupportedMediaTypeDetail(http, BodyExample);
+
+    private const string BodyExample = "{\"quantity\": 1}";
 
     private static string RetryAfterSeconds(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)

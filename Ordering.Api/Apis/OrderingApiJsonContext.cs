@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Shop.Ordering.Api.Checkout;
 using Shop.Ordering.Api.Orders;
 using Shop.Ordering.Core.Reconciliation;
 
@@ -9,6 +10,9 @@ public sealed record BuyRequest(int Quantity);
 
 public sealed record BuyAccepted(Guid OrderId, string Status);
 
+/// <summary>An item's regular stock as the gate sees it (<c>GET /api/stock/items</c>).</summary>
+public sealed record ItemStockLevel(int ItemId, long Available);
+
 public sealed record SaleStock(Guid SaleId, long Remaining, int Initial, string Status, DateTimeOffset StartsAt, DateTimeOffset EndsAt, DateTimeOffset ServerTime);
 
 /// <summary>Source-generated JSON for the hot path and the order endpoints.</summary>
@@ -16,6 +20,11 @@ public sealed record SaleStock(Guid SaleId, long Remaining, int Initial, string 
 [JsonSerializable(typeof(BuyRequest))]
 [JsonSerializable(typeof(BaselineSaleRequest))]
 [JsonSerializable(typeof(BuyAccepted))]
+[JsonSerializable(typeof(CheckoutRequest))]
+[JsonSerializable(typeof(IReadOnlyList<RefusedLine>))]
+[JsonSerializable(typeof(List<RefusedLine>))]
+[JsonSerializable(typeof(ItemStockLevel))]
+[JsonSerializable(typeof(IReadOnlyList<ItemStockLevel>))]
 [JsonSerializable(typeof(SaleStock))]
 [JsonSerializable(typeof(OrderView))]
 [JsonSerializable(typeof(IReadOnlyList<OrderView>))]

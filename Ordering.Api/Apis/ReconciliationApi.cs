@@ -1,11 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.ServiceDefaults.Identity;
 
 namespace Shop.Ordering.Api.Apis;
 
-/// <summary><c>GET /api/admin/flash-sales/{id}/reconciliation</c>: the sale's stock invariant, term by term (admins only).</summary>
+/// <summary>
+/// <c>GET /api/admin/flash-sales/{id}/reconciliation</c> and <c>GET /api/admin/items/{id}/reconciliation</c>: a sale's or an
+/// item's stock invariant, term by term (admins only). An item's stock is reconciled like a sale's (docs/checkout.md).
+/// </summary>
 public static class ReconciliationApi
 {
     public static RouteGroupBuilder MapReconciliationApi(this IEndpointRouteBuilder routes)
@@ -13,7 +17,20 @@ public static class ReconciliationApi
         var group = routes.MapGroup("/api/admin/flash-sales").RequireAuthorization(ShopRoles.AdminPolicy);
         group.MapGet("/{saleId:guid}/reconciliation", ReconcileAsync).WithName("ReconcileSale")
             .WithSummary("redis remaining + in flight + sold + releasing == initial, and no buyer above the limit.");
+        routes.MapGroup("/api/admin/items").RequireAuthorization(ShopRoles.AdminPolicy)
+            .MapGet("/{itemId:int}/reconciliation", ReconcileItemAsync).WithName("ReconcileItem")
+            .WithSummary("The item's stock: redis remaining + in flight + sold + releasing == initial.");
         return group;
+    }
+
+    public static async Task<Results<Ok<ReconciliationReport>, ProblemHttpResult>> ReconcileItemAsync(int itemId, SaleReconciler reconciler, CancellationToken cancellationToken)
+    {
+        var report = itemId is < 0 or > 999_999_999
+            ? null
+            : await reconciler.ReconcileAsync(ItemStocks.StockId(itemId), attempts: 5, spacing: TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+        return report is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: BuyProblems.UnknownItem, detail: $"Item {itemId} has no stock in the ledger.")
+            : TypedResults.Ok(report);
     }
 
     public static async Task<Results<Ok<ReconciliationReport>, ProblemHttpResult>> ReconcileAsync(Guid saleId, SaleReconciler reconciler, CancellationToken cancellationToken)

@@ -20,4 +20,6 @@ public static class BuyProblems
     public const string OrderNotFound = "urn:shop:problem:order-not-found";
     public const string OrderNotConfirmed = "urn:shop:problem:order-not-confirmed";
     public const string OrderClosed = "urn:shop:problem:order-closed";
+    public const string InsufficientStock = "urn:shop:problem:insufficient-stock";
+    public const string UnknownItem = "urn:shop:problem:unknown-item";
 }

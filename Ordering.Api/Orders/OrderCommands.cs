@@ -14,22 +14,27 @@ public enum OrderChange
 
 /// <summary>
 /// Paying and cancelling, each one guarded SQL statement so that a double click or two replicas racing change
-/// an order once. Cancelling returns the units to the ledger and records the release in the same transaction;
+/// an order once. A checkout changes as a whole: the statement takes every line of it (its rows share the
+/// checkout's id). Cancelling returns the units to the ledger and records the release in the same transaction;
 /// the worker then gives them back to the Redis gate, once.
 /// </summary>
 public sealed class OrderCommands(NpgsqlDataSource dataSource, OrderStore store)
 {
+    // The rows of one order: a flash-sale order's own row, or every line of a checkout.
+    private const string OrderRows = "(checkout_id = @id OR (order_id = @id AND checkout_id IS NULL)) AND buyer_id = @buyer";
+
     private const string PaySql = $"""
         UPDATE orders SET status = 'Paid', paid_at = now()
-        WHERE order_id = @id AND buyer_id = @buyer AND status = 'Confirmed' AND expires_at > now()
-        RETURNING {OrderStore.Columns}
+        WHERE {OrderRows} AND status = 'Confirmed' AND expires_at > now()
+        RETURNING order_id
         """;
 
+    // A checkout's lines are each against a different stock, so one ledger row gets at most one line back.
     private const string CancelSql = $"""
         WITH cancelled AS (
             UPDATE orders SET status = 'Cancelled', closed_at = now()
-            WHERE order_id = @id AND buyer_id = @buyer AND status = 'Confirmed'
-            RETURNING {OrderStore.Columns}, buyer_id
+            WHERE {OrderRows} AND status = 'Confirmed'
+            RETURNING order_id, sale_id, buyer_id, quantity
         ), released AS (
             INSERT INTO stock_releases (order_id, sale_id, buyer_id, quantity)
             SELECT order_id, sale_id, buyer_id, quantity FROM cancelled
@@ -37,7 +42,7 @@ public sealed class OrderCommands(NpgsqlDataSource dataSource, OrderStore store)
             UPDATE flash_sales s SET remaining = s.remaining + c.quantity, updated_at = now()
             FROM cancelled c WHERE s.sale_id = c.sale_id
         )
-        SELECT {OrderStore.Columns} FROM cancelled
+        SELECT order_id FROM cancelled
         """;
 
     /// <summary>Simulated payment: a confirmed, unexpired order becomes paid. Paying a paid order again is a no-op.</summary>
@@ -50,18 +55,24 @@ public sealed class OrderCommands(NpgsqlDataSource dataSource, OrderStore store)
 
     private async Task<(OrderChange, OrderView?)> ChangeAsync(string sql, Guid orderId, string buyerId, string alreadyDone, CancellationToken cancellationToken)
     {
+        int changed;
         await using (var command = dataSource.CreateCommand(sql))
         {
             command.Parameters.AddWithValue("id", orderId);
             command.Parameters.AddWithValue("buyer", buyerId);
+            changed = 0;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return (OrderChange.Done, OrderStore.Read(reader));
+                changed++;
             }
         }
-        // Nothing changed: say why, from the order as it is now.
+        // Changed or not, the answer is the order as it is now; if nothing changed, it says why.
         var order = await store.FindAsync(orderId, buyerId, cancellationToken).ConfigureAwait(false);
+        if (changed > 0)
+        {
+            return (OrderChange.Done, order);
+        }
         return order switch
         {
             null => (OrderChange.NotFound, null),

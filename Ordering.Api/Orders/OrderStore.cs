@@ -8,69 +8,98 @@ namespace Shop.Ordering.Api.Orders;
 
 /// <summary>
 /// Reads a buyer's orders: durable ones from orderingdb, and those still pending (accepted by the gate, not
-/// yet persisted by the worker) from Redis. A buyer only ever sees their own orders.
+/// yet persisted by the worker) from Redis. A buyer only ever sees their own orders. A checkout is stored as
+/// one row (and one pending hash) per line; it is read back as one order.
 /// </summary>
 public sealed class OrderStore(NpgsqlDataSource dataSource, IConnectionMultiplexer redis)
 {
-    internal const string Columns = "order_id, sale_id, quantity, unit_price, status, reserved_at, expires_at, paid_at";
+    // An order id is a flash-sale order's row or a checkout's id, never one of its lines.
+    private const string FindSql = $"""
+        SELECT {OrderRow.Columns} FROM {OrderRow.From}
+        WHERE o.buyer_id = @buyer AND (o.checkout_id = @id OR (o.order_id = @id AND o.checkout_id IS NULL))
+        """;
+
+    private const string ListSql = $"SELECT {OrderRow.Columns} FROM {OrderRow.From} WHERE o.buyer_id = @buyer ORDER BY o.reserved_at DESC LIMIT 500";
+
+    private const string StocksSql = "SELECT sale_id, kind, item_id, item_name FROM flash_sales WHERE sale_id = ANY(@ids)";
 
     public async Task<OrderView?> FindAsync(Guid orderId, string buyerId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM orders WHERE order_id = @id AND buyer_id = @buyer");
-        command.Parameters.AddWithValue("id", orderId);
-        command.Parameters.AddWithValue("buyer", buyerId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var rows = await ReadAsync(FindSql, buyerId, orderId, cancellationToken).ConfigureAwait(false);
+        if (rows.Count > 0)
         {
-            return Read(reader);
+            return OrderViews.Group(rows)[0];
         }
-        return await FindPendingAsync(orderId, buyerId).ConfigureAwait(false);
+        var pending = await PendingRowsAsync(buyerId, durable: [], cancellationToken).ConfigureAwait(false);
+        return OrderViews.Group(pending.Where(r => r.OrderId == orderId)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<OrderView>> ListAsync(string buyerId, CancellationToken cancellationToken)
     {
-        var orders = new List<OrderView>();
-        await using (var command = dataSource.CreateCommand($"SELECT {Columns} FROM orders WHERE buyer_id = @buyer ORDER BY reserved_at DESC LIMIT 200"))
-        {
-            command.Parameters.AddWithValue("buyer", buyerId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                orders.Add(Read(reader));
-            }
-        }
-        var durable = orders.Select(o => o.OrderId).ToHashSet();
-        foreach (var member in await redis.GetDatabase().SetMembersAsync(GateKeys.BuyerPending(buyerId)).ConfigureAwait(false))
-        {
-            if (Guid.TryParseExact((string)member!, "N", out var orderId) && !durable.Contains(orderId)
-                && await FindPendingAsync(orderId, buyerId).ConfigureAwait(false) is { } pending)
-            {
-                orders.Add(pending);
-            }
-        }
-        return [.. orders.OrderByDescending(o => o.ReservedAt)];
+        var rows = await ReadAsync(ListSql, buyerId, null, cancellationToken).ConfigureAwait(false);
+        var pending = await PendingRowsAsync(buyerId, [.. rows.Select(r => r.RowId)], cancellationToken).ConfigureAwait(false);
+        return OrderViews.Group(rows.Concat(pending));
     }
 
-    /// <summary>A reservation the worker has not persisted yet, from its Redis hash.</summary>
-    private async Task<OrderView?> FindPendingAsync(Guid orderId, string buyerId)
+    private async Task<List<OrderRow>> ReadAsync(string sql, string buyerId, Guid? orderId, CancellationToken cancellationToken)
     {
-        var fields = await redis.GetDatabase().HashGetAsync(GateKeys.Order(orderId), ["buyerId", "saleId", "quantity", "unitPrice", "reservedAt", "status"]).ConfigureAwait(false);
-        if (fields[0].IsNull || (string)fields[0]! != buyerId)
+        var rows = new List<OrderRow>();
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("buyer", buyerId);
+        if (orderId is { } id)
         {
-            return null;
+            command.Parameters.AddWithValue("id", id);
         }
-        var quantity = (int)fields[2];
-        var unitPrice = decimal.Parse((string)fields[3]!, CultureInfo.InvariantCulture);
-        return new OrderView(orderId, Guid.ParseExact((string)fields[1]!, "N"), quantity, unitPrice, unitPrice * quantity,
-            (string?)fields[5] ?? OrderStatus.Pending, DateTimeOffset.Parse((string)fields[4]!, CultureInfo.InvariantCulture), null, null);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(OrderRow.Read(reader));
+        }
+        return rows;
     }
 
-    internal static OrderView Read(NpgsqlDataReader reader)
+    /// <summary>The buyer's reservations the worker has not persisted yet (flash-sale orders and checkout lines), from their Redis hashes.</summary>
+    private async Task<List<OrderRow>> PendingRowsAsync(string buyerId, HashSet<Guid> durable, CancellationToken cancellationToken)
     {
-        var quantity = reader.GetInt32(2);
-        var unitPrice = reader.GetDecimal(3);
-        return new OrderView(reader.GetGuid(0), reader.GetGuid(1), quantity, unitPrice, unitPrice * quantity,
-            OrderStatus.FromDatabase(reader.GetString(4)), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6),
-            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+        var database = redis.GetDatabase();
+        var ids = (await database.SetMembersAsync(GateKeys.BuyerPending(buyerId)).ConfigureAwait(false))
+            .Select(m => Guid.TryParseExact((string)m!, "N", out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty && !durable.Contains(id))
+            .ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var reads = ids.Select(id => database.HashGetAsync(GateKeys.Order(id), ["buyerId", "saleId", "quantity", "unitPrice", "reservedAt", "status", "checkoutId"])).ToArray();
+        await Task.WhenAll(reads).ConfigureAwait(false);
+        var hashes = ids.Zip(reads, (id, read) => (Id: id, Fields: read.Result))
+            .Where(p => !p.Fields[0].IsNull && (string)p.Fields[0]! == buyerId)
+            .ToList();
+        if (hashes.Count == 0)
+        {
+            return [];
+        }
+        var stocks = await StocksAsync([.. hashes.Select(h => Guid.ParseExact((string)h.Fields[1]!, "N")).Distinct()], cancellationToken).ConfigureAwait(false);
+        return [.. hashes.Select(h =>
+        {
+            var stockId = Guid.ParseExact((string)h.Fields[1]!, "N");
+            var (kind, itemId, itemName) = stocks.GetValueOrDefault(stockId, ("FlashSale", 0, ""));
+            return new OrderRow(h.Id, h.Fields[6].IsNull ? null : Guid.ParseExact((string)h.Fields[6]!, "N"), stockId, kind, itemId, itemName,
+                (int)h.Fields[2], decimal.Parse((string)h.Fields[3]!, CultureInfo.InvariantCulture), (string?)h.Fields[5] ?? OrderStatus.Pending,
+                DateTimeOffset.Parse((string)h.Fields[4]!, CultureInfo.InvariantCulture), null, null);
+        })];
+    }
+
+    private async Task<Dictionary<Guid, (string Kind, int ItemId, string ItemName)>> StocksAsync(Guid[] stockIds, CancellationToken cancellationToken)
+    {
+        var stocks = new Dictionary<Guid, (string, int, string)>();
+        await using var command = dataSource.CreateCommand(StocksSql);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", stockIds));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stocks[reader.GetGuid(0)] = (reader.GetString(1), reader.GetInt32(2), reader.GetString(3));
+        }
+        return stocks;
     }
 }

@@ -11,7 +11,7 @@ public sealed record RelayEntry(string Id, ReservationMessage? Reservation, stri
     public const string Deleted = "(deleted)";
 }
 
-/// <summary>Turns the stream entries the reserve script wrote (field/value pairs) into reservations.</summary>
+/// <summary>Turns the stream entries the reserve and checkout scripts wrote (field/value pairs) into reservations.</summary>
 public static class StreamEntries
 {
     public static List<RelayEntry> ToRelayEntries(StreamEntry[] entries)
@@ -35,12 +35,15 @@ public static class StreamEntries
 
     private static ReservationMessage? Parse(NameValueEntry[] fields)
     {
-        RedisValue orderId = default, saleId = default, buyerId = default, quantity = default, unitPrice = default, reservedAt = default, idempotencyKey = default;
+        RedisValue kind = default, orderId = default, saleId = default, buyerId = default, quantity = default, unitPrice = default,
+            reservedAt = default, idempotencyKey = default, lines = default;
         foreach (var field in fields)
         {
             // The reserve script's field names; a field written twice keeps its last value, as a dictionary would.
             switch ((string?)field.Name)
             {
+                case "kind": kind = field.Value; break;
+                case "lines": lines = field.Value; break;
                 case "orderId": orderId = field.Value; break;
                 case "saleId": saleId = field.Value; break;
                 case "buyerId": buyerId = field.Value; break;
@@ -49,6 +52,10 @@ public static class StreamEntries
                 case "reservedAt": reservedAt = field.Value; break;
                 case "idempotencyKey": idempotencyKey = field.Value; break;
             }
+        }
+        if (kind == "checkout")
+        {
+            return ParseCheckout(orderId, buyerId, reservedAt, idempotencyKey, lines);
         }
         if (orderId.IsNull || saleId.IsNull || buyerId.IsNull || quantity.IsNull || unitPrice.IsNull || reservedAt.IsNull || idempotencyKey.IsNull)
         {
@@ -64,6 +71,38 @@ public static class StreamEntries
                 decimal.Parse((string)unitPrice!, CultureInfo.InvariantCulture),
                 DateTimeOffset.Parse((string)reservedAt!, CultureInfo.InvariantCulture),
                 (string)idempotencyKey!);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>checkout.lua's entry: its lines as "lineId:stockId:quantity:unitPrice", comma-separated.</summary>
+    private static ReservationMessage? ParseCheckout(RedisValue orderId, RedisValue buyerId, RedisValue reservedAt, RedisValue idempotencyKey, RedisValue lines)
+    {
+        if (orderId.IsNull || buyerId.IsNull || reservedAt.IsNull || idempotencyKey.IsNull || lines.IsNullOrEmpty)
+        {
+            return null;
+        }
+        try
+        {
+            var parsed = new List<CheckoutLine>();
+            foreach (var line in ((string)lines!).Split(','))
+            {
+                var parts = line.Split(':');
+                if (parts.Length != 4)
+                {
+                    return null;
+                }
+                parsed.Add(new CheckoutLine(Guid.ParseExact(parts[0], "N"), Guid.ParseExact(parts[1], "N"),
+                    int.Parse(parts[2], CultureInfo.InvariantCulture), decimal.Parse(parts[3], CultureInfo.InvariantCulture)));
+            }
+            return new ReservationMessage(Guid.ParseExact((string)orderId!, "N"), Guid.Empty, (string)buyerId!, parsed.Sum(l => l.Quantity), 0m,
+                DateTimeOffset.Parse((string)reservedAt!, CultureInfo.InvariantCulture), (string)idempotencyKey!)
+            {
+                Lines = parsed,
+            };
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {

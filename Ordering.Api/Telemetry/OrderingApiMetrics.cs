@@ -8,6 +8,7 @@ public sealed class OrderingApiMetrics
     public const string MeterName = "Shop.Ordering.Api";
 
     private readonly Counter<long> _decisions;
+    private readonly Counter<long> _checkouts;
     private readonly Counter<long> _relayed;
     private readonly Histogram<int> _relayBatch;
 
@@ -15,11 +16,14 @@ public sealed class OrderingApiMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _decisions = meter.CreateCounter<long>("shop.ordering.decisions", description: "Buy requests answered, by outcome");
+        _checkouts = meter.CreateCounter<long>("shop.ordering.checkouts", description: "Checkout requests answered, by outcome");
         _relayed = meter.CreateCounter<long>("shop.ordering.reservations.relayed", description: "Reservations moved from the Redis stream to RabbitMQ");
         _relayBatch = meter.CreateHistogram<int>("shop.ordering.relay.batch_size", description: "Reservations per relay batch");
     }
 
     public void Decision(string outcome) => _decisions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void Checkout(string outcome) => _checkouts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Relayed(int count)
     {

@@ -7,6 +7,12 @@ namespace Shop.Ordering.Core.Messaging;
 /// One accepted reservation on its way from the Redis stream to the worker (queue
 /// <see cref="OrderingTopology.ReservationsQueue"/>). The message id is <see cref="OrderId"/>; a message may
 /// arrive more than once and the worker inserts each order once.
+/// <para>
+/// A flash-sale buy is one line: <see cref="SaleId"/>, <see cref="Quantity"/>, <see cref="UnitPrice"/>. A basket
+/// checkout carries its <see cref="Lines"/> (each against an item's stock id), with <see cref="SaleId"/> empty,
+/// <see cref="Quantity"/> the units of all lines and <see cref="UnitPrice"/> 0; the worker persists it as one
+/// order row per line, in the same transaction (<see cref="ToOrderRows"/>).
+/// </para>
 /// </summary>
 public sealed record ReservationMessage(
     Guid OrderId,
@@ -15,7 +21,30 @@ public sealed record ReservationMessage(
     int Quantity,
     decimal UnitPrice,
     DateTimeOffset ReservedAt,
-    string IdempotencyKey);
+    string IdempotencyKey)
+{
+    /// <summary>A checkout's lines; null for a flash-sale buy.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CheckoutLine>? Lines { get; init; }
+
+    /// <summary>
+    /// Only on the rows <see cref="ToOrderRows"/> makes of a checkout (never on the wire): the checkout the line
+    /// belongs to, stored in <c>orders.checkout_id</c>.
+    /// </summary>
+    [JsonIgnore]
+    public Guid? CheckoutId { get; init; }
+
+    /// <summary>The order rows this reservation is persisted as: itself for a flash-sale buy, one per line for a checkout.</summary>
+    public IEnumerable<ReservationMessage> ToOrderRows() => Lines is null
+        ? [this]
+        : Lines.Select(line => new ReservationMessage(line.LineId, line.StockId, BuyerId, line.Quantity, line.UnitPrice, ReservedAt, IdempotencyKey)
+        {
+            CheckoutId = OrderId,
+        });
+}
+
+/// <summary>One line of a checkout: its own id (its order row), the item's stock id, units and the price the gate reserved them at.</summary>
+public sealed record CheckoutLine(Guid LineId, Guid StockId, int Quantity, decimal UnitPrice);
 
 /// <summary>The queues of the buy pipeline.</summary>
 public static class OrderingTopology
@@ -34,4 +63,5 @@ public static class OrderingTopology
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ReservationMessage))]
+[JsonSerializable(typeof(CheckoutLine))]
 public sealed partial class OrderingJsonContext : JsonSerializerContext;

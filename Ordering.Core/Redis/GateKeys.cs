@@ -26,7 +26,7 @@ public static class GateKeys
     /// <summary>Set: order ids whose units were given back (makes a release count once).</summary>
     public static RedisKey Released(Guid saleId) => $"sale:{{{saleId:N}}}:released";
 
-    /// <summary>Hash of one reservation: status (pending → confirmed), saleId, buyerId, quantity, unitPrice, reservedAt, idempotencyKey.</summary>
+    /// <summary>Hash of one reservation: status (pending → confirmed), saleId, buyerId, quantity, unitPrice, reservedAt, idempotencyKey; a checkout's line also checkoutId and itemId.</summary>
     public static RedisKey Order(Guid orderId) => $"order:{orderId:N}";
 
     /// <summary>
@@ -35,6 +35,9 @@ public static class GateKeys
     /// </summary>
     public static readonly RedisChannel SaleReopened = RedisChannel.Literal("ordering:sale-reopened");
 
-    /// <summary>Set: the buyer's reservations not yet durable.</summary>
+    /// <summary>Hash: a buyer's checkout Idempotency-Key → "checkoutId|fingerprint of its lines" (checkout.lua).</summary>
+    public static RedisKey BuyerCheckouts(string buyerId) => $"buyer:{buyerId}:checkouts";
+
+    /// <summary>Set: the buyer's reservations not yet durable (flash-sale orders and checkout lines).</summary>
     public static RedisKey BuyerPending(string buyerId) => $"buyer:{buyerId}:pending";
 }

@@ -13,6 +13,10 @@ public static class GateScripts
 
     public static string Release { get; } = Load("release");
 
+    public static string Checkout { get; } = Load("checkout");
+
+    public static string Restock { get; } = Load("restock");
+
     /// <summary>
     /// Runs a script. StackExchange.Redis sends EVALSHA once it has seen a script and falls back to EVAL when
     /// the server does not know it (e.g. after a restart), so scripts need no explicit loading.

@@ -11,7 +11,7 @@ namespace Shop.Ordering.Worker.Arming;
 
 /// <summary>
 /// Consumes Catalog's events (<c>ordering.catalog-events</c>) one at a time, in order, and arms sales from
-/// FlashSaleChanged. Acknowledges after the ledger and the gate are both done. An outage is retried until it ends
+/// FlashSaleChanged and items' stock from CatalogItemChanged. Acknowledges after the ledger and the gate are both done. An outage is retried until it ends
 /// (holding later events back, so versions apply in order); a malformed event, or one the ledger refuses, goes to
 /// <c>ordering.catalog-events.dead</c>; an event type the worker does not handle is acknowledged and ignored.
 /// </summary>
@@ -20,12 +20,11 @@ public sealed partial class CatalogEventsConsumer(
     StartupGate gate,
     ConsumerReadiness readiness,
     FlashSaleArmer armer,
+    ItemStockArmer itemArmer,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
     ILogger<CatalogEventsConsumer> logger) : ConsumerService(connection, gate, readiness, options.Value, logger)
 {
-    
-
     private Backoff Backoff => new(Options.RetryBaseDelay, Options.RetryMaxDelay);
 
     protected override string QueueName => OrderingTopology.CatalogEventsQueue;
@@ -38,29 +37,52 @@ public sealed partial class CatalogEventsConsumer(
 
     protected override async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken cancellationToken)
     {
-        var type = delivery.BasicProperties.Type
-            ?? (delivery.RoutingKey == EventTopology.FlashSaleChangedRoutingKey ? EventTopology.FlashSaleChangedType : null);
-        if (type != EventTopology.FlashSaleChangedType)
+        var type = delivery.BasicProperties.Type ?? delivery.RoutingKey switch
         {
-            LogIgnored(Logger, type, delivery.RoutingKey, delivery.BasicProperties.MessageId);
-            await Settlement.AckAsync(channel, delivery.DeliveryTag, multiple: false, Logger);
-            return;
+            EventTopology.FlashSaleChangedRoutingKey => EventTopology.FlashSaleChangedType,
+            EventTopology.CatalogItemChangedRoutingKey => EventTopology.CatalogItemChangedType,
+            _ => null,
+        };
+        switch (type)
+        {
+            case EventTopology.FlashSaleChangedType:
+                var (sale, saleProblem) = FlashSaleChangedParser.Parse(delivery.Body.Span);
+                await ApplyAsync(channel, delivery, sale, saleProblem, sale?.SaleId.ToString(), sale?.Version ?? 0, async () =>
+                {
+                    var (ledger, armed) = await armer.ArmAsync(sale!, cancellationToken);
+                    LogArmed(Logger, sale!.SaleId, sale.Version, sale.Status, sale.Quantity, ledger, armed);
+                }, cancellationToken);
+                return;
+            case EventTopology.CatalogItemChangedType:
+                var (item, itemProblem) = CatalogItemChangedParser.Parse(delivery.Body.Span);
+                await ApplyAsync(channel, delivery, item, itemProblem, $"item {item?.ItemId}", item?.Version ?? 0, async () =>
+                {
+                    var ledger = await itemArmer.ArmAsync(item!, cancellationToken);
+                    LogItemArmed(Logger, item!.ItemId, item.Version, item.Stock, item.StockVersion, item.Deleted, ledger);
+                }, cancellationToken);
+                return;
+            default:
+                LogIgnored(Logger, type, delivery.RoutingKey, delivery.BasicProperties.MessageId);
+                await Settlement.AckAsync(channel, delivery.DeliveryTag, multiple: false, Logger);
+                return;
         }
+    }
 
-        var (change, problem) = FlashSaleChangedParser.Parse(delivery.Body.Span);
-        if (change is null)
+    /// <summary>Applies one parsed event: acknowledged once done, retried through outages, dead-lettered when refused, malformed or failing.</summary>
+    private async Task ApplyAsync(IChannel channel, BasicDeliverEventArgs delivery, object? parsed, string? problem, string? subject, long version,
+        Func<Task> apply, CancellationToken cancellationToken)
+    {
+        if (parsed is null)
         {
             LogMalformed(Logger, delivery.BasicProperties.MessageId, problem);
             await DeadLetterAsync(channel, delivery.DeliveryTag, "poison");
             return;
         }
-
         for (int failures = 0, outages = 0; ;)
         {
             try
             {
-                var (ledger, armed) = await armer.ArmAsync(change, cancellationToken);
-                LogArmed(Logger, change.SaleId, change.Version, change.Status, change.Quantity, ledger, armed);
+                await apply();
                 await Settlement.AckAsync(channel, delivery.DeliveryTag, multiple: false, Logger);
                 return;
             }
@@ -70,16 +92,16 @@ public sealed partial class CatalogEventsConsumer(
                 await DeadLetterAsync(channel, delivery.DeliveryTag, "refused");
                 return;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Failures.IsTransient(e))
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is GateNotReadyException || Failures.IsTransient(e)))
             {
-                LogOutage(Logger, change.SaleId, e.Message, outages + 1);
+                LogOutage(Logger, subject, e.Message, outages + 1);
                 await Task.Delay(Backoff.Delay(outages++), cancellationToken);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 if (++failures >= Options.MessageAttempts)
                 {
-                    LogFailed(Logger, e, change.SaleId, change.Version, failures);
+                    LogFailed(Logger, e, subject, version, failures);
                     await DeadLetterAsync(channel, delivery.DeliveryTag, "failed");
                     return;
                 }
@@ -100,18 +122,22 @@ public sealed partial class CatalogEventsConsumer(
         Message = "Sale {SaleId} v{Version} ({Status}, {Quantity} units): ledger {Ledger}, gate armed: {GateArmed}")]
     private static partial void LogArmed(ILogger logger, Guid saleId, long version, FlashSaleStatus status, int quantity, LedgerChange ledger, bool gateArmed);
 
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Item {ItemId} v{Version} (stock {Stock} at v{StockVersion}, deleted: {Deleted}): ledger {Ledger}")]
+    private static partial void LogItemArmed(ILogger logger, int itemId, long version, int stock, long stockVersion, bool deleted, LedgerChange ledger);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a catalog event of type {Type} (routing key {RoutingKey}, id {MessageId})")]
     private static partial void LogIgnored(ILogger logger, string? type, string routingKey, string? messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Catalog event {MessageId} is malformed ({Problem}): dead-lettered")]
     private static partial void LogMalformed(ILogger logger, string? messageId, string? problem);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sale change refused and dead-lettered: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Catalog change refused and dead-lettered: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Arming sale {SaleId} waits for an outage to end ({Reason}); retry {Attempt}")]
-    private static partial void LogOutage(ILogger logger, Guid saleId, string reason, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Arming {Subject} waits for an outage to end ({Reason}); retry {Attempt}")]
+    private static partial void LogOutage(ILogger logger, string? subject, string reason, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Arming sale {SaleId} v{Version} failed {Attempts} times: dead-lettered")]
-    private static partial void LogFailed(ILogger logger, Exception exception, Guid saleId, long version, int attempts);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Arming {Subject} v{Version} failed {Attempts} times: dead-lettered")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string? subject, long version, int attempts);
 }

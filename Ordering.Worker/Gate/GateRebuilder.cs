@@ -46,6 +46,14 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
 
     private const string ReleasedSql = "SELECT order_id FROM stock_releases WHERE sale_id = @sale";
 
+    // The answers checkout.lua keeps per buyer: key → "checkoutId|itemId:quantity,…" in item order (CheckoutGate.Fingerprint).
+    private const string CheckoutAnswersSql = """
+        SELECT o.buyer_id, o.idempotency_key, o.checkout_id, string_agg(s.item_id || ':' || o.quantity, ',' ORDER BY s.item_id)
+        FROM orders o JOIN flash_sales s ON s.sale_id = o.sale_id
+        WHERE o.checkout_id IS NOT NULL
+        GROUP BY o.buyer_id, o.idempotency_key, o.checkout_id
+        """;
+
     /// <summary>Rebuilds every sale (<paramref name="saleId"/> null) or one sale.</summary>
     public async Task<RebuildSummary> RebuildAsync(Guid? saleId, CancellationToken cancellationToken)
     {
@@ -123,8 +131,42 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
             (buyers, answers, released) = (buyers + holdings.Count, answers + saleAnswers.Count, released + saleReleased.Count);
         }
 
+        if (saleId is null)
+        {
+            // A whole rebuild (the gate lost its data) also restores every checkout's first answer, so that a retry
+            // of a checkout accepted before the loss gets its order back rather than a second one.
+            answers += await RebuildCheckoutAnswersAsync(connection, transaction, database, ttl, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return new RebuildSummary(sales.Count, buyers, answers, released, unconfirmed.Count, releasesMarked);
+    }
+
+    private static async Task<int> RebuildCheckoutAnswersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IDatabase database,
+        TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var perBuyer = new Dictionary<string, List<HashEntry>>();
+        await using (var command = new NpgsqlCommand(CheckoutAnswersSql, connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var buyer = reader.GetString(0);
+                if (!perBuyer.TryGetValue(buyer, out var entries))
+                {
+                    perBuyer[buyer] = entries = [];
+                }
+                entries.Add(new HashEntry(reader.GetString(1), $"{reader.GetGuid(2):N}|{reader.GetString(3)}"));
+            }
+        }
+        var writes = new List<Task>();
+        foreach (var (buyer, entries) in perBuyer)
+        {
+            writes.AddRange(entries.Chunk(Slice).Select(slice => database.HashSetAsync(GateKeys.BuyerCheckouts(buyer), slice)));
+            writes.Add(database.KeyExpireAsync(GateKeys.BuyerCheckouts(buyer), ttl));
+        }
+        await Task.WhenAll(writes);
+        return perBuyer.Values.Sum(e => e.Count);
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid? saleId) => new(sql, connection, transaction)

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Worker.Gate;
 
 /// <summary>
-/// A sale as the ledger holds it, in the shape the gate needs: arming and the rebuild both write the gate from
+/// A sale (or an item's stock, docs/checkout.md) as the ledger holds it, in the shape the gate needs: arming and the rebuild both write the gate from
 /// this row, so the gate's definition always comes from Postgres, never straight from an event.
 /// </summary>
 public sealed record SaleRow(
@@ -17,9 +17,10 @@ public sealed record SaleRow(
     DateTimeOffset EndsAt,
     decimal SalePrice,
     long Version,
-    int Remaining)
+    int Remaining,
+    long StockVersion)
 {
-    public const string Columns = "sale_id, status, initial_quantity, per_buyer_limit, starts_at, ends_at, sale_price, version, remaining";
+    public const string Columns = "sale_id, status, initial_quantity, per_buyer_limit, starts_at, ends_at, sale_price, version, remaining, stock_version";
 
     public static SaleRow Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),
@@ -30,7 +31,8 @@ public sealed record SaleRow(
         reader.GetFieldValue<DateTimeOffset>(5),
         reader.GetDecimal(6),
         reader.GetInt64(7),
-        reader.GetInt32(8));
+        reader.GetInt32(8),
+        reader.GetInt64(9));
 
     /// <summary>The price as the gate stores it (invariant, the ledger's two decimals): the API copies it into each order.</summary>
     public string Price => SalePrice.ToString(CultureInfo.InvariantCulture);
@@ -44,6 +46,6 @@ public sealed record SaleRow(
     [
         new("status", Status), new("stock", Remaining), new("pending", 0), new("limit", PerBuyerLimit),
         new("starts", StartsAt.ToUnixTimeMilliseconds()), new("ends", EndsAt.ToUnixTimeMilliseconds()),
-        new("price", Price), new("initial", Initial), new("version", Version),
+        new("price", Price), new("initial", Initial), new("version", Version), new("stockVersion", StockVersion),
     ];
 }

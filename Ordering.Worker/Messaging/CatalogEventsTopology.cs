@@ -6,7 +6,7 @@ namespace Shop.Ordering.Worker.Messaging;
 
 /// <summary>
 /// The worker's subscription to Catalog's events: the topic exchange <c>shop.events</c> → the durable queue
-/// <c>ordering.catalog-events</c> (routing key <c>catalog.flash-sale.changed</c>), whose rejected messages go to
+/// <c>ordering.catalog-events</c> (routing keys <c>catalog.flash-sale.changed</c> and <c>catalog.item.changed</c>), whose rejected messages go to
 /// <c>ordering.catalog-events.dead</c>. That dead-letter route is its own fanout exchange: the reservations' one
 /// (<c>ordering.dead-letter</c>) is a fanout into <c>ordering.reservations.dead</c>, and a catalog event there would
 /// sit among reservations that a person or a tool reads as such.
@@ -28,6 +28,8 @@ public static class CatalogEventsTopology
             arguments: new Dictionary<string, object?> { ["x-dead-letter-exchange"] = DeadLetterExchange },
             cancellationToken: cancellationToken);
         await channel.QueueBindAsync(OrderingTopology.CatalogEventsQueue, EventTopology.Exchange, EventTopology.FlashSaleChangedRoutingKey,
+            cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(OrderingTopology.CatalogEventsQueue, EventTopology.Exchange, EventTopology.CatalogItemChangedRoutingKey,
             cancellationToken: cancellationToken);
     }
 }

@@ -28,7 +28,9 @@ public sealed partial class ReconciliationService(
 {
     private const string ActiveSalesSql = """
         SELECT s.sale_id FROM flash_sales s
-        WHERE (s.status = 'Scheduled' AND s.ends_at > now() - @lookback)
+        WHERE (s.kind = 'FlashSale' AND s.status = 'Scheduled' AND s.ends_at > now() - @lookback)
+           -- An item's stock is always open: it is checked while it moves (every sale, return and restock touches updated_at).
+           OR (s.kind = 'Item' AND s.updated_at > now() - @item_lookback)
            OR EXISTS (SELECT 1 FROM orders o WHERE NOT o.gate_confirmed AND o.sale_id = s.sale_id)
            OR EXISTS (SELECT 1 FROM stock_releases r WHERE r.applied_at IS NULL AND r.sale_id = s.sale_id)
         """;
@@ -93,6 +95,7 @@ public sealed partial class ReconciliationService(
         var sales = new HashSet<Guid>();
         await using var command = dataSource.CreateCommand(ActiveSalesSql);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan>("lookback", NpgsqlTypes.NpgsqlDbType.Interval) { TypedValue = options.Value.ReconciliationLookback });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("item_lookback", NpgsqlTypes.NpgsqlDbType.Interval) { TypedValue = options.Value.ItemReconciliationLookback });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

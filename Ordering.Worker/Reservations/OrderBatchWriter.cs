@@ -20,10 +20,10 @@ public sealed partial class OrderBatchWriter(
     // unnest of parallel arrays: one statement and one round trip whatever the batch size. An order expires
     // PaymentTimeout after the gate accepted it, not after the worker caught up with it.
     private const string InsertSql = """
-        INSERT INTO orders (order_id, sale_id, buyer_id, quantity, unit_price, idempotency_key, status, reserved_at, expires_at)
-        SELECT r.order_id, r.sale_id, r.buyer_id, r.quantity, r.unit_price, r.idempotency_key, @status, r.reserved_at, r.reserved_at + @timeout
-        FROM unnest(@order_ids, @sale_ids, @buyer_ids, @quantities, @unit_prices, @keys, @reserved_at)
-             AS r(order_id, sale_id, buyer_id, quantity, unit_price, idempotency_key, reserved_at)
+        INSERT INTO orders (order_id, sale_id, buyer_id, quantity, unit_price, idempotency_key, status, reserved_at, expires_at, checkout_id)
+        SELECT r.order_id, r.sale_id, r.buyer_id, r.quantity, r.unit_price, r.idempotency_key, @status, r.reserved_at, r.reserved_at + @timeout, r.checkout_id
+        FROM unnest(@order_ids, @sale_ids, @buyer_ids, @quantities, @unit_prices, @keys, @reserved_at, @checkout_ids)
+             AS r(order_id, sale_id, buyer_id, quantity, unit_price, idempotency_key, reserved_at, checkout_id)
         ON CONFLICT (order_id) DO NOTHING
         RETURNING order_id, sale_id, buyer_id, quantity
         """;
@@ -35,8 +35,9 @@ public sealed partial class OrderBatchWriter(
     /// <exception cref="LedgerRefusedException">A sale's ledger cannot cover the batch; nothing was persisted.</exception>
     public async Task<IReadOnlyList<PersistedOrder>> PersistAsync(IReadOnlyList<ReservationMessage> reservations, CancellationToken cancellationToken)
     {
+        // A checkout is one row per line, all in this transaction: its lines are persisted together or not at all.
         // The same order twice in one batch (a duplicate publish next to the original) is one row.
-        var unique = reservations.DistinctBy(r => r.OrderId).ToList();
+        var unique = reservations.SelectMany(r => r.ToOrderRows()).DistinctBy(r => r.OrderId).ToList();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -63,6 +64,7 @@ public sealed partial class OrderBatchWriter(
         parameters.Add(new NpgsqlParameter<int[]>("quantities", [.. reservations.Select(r => r.Quantity)]));
         parameters.Add(new NpgsqlParameter<decimal[]>("unit_prices", [.. reservations.Select(r => r.UnitPrice)]));
         parameters.Add(new NpgsqlParameter<string[]>("keys", [.. reservations.Select(r => r.IdempotencyKey)]));
+        parameters.Add(new NpgsqlParameter<Guid?[]>("checkout_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = [.. reservations.Select(r => r.CheckoutId)] });
         parameters.Add(new NpgsqlParameter<DateTime[]>("reserved_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
             TypedValue = [.. reservations.Select(r => r.ReservedAt.UtcDateTime)],

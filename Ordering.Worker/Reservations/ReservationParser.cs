@@ -26,6 +26,7 @@ public static class ReservationParser
         var problem = reservation switch
         {
             null => "empty message",
+            { Lines: { } lines } => CheckoutProblem(reservation, lines),
             { OrderId: var id } when id == Guid.Empty => "no orderId",
             { SaleId: var id } when id == Guid.Empty => "no saleId",
             { BuyerId: null or "" } => "no buyerId",
@@ -37,4 +38,18 @@ public static class ReservationParser
         };
         return problem is null ? (reservation, null) : (null, problem);
     }
+
+    private static string? CheckoutProblem(ReservationMessage checkout, IReadOnlyList<CheckoutLine> lines) => checkout switch
+    {
+        { OrderId: var id } when id == Guid.Empty => "no orderId",
+        { BuyerId: null or "" } => "no buyerId",
+        { IdempotencyKey: null } => "no idempotencyKey",
+        { ReservedAt: var at } when at == default => "no reservedAt",
+        _ when lines.Count == 0 => "a checkout without lines",
+        _ when lines.Any(l => l.LineId == Guid.Empty || l.StockId == Guid.Empty) => "a line without lineId or stockId",
+        _ when lines.Any(l => l.Quantity <= 0) => "a line's quantity must be positive",
+        _ when lines.Any(l => l.UnitPrice is < 0 or > MaxUnitPrice) => "a line's unitPrice out of range",
+        _ when lines.DistinctBy(l => l.StockId).Count() != lines.Count => "two lines of one stock",
+        _ => null,
+    };
 }

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Checkout;
+using Shop.Ordering.Api.Telemetry;
+using Shop.ServiceDefaults.Identity;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Api.Apis;
+
+/// <summary>
+/// <c>POST /api/orders</c>: a basket checkout of regular items (docs/checkout.md). The same admission as a
+/// flash-sale buy (the buyer's token bucket, the concurrency limit), then one Lua script reserving every line or
+/// none; the order then travels the flash-sale pipeline (stream → RabbitMQ → worker → ledger).
+/// </summary>
+public static partial class CheckoutApi
+{
+    public const string BodyExample = "{\"items\": [{\"itemId\": 1, \"quantity\": 2}]}";
+
+    public static RouteGroupBuilder MapCheckoutApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/orders").RequireAuthorization();
+        group.MapPost("/", CheckoutAsync)
+            .WithName("Checkout")
+            .WithSummary("Order the lines of a basket at their regular prices: all of them, or none.")
+            .WithDescription("Send an Idempotency-Key header (1–64 of letters, digits, '-', '_', '.', ':'): one new key per checkout " +
+                "attempt, the same key when retrying it. 409 names every line that is short, with what is left.")
+            .Accepts<CheckoutRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return group;
+    }
+
+    public static async Task<Results<Accepted<BuyAccepted>, ProblemHttpResult>> CheckoutAsync(
+        HttpContext http,
+        ClaimsPrincipal user,
+        CheckoutGate gate,
+        BuyAdmission admission,
+        IOptions<CheckoutOptions> options,
+        OrderingApiMetrics metrics,
+        ILoggerFactory loggers)
+    {
+        var buyerId = user.FindFirstValue(ShopClaimTypes.UserId);
+        if (string.IsNullOrEmpty(buyerId))
+        {
+            return Invalid(metrics, StatusCodes.Status400BadRequest, "The access token has no subject (sub) claim.");
+        }
+        if (BuyApi.ValidateIdempotencyKey(http.Request.Headers[BuyApi.IdempotencyKeyHeader]) is { } keyProblem)
+        {
+            return Invalid(metrics, StatusCodes.Status400BadRequest, keyProblem.Replace("purchase attempt", "checkout attempt", StringComparison.Ordinal));
+        }
+        var idempotencyKey = http.Request.Headers[BuyApi.IdempotencyKeyHeader].ToString();
+        var (request, status, bodyProblem) = await JsonBodies.ReadAsync(http, options.Value.MaxBodyBytes, OrderingApiJsonContext.Default.CheckoutRequest, BodyExample).ConfigureAwait(false);
+        if (bodyProblem is not null)
+        {
+            return Invalid(metrics, status, bodyProblem);
+        }
+        if (ValidateLines(request!.Items, options.Value) is { } linesProblem)
+        {
+            return Invalid(metrics, StatusCodes.Status400BadRequest, linesProblem);
+        }
+        var lines = request.Items!;
+
+        using var buyerLease = admission.AdmitBuyer(buyerId);
+        if (!buyerLease.IsAcquired)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "Too many attempts from your account: try again in a moment.");
+        }
+        using var decisionLease = admission.AdmitDecision();
+        if (!decisionLease.IsAcquired)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "The shop is very busy: try again in a second.");
+        }
+
+        CheckoutDecision decision;
+        try
+        {
+            decision = await gate.CheckoutAsync(buyerId, idempotencyKey, lines).ConfigureAwait(false);
+        }
+        // Unreachable, too slow, or refusing (an error reply): not the buyer's fault.
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or RedisServerException or TimeoutException)
+        {
+            LogGateUnavailable(loggers.CreateLogger(typeof(CheckoutApi)), e);
+            http.Response.Headers.RetryAfter = "1";
+            return Problem(metrics, "error", StatusCodes.Status503ServiceUnavailable, BuyProblems.Unavailable, "The shop cannot take orders for a moment: try again.");
+        }
+        return Answer(decision, lines, http, metrics);
+    }
+
+    private static Results<Accepted<BuyAccepted>, ProblemHttpResult> Answer(CheckoutDecision decision, IReadOnlyList<CheckoutItem> lines, HttpContext http, OrderingApiMetrics metrics)
+    {
+        switch (decision.Outcome)
+        {
+            case CheckoutOutcome.Accepted:
+                metrics.Checkout("reserved");
+                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
+            case CheckoutOutcome.Repeat when decision.Fingerprint == CheckoutGate.Fingerprint(lines):
+                // The same checkout again (a double click, a retry): its first answer, never a second order.
+                metrics.Checkout("repeat");
+                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
+            case CheckoutOutcome.Repeat:
+                return Problem(metrics, "invalid", StatusCodes.Status422UnprocessableEntity, BuyProblems.IdempotencyKeyReused,
+                    "This Idempotency-Key was used for a checkout of other lines; use a new key for a different basket.");
+            case CheckoutOutcome.Refused when decision.Refused!.Any(l => l.Reason == "unknown"):
+                var unknown = decision.Refused!.Where(l => l.Reason == "unknown").ToList();
+                return Problem(metrics, "unknown", StatusCodes.Status422UnprocessableEntity, BuyProblems.UnknownItem,
+                    $"The shop does not sell item {string.Join(", ", unknown.Select(l => l.ItemId))}: remove it from the basket.", unknown);
+            case CheckoutOutcome.Refused:
+                return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.InsufficientStock,
+                    "Nothing was ordered: " + string.Join("; ", decision.Refused!.Select(Describe)) + ".", decision.Refused);
+            default:
+                http.Response.Headers.RetryAfter = "2";
+                return Problem(metrics, "restoring", StatusCodes.Status503ServiceUnavailable, BuyProblems.Restoring,
+                    "The shop is being restored after an outage: try again in a few seconds.");
+        }
+    }
+
+    private static string Describe(RefusedLine line) => line.Reason == "unavailable"
+        ? $"item {line.ItemId} is no longer sold"
+        : string.Create(CultureInfo.InvariantCulture, $"item {line.ItemId}: {line.Requested} asked, {line.Available} left");
+
+    /// <summary>One to MaxLines lines, each item once, quantities 1 to MaxQuantity.</summary>
+    internal static string? ValidateLines(IReadOnlyList<CheckoutItem>? items, CheckoutOptions options)
+    {
+        if (items is null || items.Count == 0)
+        {
+            return $"The basket is empty: send at least one line, like {BodyExample}.";
+        }
+        if (items.Count > options.MaxLines)
+        {
+            return $"A checkout has at most {options.MaxLines} lines; this one has {items.Count}.";
+        }
+        if (items.FirstOrDefault(i => i is null || i.ItemId <= 0) is { } badId)
+        {
+            return badId is null ? "A line is null: every line is {\"itemId\": n, \"quantity\": n}." : $"Item id {badId.ItemId} is not valid: item ids are positive.";
+        }
+        if (items.FirstOrDefault(i => i.Quantity < 1 || i.Quantity > options.MaxQuantity) is { } badQuantity)
+        {
+            return $"Item {badQuantity.ItemId}: the quantity must be between 1 and {options.MaxQuantity} (got {badQuantity.Quantity}).";
+        }
+        if (items.GroupBy(i => i.ItemId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            return $"Item {twice.Key} is listed twice: send each item once, with its whole quantity.";
+        }
+        return null;
+    }
+
+    private static ProblemHttpResult Invalid(OrderingApiMetrics metrics, int status, string detail) =>
+        Problem(metrics, "invalid", status, BuyProblems.InvalidRequest, detail);
+
+    private static ProblemHttpResult Problem(OrderingApiMetrics metrics, string outcome, int status, string type, string detail,
+        IReadOnlyList<RefusedLine>? lines = null)
+    {
+        metrics.Checkout(outcome);
+        return TypedResults.Problem(detail: detail, statusCode: status, type: type,
+            extensions: lines is null ? null : new Dictionary<string, object?> { ["lines"] = lines });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Redis gate is unavailable for a checkout")]
+    private static partial void LogGateUnavailable(ILogger logger, Exception exception);
+}

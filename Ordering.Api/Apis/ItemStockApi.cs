@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Core;
+using Shop.Ordering.Core.Redis;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Api.Apis;
+
+/// <summary>
+/// <c>GET /api/stock/items</c>: every item's regular stock as the gate sees it (what a checkout can take now).
+/// Catalog shows it as the items' available stock (docs/checkout.md), polling it about once a second per replica:
+/// the item ids come from the ledger, the figures from one pipelined round of gate reads.
+/// </summary>
+public static class ItemStockApi
+{
+    private const string ItemsSql = $"SELECT item_id, sale_id FROM flash_sales WHERE kind = '{ItemStocks.Kind}' AND status = 'Scheduled' ORDER BY item_id";
+
+    public static RouteGroupBuilder MapItemStockApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/stock/items");
+        group.MapGet("/", ListAsync).WithName("ListItemStock").WithSummary("The available stock of every item the shop sells.");
+        group.MapGet("/{itemId:int}", GetAsync).WithName("GetItemStock").WithSummary("The available stock of one item.");
+        return group;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<ItemStockLevel>>, ProblemHttpResult>> ListAsync(
+        NpgsqlDataSource dataSource, IConnectionMultiplexer redis, HttpContext http, CancellationToken cancellationToken)
+    {
+        var items = new List<(int ItemId, Guid StockId)>();
+        try
+        {
+            await using var command = dataSource.CreateCommand(ItemsSql);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add((reader.GetInt32(0), reader.GetGuid(1)));
+            }
+            var database = redis.GetDatabase();
+            var reads = items.Select(i => database.HashGetAsync(GateKeys.Sale(i.StockId), "stock")).ToArray();
+            await Task.WhenAll(reads).ConfigureAwait(false);
+            // An item the gate does not hold yet (being armed, or the gate being rebuilt) is left out, not shown as 0.
+            IReadOnlyList<ItemStockLevel> levels = [.. items.Zip(reads).Where(p => !p.Second.Result.IsNull)
+                .Select(p => new ItemStockLevel(p.First.ItemId, Math.Max(0, (long)p.Second.Result)))];
+            return TypedResults.Ok(levels);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or NpgsqlException)
+        {
+            return Unavailable(http);
+        }
+    }
+
+    public static async Task<Results<Ok<ItemStockLevel>, ProblemHttpResult>> GetAsync(int itemId, IConnectionMultiplexer redis, HttpContext http)
+    {
+        if (itemId is < 0 or > 999_999_999)
+        {
+            return NotFound(itemId);
+        }
+        RedisValue[] meta;
+        try
+        {
+            meta = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(ItemStocks.StockId(itemId)), ["stock", "status"]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            return Unavailable(http);
+        }
+        if (meta[0].IsNull || meta[1] == "Cancelled")
+        {
+            return NotFound(itemId);
+        }
+        http.Response.Headers.CacheControl = "public, max-age=1";
+        return TypedResults.Ok(new ItemStockLevel(itemId, Math.Max(0, (long)meta[0])));
+    }
+
+    private static ProblemHttpResult NotFound(int itemId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: BuyProblems.UnknownItem, detail: $"The shop does not sell item {itemId}.");
+
+    private static ProblemHttpResult Unavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: BuyProblems.Unavailable, detail: "Stock is unavailable for a moment: try again.");
+    }
+}

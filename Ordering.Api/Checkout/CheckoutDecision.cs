@@ -1,0 +1,17 @@
+namespace Shop.Ordering.Api.Checkout;
+
+public enum CheckoutOutcome
+{
+    Accepted,
+
+    /// <summary>The key was used before: <see cref="CheckoutDecision.OrderId"/> and the fingerprint of its lines.</summary>
+    Repeat,
+
+    /// <summary>At least one line cannot be reserved; nothing was.</summary>
+    Refused,
+
+    Restoring,
+}
+
+/// <summary>What checkout.lua decided.</summary>
+public sealed record CheckoutDecision(CheckoutOutcome Outcome, Guid OrderId = default, string Fingerprint = "", IReadOnlyList<RefusedLine>? Refused = null);
