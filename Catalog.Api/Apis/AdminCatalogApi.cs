@@ -11,9 +11,11 @@ using Shop.ServiceDefaults.Identity;
 namespace Shop.Catalog.Api.Apis;
 
 /// <summary>
-/// Item administration (admin role): create, replace, delete. Every change is committed first, then the read cache
-/// is invalidated, so the next read shows it. A change of name or price is re-announced for the item's live and
-/// upcoming sales (their announcements carry the item's name and regular price).
+/// Item administration (admin role): create, replace, delete. Every change is announced (<c>CatalogItemChanged</c>,
+/// saved in the same SaveChanges as the change, so Ordering learns every stock the admin sets: docs/checkout.md) and
+/// committed first, then the read cache is invalidated, so the next read shows it. A change of name or price is also
+/// re-announced for the item's live and upcoming sales (their announcements carry the item's name and regular price).
+/// The answers show the item as stored, stock as the admin set it; the read API shows Ordering's live figure.
 /// </summary>
 public static class AdminCatalogApi
 {
@@ -52,7 +54,8 @@ public static class AdminCatalogApi
     }
 
     public static async Task<Results<Created<CatalogItemResponse>, ValidationProblem>> CreateItemAsync(
-        CatalogItemRequest request, CatalogDbContext db, CatalogCache cache, TimeProvider time, CancellationToken cancellationToken)
+        CatalogItemRequest request, CatalogDbContext db, CatalogCache cache, OutboxSignal outbox, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var fields = await ValidateAsync(request, errors, db, cancellationToken).ConfigureAwait(false);
@@ -64,18 +67,24 @@ public static class AdminCatalogApi
         var now = time.GetUtcNow();
         var item = new CatalogItem
         {
+            // The announcement names the id, and is saved with the insert: the id cannot wait for the insert.
+            Id = await CatalogItemIds.NextAsync(db, cancellationToken).ConfigureAwait(false),
             Name = fields.Name,
             Description = fields.Description,
             Price = fields.Price,
             CategoryId = fields.Category.Id,
             Category = fields.Category,
             AvailableStock = fields.Stock,
+            Version = 1,
+            StockVersion = 1,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Items.Add(item);
+        db.OutboxMessages.Add(OutboxMessages.CatalogItemChanged(item, now));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await cache.InvalidateAsync().ConfigureAwait(false);
+        outbox.Notify();
         return TypedResults.Created($"/api/catalog/items/{item.Id}", ToResponse(item));
     }
 
@@ -96,7 +105,10 @@ public static class AdminCatalogApi
         }
 
         var now = time.GetUtcNow();
-        var announced = item.Name != fields.Name || item.Price != fields.Price;
+        var saleTermsChanged = item.Name != fields.Name || item.Price != fields.Price;
+        // Ordering applies a stock once per stock version: a PUT that repeats the stored stock (a change of name or
+        // price, say) keeps the stock version, so the units sold since the admin last set it are not handed out again.
+        var stockSet = item.AvailableStock != fields.Stock;
         item.Name = fields.Name;
         item.Description = fields.Description;
         item.Price = fields.Price;
@@ -104,7 +116,13 @@ public static class AdminCatalogApi
         item.Category = fields.Category;
         item.AvailableStock = fields.Stock;
         item.UpdatedAt = now;
-        if (announced)
+        item.Version++;
+        if (stockSet)
+        {
+            item.StockVersion = item.Version;
+        }
+        db.OutboxMessages.Add(OutboxMessages.CatalogItemChanged(item, now));
+        if (saleTermsChanged)
         {
             var sales = await db.FlashSales
                 .Where(s => s.ItemId == id && s.State == FlashSaleState.Scheduled && s.EndsAt > now)
@@ -115,7 +133,6 @@ public static class AdminCatalogApi
                 sale.UpdatedAt = now;
                 db.OutboxMessages.Add(OutboxMessages.FlashSaleChanged(sale, item, now));
             }
-            announced = sales.Count > 0;
         }
         try
         {
@@ -123,18 +140,16 @@ public static class AdminCatalogApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Conflict("A flash sale of this item changed at the same time; reload and try again.");
+            // The item's version (or a sale's) is the concurrency token: two edits at once cannot announce one version twice.
+            return Problems.Conflict("The item or one of its flash sales changed at the same time; reload and try again.");
         }
         await cache.InvalidateAsync().ConfigureAwait(false);
-        if (announced)
-        {
-            outbox.Notify();
-        }
+        outbox.Notify();
         return TypedResults.Ok(ToResponse(item));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteItemAsync(
-        int id, CatalogDbContext db, CatalogCache cache, CancellationToken cancellationToken)
+        int id, CatalogDbContext db, CatalogCache cache, OutboxSignal outbox, TimeProvider time, CancellationToken cancellationToken)
     {
         var item = id > 0 ? await db.Items.FindAsync([id], cancellationToken).ConfigureAwait(false) : null;
         if (item is null)
@@ -147,6 +162,10 @@ public static class AdminCatalogApi
             return Problems.Conflict($"Item {id} has a flash sale that was not cancelled; an item with a sale history cannot be deleted.");
         }
 
+        // The last announcement: Ordering stops selling the item. The row goes, so the version lives on in the event;
+        // the delete still checks the version read above (EF compares the original value).
+        item.Version++;
+        db.OutboxMessages.Add(OutboxMessages.CatalogItemChanged(item, time.GetUtcNow(), deleted: true));
         db.FlashSales.RemoveRange(sales);
         db.Items.Remove(item);
         try
@@ -155,10 +174,11 @@ public static class AdminCatalogApi
         }
         catch (DbUpdateException exception) when (DatabaseErrors.IsForeignKeyViolation(exception) || exception is DbUpdateConcurrencyException)
         {
-            // A sale was created for it meanwhile (the foreign key is RESTRICT).
-            return Problems.Conflict($"Item {id} got a flash sale meanwhile; it cannot be deleted.");
+            // A sale was created for it meanwhile (the foreign key is RESTRICT), or an admin changed it.
+            return Problems.Conflict($"Item {id} got a flash sale or changed meanwhile; reload and try again.");
         }
         await cache.InvalidateAsync().ConfigureAwait(false);
+        outbox.Notify();
         return TypedResults.NoContent();
     }
 

@@ -25,8 +25,8 @@ public static partial class CatalogDatabaseInitializer
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         LogMigrated(logger, db.Database.GetMigrations().LastOrDefault() ?? "(none)", stopwatch.ElapsedMilliseconds);
 
-        var salesAdded = await scope.ServiceProvider.GetRequiredService<CatalogSeeder>().SeedAsync(cancellationToken).ConfigureAwait(false);
-        if (salesAdded)
+        var announced = await scope.ServiceProvider.GetRequiredService<CatalogSeeder>().SeedAsync(cancellationToken).ConfigureAwait(false);
+        if (announced)
         {
             services.GetRequiredService<OutboxSignal>().Notify();
         }

@@ -20,8 +20,22 @@ public sealed class CatalogItem
 
     public CatalogCategory Category { get; set; } = null!;
 
-    /// <summary>Units in the warehouse for regular orders; flash-sale units are counted by the sale's own quantity.</summary>
+    /// <summary>
+    /// The units the admin made available for regular orders at <see cref="StockVersion"/> ("from now on, this many
+    /// can be sold"); Ordering owns the live figure from then on (docs/checkout.md). Flash-sale units are counted by
+    /// the sale's own quantity.
+    /// </summary>
     public int AvailableStock { get; set; }
+
+    /// <summary>
+    /// 1 when created (or first announced, for items seeded before announcements existed), +1 on every change;
+    /// announced as <c>CatalogItemChanged.Version</c> and the optimistic concurrency token, so two admins editing one
+    /// item at once cannot both announce the same version. 0 means "never announced".
+    /// </summary>
+    public long Version { get; set; }
+
+    /// <summary>The <see cref="Version"/> at which <see cref="AvailableStock"/> was last set; Ordering applies a stock once per stock version.</summary>
+    public long StockVersion { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

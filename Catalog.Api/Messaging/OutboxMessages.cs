@@ -1,17 +1,17 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Shop.Catalog.Api.Data;
 using Shop.IntegrationEvents;
 
 namespace Shop.Catalog.Api.Messaging;
 
-/// <summary>Builds outbox rows for the integration events Catalog publishes.</summary>
+/// <summary>
+/// Builds outbox rows for the integration events Catalog publishes. Add the row to the same context as the change it
+/// announces and save once: the change and its announcement are committed together or not at all.
+/// </summary>
 public static class OutboxMessages
 {
-    /// <summary>
-    /// The <see cref="FlashSaleChanged"/> announcement of <paramref name="sale"/> as it is now (its whole definition
-    /// and its current version). Add it to the same context and save once: the change and its announcement are
-    /// committed together or not at all.
-    /// </summary>
+    /// <summary>The <see cref="FlashSaleChanged"/> announcement of <paramref name="sale"/> as it is now (its whole definition and its current version).</summary>
     public static OutboxMessage FlashSaleChanged(FlashSale sale, CatalogItem item, DateTimeOffset now)
     {
         var @event = new FlashSaleChanged
@@ -30,14 +30,41 @@ public static class OutboxMessages
             Status = sale.State == FlashSaleState.Cancelled ? FlashSaleStatus.Cancelled : FlashSaleStatus.Scheduled,
             Version = sale.Version,
         };
-        return new OutboxMessage
+        return Row(@event, EventTopology.FlashSaleChangedType, EventTopology.FlashSaleChangedRoutingKey,
+            IntegrationEventsJsonContext.Default.FlashSaleChanged, now);
+    }
+
+    /// <summary>
+    /// The <see cref="CatalogItemChanged"/> announcement of <paramref name="item"/> as it is now: its current
+    /// <see cref="CatalogItem.Version"/> and <see cref="CatalogItem.StockVersion"/>, which the caller has already
+    /// advanced. <paramref name="deleted"/> for the item's last announcement, saved with its removal.
+    /// </summary>
+    public static OutboxMessage CatalogItemChanged(CatalogItem item, DateTimeOffset now, bool deleted = false)
+    {
+        var @event = new CatalogItemChanged
+        {
+            EventId = Guid.CreateVersion7(now),
+            OccurredAt = now,
+            ItemId = item.Id,
+            Name = item.Name,
+            Price = item.Price,
+            Stock = item.AvailableStock,
+            StockVersion = item.StockVersion,
+            Deleted = deleted,
+            Version = item.Version,
+        };
+        return Row(@event, EventTopology.CatalogItemChangedType, EventTopology.CatalogItemChangedRoutingKey,
+            IntegrationEventsJsonContext.Default.CatalogItemChanged, now);
+    }
+
+    private static OutboxMessage Row<TEvent>(TEvent @event, string type, string routingKey, JsonTypeInfo<TEvent> typeInfo, DateTimeOffset now)
+        where TEvent : IntegrationEvent => new()
         {
             Id = @event.EventId,
-            Type = EventTopology.FlashSaleChangedType,
-            RoutingKey = EventTopology.FlashSaleChangedRoutingKey,
-            Payload = JsonSerializer.Serialize(@event, IntegrationEventsJsonContext.Default.FlashSaleChanged),
+            Type = type,
+            RoutingKey = routingKey,
+            Payload = JsonSerializer.Serialize(@event, typeInfo),
             OccurredAt = now,
             NextAttemptAt = now,
         };
-    }
 }

@@ -12,10 +12,12 @@ internal sealed class CatalogItemConfiguration : IEntityTypeConfiguration<Catalo
             // The API validates these first; the constraints keep any other writer honest.
             table.HasCheckConstraint("ck_catalog_items_price_positive", "price > 0");
             table.HasCheckConstraint("ck_catalog_items_stock_not_negative", "available_stock >= 0");
+            table.HasCheckConstraint("ck_catalog_items_stock_version", "stock_version >= 0 AND stock_version <= version");
         });
         builder.Property(i => i.Name).HasMaxLength(CatalogItem.NameMaxLength);
         builder.Property(i => i.Description).HasMaxLength(CatalogItem.DescriptionMaxLength);
         builder.Property(i => i.Price).HasPrecision(12, 2);
+        builder.Property(i => i.Version).IsConcurrencyToken();
         builder.HasOne(i => i.Category).WithMany().HasForeignKey(i => i.CategoryId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(i => i.Name).HasDatabaseName("ix_catalog_items_name_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
         builder.HasIndex(i => new { i.CategoryId, i.Name });

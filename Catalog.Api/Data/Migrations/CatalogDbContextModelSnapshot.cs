@@ -85,9 +85,18 @@ namespace Shop.Catalog.Api.Data.Migrations
                         .HasColumnType("numeric(12,2)")
                         .HasColumnName("price");
 
+                    b.Property<long>("StockVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stock_version");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
 
                     b.HasKey("Id");
 
@@ -104,6 +113,8 @@ namespace Shop.Catalog.Api.Data.Migrations
                             t.HasCheckConstraint("ck_catalog_items_price_positive", "price > 0");
 
                             t.HasCheckConstraint("ck_catalog_items_stock_not_negative", "available_stock >= 0");
+
+                            t.HasCheckConstraint("ck_catalog_items_stock_version", "stock_version >= 0 AND stock_version <= version");
                         });
                 });
 

@@ -10,7 +10,8 @@ namespace Shop.Catalog.Api.Data.Seed;
 /// <summary>
 /// Seeds the demo data after the migrations, idempotently and safely when several replicas start at once: it runs
 /// in one transaction that first takes a transaction-scoped advisory lock, so a second replica waits, then finds
-/// the data there and adds nothing. Seeded sales are announced through the outbox like any other.
+/// the data there and adds nothing. Seeded sales are announced through the outbox like any other, and so is every
+/// item never announced (<see cref="FirstItemAnnouncements"/>), whatever the settings.
 /// </summary>
 public sealed partial class CatalogSeeder(
     CatalogDbContext db,
@@ -32,7 +33,7 @@ public sealed partial class CatalogSeeder(
         ("erin", "Erin Rossi", ShopRoles.Shopper),
     ];
 
-    /// <summary>Seeds what is missing. True when sales were added (their announcements wait in the outbox).</summary>
+    /// <summary>Seeds what is missing. True when something was announced (sales or items: their announcements wait in the outbox).</summary>
     public async Task<bool> SeedAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -52,10 +53,15 @@ public sealed partial class CatalogSeeder(
             {
                 await SeedUsersAsync(settings, now, token).ConfigureAwait(false);
             }
+            var itemsAnnounced = await FirstItemAnnouncements.AddAsync(db, now, token).ConfigureAwait(false);
+            if (itemsAnnounced > 0)
+            {
+                LogItemsAnnounced(logger, itemsAnnounced);
+            }
             var salesAdded = settings.DemoSales && await SeedDemoSalesAsync(now, token).ConfigureAwait(false);
 
             await transaction.CommitAsync(token).ConfigureAwait(false);
-            return salesAdded;
+            return salesAdded || itemsAnnounced > 0;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -156,6 +162,9 @@ public sealed partial class CatalogSeeder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the catalog: {Categories} categories, {Items} items.")]
     private static partial void LogCatalogSeeded(ILogger logger, int categories, int items);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Announced {Count} item(s) for the first time.")]
+    private static partial void LogItemsAnnounced(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} demo user(s).")]
     private static partial void LogUsersSeeded(ILogger logger, int count);
