@@ -1,28 +1,36 @@
 using Shop.Catalog.Api.Apis.Contracts;
 using Shop.Catalog.Api.Data;
 using Shop.Catalog.Api.FlashSales;
+using Shop.Catalog.Api.Stock;
 
 namespace Shop.Catalog.Api.Caching;
 
 /// <summary>
 /// The read models, through the cache. Each load runs in a scope of its own, not the request's: a load is shared
 /// by every request that waits for the same key and must not end with the request that happened to start it.
-/// Sale statuses (upcoming, live, ended) are computed at answer time from the cached windows. Every type cached
-/// here is listed in <see cref="CatalogCacheJsonContext"/>, for Redis.
+/// Sale statuses (upcoming, live, ended) are computed at answer time from the cached windows, and so is an item's
+/// stock: Ordering's figure (<see cref="ItemStockSnapshot"/>) over the cached row, never cached itself. Every type
+/// cached here is listed in <see cref="CatalogCacheJsonContext"/>, for Redis.
 /// </summary>
-public sealed class CatalogReader(CatalogCache cache, IServiceScopeFactory scopes, TimeProvider time)
+public sealed class CatalogReader(CatalogCache cache, ItemStockSnapshot stock, IServiceScopeFactory scopes, TimeProvider time)
 {
-    public ValueTask<CatalogItemsPage> GetItemsPageAsync(int pageIndex, int pageSize, int? categoryId, string? name, CancellationToken cancellationToken) =>
-        cache.GetOrLoadAsync(
+    public async ValueTask<CatalogItemsPage> GetItemsPageAsync(int pageIndex, int pageSize, int? categoryId, string? name, CancellationToken cancellationToken)
+    {
+        var page = await cache.GetOrLoadAsync(
             CacheKeys.ItemsPage(pageIndex, pageSize, categoryId, name),
             token => WithDbAsync(db => CatalogQueries.GetItemsPageAsync(db, pageIndex, pageSize, categoryId, name, token)),
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        return stock.Overlay(page);
+    }
 
-    public ValueTask<CatalogItemResponse?> GetItemAsync(int id, CancellationToken cancellationToken) =>
-        cache.GetOrLoadAsync(
+    public async ValueTask<CatalogItemResponse?> GetItemAsync(int id, CancellationToken cancellationToken)
+    {
+        var item = await cache.GetOrLoadAsync(
             CacheKeys.Item(id),
             token => WithDbAsync(db => CatalogQueries.GetItemAsync(db, id, token)),
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        return item is null ? null : stock.Overlay(item);
+    }
 
     public ValueTask<List<CategoryResponse>> GetCategoriesAsync(CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync(

@@ -8,6 +8,7 @@ using Shop.Catalog.Api.Caching;
 using Shop.Catalog.Api.Data.Seed;
 using Shop.Catalog.Api.Identity;
 using Shop.Catalog.Api.Messaging;
+using Shop.Catalog.Api.Stock;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
 
@@ -30,6 +31,9 @@ public static class CatalogServiceExtensions
         // Reads: FusionCache (memory, Redis, backplane on the "cache" connection) with the catalog's metrics.
         services.AddCatalogCache();
         services.AddSingleton<CatalogReader>();
+
+        // Stock: the figures Ordering reports (docs/checkout.md), read every second, shown over the cached rows.
+        services.AddOrderingStock();
 
         // Announcements: transactional outbox and its publisher.
         services.AddSingleton<OutboxSignal>();
