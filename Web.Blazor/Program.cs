@@ -10,9 +10,14 @@ var builder = WebApplication.CreateBuilder(args);
 // Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults).
 builder.AddServiceDefaults();
 
-// Static server-side rendering only: pages are HTML, forms are plain posts, and the live parts (countdowns,
-// stock, the buy button, order status) are small scripts calling the /bff endpoints. No circuit per visitor.
-builder.Services.AddRazorComponents();
+// Pages are rendered on the server as plain HTML, forms are plain posts. The parts that change while the shopper
+// looks at them (basket, checkout, My orders, the admin's live sale) are InteractiveServer components on the
+// pages marked [LivePage]; the sale page stays cached HTML with a small script (no circuit per visitor).
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// The live components read the shopper's token from the cookie of the request that runs them (CookieShopperToken).
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<IShopperToken, CookieShopperToken>();
+builder.Services.AddScoped<SessionEnd>();
 
 builder.Services.AddShopperSession();
 builder.Services.AddProblemDetails();
@@ -21,7 +26,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 // The APIs by their resource names; service discovery turns them into the replicas' addresses.
 builder.Services.AddHttpClient<CatalogApiClient>(client => client.BaseAddress = CatalogApiClient.BaseAddress);
 builder.Services.AddHttpClient<OrderingApiClient>(client => client.BaseAddress = OrderingApiClient.BaseAddress);
-// The buy has a pipeline of its own, without retries (OrderingBuyClient says why). It answers fast or not at all;
+builder.Services.AddHttpClient<BasketApiClient>(client => client.BaseAddress = BasketApiClient.BaseAddress);
+// The buy and the checkout have a pipeline of their own, without retries (OrderingBuyClient says why). It answers fast or not at all;
 // sheds (429) count for the breaker only when everything is shed. Removing the default handler is the documented
 // way, still marked experimental (EXTEXP0001) in Microsoft.Extensions.Http.Resilience.
 var buyClient = builder.Services.AddHttpClient<OrderingBuyClient>(OrderingBuyClient.ClientName, client => client.BaseAddress = OrderingApiClient.BaseAddress);
@@ -55,8 +61,9 @@ app.UseOutputCache();
 app.MapStaticAssets();
 app.MapBff();
 app.MapFormEndpoints();
+app.MapBasketForms();
 app.MapPictures();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.MapDefaultEndpoints();
 

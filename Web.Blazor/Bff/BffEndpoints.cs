@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using Shop.ServiceDefaults.Identity;
 using Shop.Web.Identity;
 using Shop.Web.Services;
 
@@ -31,15 +30,7 @@ public static class BffEndpoints
 
         var shopper = bff.MapGroup("").RequireAuthorization();
         shopper.MapPost("/flash-sales/{saleId:guid}/orders", BuyAsync).AddEndpointFilter(RequireClientHeader);
-        shopper.MapGet("/orders", OrdersAsync);
-        shopper.MapPost("/orders/{orderId:guid}/pay", (Guid orderId, HttpContext http, OrderingApiClient ordering) => ChangeOrderAsync(orderId, OrderAction.Pay, http, ordering))
-            .AddEndpointFilter(RequireClientHeader);
-        shopper.MapPost("/orders/{orderId:guid}/cancel", (Guid orderId, HttpContext http, OrderingApiClient ordering) => ChangeOrderAsync(orderId, OrderAction.Cancel, http, ordering))
-            .AddEndpointFilter(RequireClientHeader);
         shopper.MapPost("/signout", (Delegate)SignOutAsync).AddEndpointFilter(RequireClientHeader);
-
-        var admin = bff.MapGroup("/admin").RequireAuthorization(ShopRoles.AdminPolicy);
-        admin.MapGet("/flash-sales/{saleId:guid}/live", LiveAsync);
         return routes;
     }
 
@@ -99,88 +90,10 @@ public static class BffEndpoints
         }
     }
 
-    public static async Task<IResult> OrdersAsync(HttpContext http, OrderingApiClient ordering)
-    {
-        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
-        if (token is null)
-        {
-            return SessionEnded();
-        }
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders");
-            request.Headers.Authorization = new("Bearer", token);
-            using var response = await ordering.SendAsync(request, http.RequestAborted).ConfigureAwait(false);
-            return await PassOnAsync(http, response).ConfigureAwait(false);
-        }
-        catch (ShopApiException e)
-        {
-            return Unavailable(http, e, "Your orders cannot be read for a moment.");
-        }
-    }
-
-    public static async Task<IResult> ChangeOrderAsync(Guid orderId, OrderAction action, HttpContext http, OrderingApiClient ordering)
-    {
-        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
-        if (token is null)
-        {
-            return SessionEnded();
-        }
-        try
-        {
-            using var response = await ordering.ChangeOrderAsync(token, orderId, action, http.RequestAborted).ConfigureAwait(false);
-            return await PassOnAsync(http, response).ConfigureAwait(false);
-        }
-        catch (ShopApiException e)
-        {
-            return Unavailable(http, e, "The order cannot be changed for a moment.");
-        }
-    }
-
     public static async Task SignOutAsync(HttpContext http)
     {
         await http.SignOutAsync(ShopperSession.Scheme).ConfigureAwait(false);
         http.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
-
-    /// <summary>What the admin's live view polls: stock from the gate and the reconciliation report.</summary>
-    public static async Task<IResult> LiveAsync(Guid saleId, HttpContext http, OrderingApiClient ordering, TimeProvider time)
-    {
-        http.Response.Headers.CacheControl = "no-store";
-        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
-        if (token is null)
-        {
-            return SessionEnded();
-        }
-        var stockTask = ordering.GetStockAsync(saleId, http.RequestAborted);
-        var reportTask = ordering.GetReconciliationAsync(token, saleId, http.RequestAborted);
-        SaleStock? stock = null;
-        ReconciliationReport? report = null;
-        string? stockError = null, reportError = null;
-        try
-        {
-            stock = await stockTask.ConfigureAwait(false);
-            stockError = stock is null ? "The gate does not know this sale (not armed yet)." : null;
-        }
-        catch (ShopApiException e)
-        {
-            stockError = e.IsUnavailable ? "ordering-api is unavailable." : e.Message;
-        }
-        try
-        {
-            report = await reportTask.ConfigureAwait(false);
-            reportError = report is null ? "The ledger has no such sale yet." : null;
-        }
-        catch (ShopApiException e)
-        {
-            if (e.IsUnauthorized)
-            {
-                await ShopperSession.SignOutIfRefusedAsync(http, 401).ConfigureAwait(false);
-                return SessionEnded();
-            }
-            reportError = e.IsUnavailable ? "ordering-api is unavailable." : e.Message;
-        }
-        return TypedResults.Json(new LiveSaleView(stock, report, stockError, reportError, time.GetUtcNow()), ShopJsonContext.Default.LiveSaleView);
     }
 
     private static async Task<IResult> PassOnAsync(HttpContext http, HttpResponseMessage response)

@@ -40,17 +40,32 @@ public sealed record CreateFlashSale(int ItemId, decimal SalePrice, int Quantity
 /// <summary>ordering-api's <c>GET /api/flash-sales/{id}/stock</c>.</summary>
 public sealed record SaleStock(Guid SaleId, long Remaining, int Initial, string Status, DateTimeOffset StartsAt, DateTimeOffset EndsAt, DateTimeOffset ServerTime);
 
-/// <summary>One of the buyer's orders; <see cref="Status"/>: pending, confirmed, paid, expired, cancelled.</summary>
+/// <summary>
+/// One of the buyer's orders, of either kind (docs/checkout.md): <see cref="Kind"/> "checkout" (a basket, with
+/// <see cref="Lines"/>, no sale, no single unit price) or "flash-sale" (one line, its <see cref="SaleId"/> and
+/// <see cref="UnitPrice"/>). <see cref="Status"/>: pending, confirmed, paid, expired, cancelled.
+/// </summary>
 public sealed record Order(
     Guid OrderId,
-    Guid SaleId,
+    string? Kind,
+    Guid? SaleId,
     int Quantity,
-    decimal UnitPrice,
+    decimal? UnitPrice,
     decimal Total,
     string Status,
     DateTimeOffset ReservedAt,
     DateTimeOffset? ExpiresAt,
-    DateTimeOffset? PaidAt);
+    DateTimeOffset? PaidAt,
+    IReadOnlyList<OrderLine>? Lines)
+{
+    public const string CheckoutKind = "checkout";
+
+    /// <summary>A basket's order. An answer without a kind predates checkout: a flash-sale order.</summary>
+    public bool IsCheckout => string.Equals(Kind, CheckoutKind, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>One line of an order: the item, how many, at what price.</summary>
+public sealed record OrderLine(int ItemId, string? ItemName, int Quantity, decimal UnitPrice, decimal Total);
 
 public sealed record BuyerOverLimit(string BuyerId, int Units);
 
@@ -98,8 +113,12 @@ public sealed record ApiProblem(
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(ApiProblem))]
+[JsonSerializable(typeof(BasketContents))]
+[JsonSerializable(typeof(SetBasketQuantity))]
+[JsonSerializable(typeof(CheckoutRequest))]
+[JsonSerializable(typeof(OrderAccepted))]
+[JsonSerializable(typeof(CheckoutProblem))]
 [JsonSerializable(typeof(Shop.Web.Bff.BuyRequest))]
 [JsonSerializable(typeof(Shop.Web.Bff.SignedInUser))]
-[JsonSerializable(typeof(Shop.Web.Bff.LiveSaleView))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 public sealed partial class ShopJsonContext : JsonSerializerContext;

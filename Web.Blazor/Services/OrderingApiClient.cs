@@ -51,38 +51,3 @@ public enum OrderAction
     Pay,
     Cancel,
 }
-
-/// <summary>
-/// The buy call (<c>POST /api/flash-sales/{id}/orders</c>) on a client of its own, so that its answers under a
-/// crowd (429 shed, 409 sold out) never open the circuit of the client that reads stock and orders. The standard
-/// handler would also retry a 429 after its Retry-After while the shopper waits, multiplying load exactly when
-/// the API sheds it: so this client's pipeline has no retries (Program.cs), and only a failure to reach a replica is
-/// sent again here, at once and with the same Idempotency-Key (the next replica answers it; a repeated key never
-/// buys twice). Shedding answers go straight back to the shopper with their Retry-After.
-/// </summary>
-public sealed class OrderingBuyClient(HttpClient httpClient)
-{
-    public const string ClientName = "ordering-buy";
-    private const string Service = "ordering-api";
-    private const int Attempts = 3;
-
-    public HttpClient HttpClient { get; } = httpClient;
-
-    public async Task<HttpResponseMessage> BuyAsync(string accessToken, Guid saleId, string idempotencyKey, int quantity, CancellationToken cancellationToken = default)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            using var request = ApiHttp.Request(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders", accessToken,
-                JsonContent.Create(new Bff.BuyRequest(quantity), ShopJsonContext.Default.BuyRequest));
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
-            try
-            {
-                return await ApiHttp.SendAsync(HttpClient, Service, request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ShopApiException e) when (attempt < Attempts && e.InnerException is HttpRequestException)
-            {
-                // Connection refused or reset: a replica is down or restarting. Same key, next replica.
-            }
-        }
-    }
-}

@@ -116,6 +116,7 @@
     }
     slot.dataset.signedIn = "true";
     if (me.isAdmin) slot.append(link("/admin", "Admin"));
+    slot.append(link("/basket", "Basket"));
     slot.append(link("/orders", "My orders"));
     const user = document.createElement("span");
     user.className = "user";
