@@ -2,7 +2,10 @@ using System.Net;
 
 namespace Shop.Catalog.Tests;
 
-/// <summary>Item administration, and that every change is visible on the very next read (the cache is invalidated).</summary>
+/// <summary>
+/// Item administration, and that every change is visible on the very next read (the cache is invalidated); the
+/// stock, which the read API takes from Ordering once Ordering knows the item, a moment later.
+/// </summary>
 [Collection(CatalogCollection.Name)]
 public sealed class AdminCatalogTests(CatalogAppFixture fixture)
 {
@@ -47,9 +50,14 @@ public sealed class AdminCatalogTests(CatalogAppFixture fixture)
         Assert.Equal(original.Name + " (Renamed)", details.Name);
         Assert.Equal(original.Price + 1, details.Price);
         Assert.Equal("New text.", details.Description);
-        Assert.Equal(3, details.AvailableStock);
         Assert.NotEqual(original.PictureUrl, details.PictureUrl);
-        Assert.Equal(updated, details);
+        Assert.Equal(3, updated.AvailableStock); // the answer shows the stock as the admin set it
+        Assert.Equal(updated with { AvailableStock = details.AvailableStock }, details);
+        // The read API shows the stock Ordering reports once Ordering knows the item; Ordering applies the new stock a
+        // moment after the announcement (docs/checkout.md), and nothing sells this item here: it becomes 3.
+        await Eventually.HoldsAsync(
+            async () => (await fixture.Client.GetAsync<ItemDto>($"/api/catalog/items/{id}")).AvailableStock == 3,
+            "the item's stock shows the 3 units the admin set", TimeSpan.FromSeconds(30));
         var list = await fixture.Client.GetAsync<ItemsPageDto>("/api/catalog/items?categoryId=5&pageSize=100");
         Assert.Contains(list.Data, i => i.Id == id && i.Name.EndsWith("(Renamed)", StringComparison.Ordinal));
         var search = await fixture.Client.GetAsync<ItemsPageDto>("/api/catalog/items?name=renamed");

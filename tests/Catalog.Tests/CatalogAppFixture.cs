@@ -96,7 +96,7 @@ public class CatalogAppFixture : IAsyncLifetime
     /// <summary>A fingerprint of everything an API call could write: items, sales, outbox, users.</summary>
     public Task<string> FingerprintAsync() => ScalarAsync<string>("""
         SELECT md5(
-          coalesce((SELECT string_agg(concat_ws('|', id, name, description, price, category_id, available_stock, updated_at), ',' ORDER BY id) FROM catalog_items), '') ||
+          coalesce((SELECT string_agg(concat_ws('|', id, name, description, price, category_id, available_stock, version, stock_version, updated_at), ',' ORDER BY id) FROM catalog_items), '') ||
           coalesce((SELECT string_agg(concat_ws('|', id, item_id, sale_price, quantity, per_buyer_limit, starts_at, ends_at, state, version), ',' ORDER BY id) FROM flash_sales), '') ||
           coalesce((SELECT string_agg(id::text, ',' ORDER BY id) FROM outbox_messages), '') ||
           coalesce((SELECT string_agg(concat_ws('|', id, user_name, password_hash), ',' ORDER BY id) FROM users), '') ||

@@ -160,6 +160,8 @@ public sealed class CatalogReadTests(CatalogAppFixture fixture)
         Assert.Equal(await fixture.ScalarAsync<string>("SELECT name FROM catalog_items WHERE id = $1", id), item.Name);
         Assert.Equal(await fixture.ScalarAsync<string>("SELECT description FROM catalog_items WHERE id = $1", id), item.Description);
         Assert.Equal(await fixture.ScalarAsync<decimal>("SELECT price FROM catalog_items WHERE id = $1", id), item.Price);
+        // The stock shown is Ordering's figure once Ordering knows the item, else the row's; nothing in these tests sells
+        // or restocks this seeded item, so the two are the same: the stock it was announced with.
         Assert.Equal(await fixture.ScalarAsync<int>("SELECT available_stock FROM catalog_items WHERE id = $1", id), item.AvailableStock);
         Assert.Equal(await fixture.ScalarAsync<string>("SELECT c.name FROM catalog_items i JOIN catalog_categories c ON c.id = i.category_id WHERE i.id = $1", id), item.CategoryName);
         Assert.StartsWith($"/api/catalog/items/{id}/pic?v=", item.PictureUrl);

@@ -9,7 +9,7 @@ namespace Shop.Catalog.Tests;
 /// <summary>
 /// Several replicas starting at once against a fresh database: two real Catalog.Api processes migrate and seed
 /// catalogdb concurrently (Catalog:Database:MigrateAndExit, the same code path as a normal start), and the schema
-/// and the seed data end up there exactly once; running again changes nothing.
+/// and the seed data end up there exactly once, every item announced once; running again changes nothing.
 /// </summary>
 [Collection(CatalogCollection.Name)]
 public sealed class MigrationTests(CatalogAppFixture fixture)
@@ -95,12 +95,14 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             var runs = await Task.WhenAll(RunMigrationAsync(target), RunMigrationAsync(target));
             Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
             var expected = await CountsAsync(target);
-            Assert.Equal(1, expected["migrations"]);
+            Assert.Equal(2, expected["migrations"]);
             Assert.Equal(8, expected["categories"]);
             Assert.Equal(120, expected["items"]);
             Assert.Equal(6, expected["users"]);
             Assert.Equal(2, expected["sales"]);
-            Assert.Equal(2, expected["outbox"]);
+            Assert.Equal(122, expected["outbox"]); // the two sales and the 120 items, each announced once
+            Assert.Equal(120, expected["item announcements"]);
+            Assert.Equal(120, expected["items announced at version 1"]);
             Assert.Equal(1, expected["no-overlap constraint"]);
             Assert.Equal(8, expected["categories with items"]);
             Assert.Equal(120, expected["distinct names"]);
@@ -111,6 +113,16 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             var again = await RunMigrationAsync(target);
             Assert.True(again.ExitCode == 0, again.Output);
             Assert.Equal(expected, await CountsAsync(target));
+
+            // A database from before announcements: the ItemVersions migration gave its items version 0 and there was
+            // no announcement of them. The next start announces each of those once, at version 1, and nothing else.
+            await ExecuteAsync(target, """
+                DELETE FROM outbox_messages WHERE type = 'CatalogItemChanged' AND (payload::jsonb ->> 'itemId')::int <= 5;
+                UPDATE catalog_items SET version = 0, stock_version = 0 WHERE id <= 5;
+                """);
+            var upgraded = await RunMigrationAsync(target);
+            Assert.True(upgraded.ExitCode == 0, upgraded.Output);
+            Assert.Equal(expected, await CountsAsync(target));
         }
         finally
         {
@@ -119,6 +131,14 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
         }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<Dictionary<string, long>> CountsAsync(string connectionString)
@@ -134,6 +154,11 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             ("users", "SELECT count(*) FROM users"),
             ("sales", "SELECT count(*) FROM flash_sales"),
             ("outbox", "SELECT count(*) FROM outbox_messages"),
+            ("item announcements", """
+                SELECT count(DISTINCT (payload::jsonb ->> 'itemId')::int) FROM outbox_messages
+                WHERE type = 'CatalogItemChanged' AND (payload::jsonb ->> 'version')::bigint = 1 AND (payload::jsonb ->> 'stockVersion')::bigint = 1
+                """),
+            ("items announced at version 1", "SELECT count(*) FROM catalog_items WHERE version = 1 AND stock_version = 1"),
             ("no-overlap constraint", "SELECT count(*) FROM pg_constraint WHERE conname = 'ex_flash_sales_no_overlap'"),
             ("categories with items", "SELECT count(DISTINCT category_id) FROM catalog_items"),
             ("distinct names", "SELECT count(DISTINCT name) FROM catalog_items"),
