@@ -6,7 +6,7 @@ using Shop.Web.Identity;
 using Shop.Web.Presentation;
 using Shop.Web.Services;
 
-namespace Shop.Web.Tests;
+namespace Shop.Web.Components.Tests;
 
 /// <summary>The storefront's own rules, without a browser or a running shop.</summary>
 public sealed class LogicTests
