@@ -58,15 +58,23 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
         return saleId;
     }
 
-    public async Task PublishAsync(FlashSaleChanged change)
+    public Task PublishAsync(FlashSaleChanged change) =>
+        PublishAsync(JsonSerializer.SerializeToUtf8Bytes(change, IntegrationEventsJsonContext.Default.FlashSaleChanged),
+            EventTopology.FlashSaleChangedRoutingKey, EventTopology.FlashSaleChangedType, change.EventId);
+
+    /// <summary>Announces an item's state exactly as Catalog does (docs/checkout.md).</summary>
+    public Task PublishAsync(CatalogItemChanged change) =>
+        PublishAsync(JsonSerializer.SerializeToUtf8Bytes(change, IntegrationEventsJsonContext.Default.CatalogItemChanged),
+            EventTopology.CatalogItemChangedRoutingKey, EventTopology.CatalogItemChangedType, change.EventId);
+
+    private async Task PublishAsync(byte[] body, string routingKey, string type, Guid eventId)
     {
         var factory = new ConnectionFactory { Uri = new Uri(await ConnectionStringAsync("messaging")) };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true, outstandingPublisherConfirmationsRateLimiter: null));
         await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true);
-        var body = JsonSerializer.SerializeToUtf8Bytes(change, IntegrationEventsJsonContext.Default.FlashSaleChanged);
-        await channel.BasicPublishAsync(EventTopology.Exchange, EventTopology.FlashSaleChangedRoutingKey, mandatory: true,
-            new BasicProperties { Persistent = true, MessageId = change.EventId.ToString(), Type = EventTopology.FlashSaleChangedType, ContentType = "application/json" },
+        await channel.BasicPublishAsync(EventTopology.Exchange, routingKey, mandatory: true,
+            new BasicProperties { Persistent = true, MessageId = eventId.ToString(), Type = type, ContentType = "application/json" },
             body);
     }
 
