@@ -30,6 +30,25 @@ public sealed class AccessibilityTests(StorefrontFixture shop) : BrowserTest(sho
         await page.GotoAsync("/orders");
         await Expect(page.Locator($"[data-sale-id=\"{sale.Id}\"] [data-order-status-label]")).ToHaveTextAsync("Confirmed", new() { Timeout = 30_000 });
         await AssertAccessibleAsync(page, null, "my orders");
+
+        // The basket and the checkout with lines in them, then a checkout refused for a short line.
+        var item = await Shop.CreateItemAsync("Astrolabe", price: 15m);
+        await Shop.ClearBasketAsync(await Shop.TokenAsync("alice", StorefrontFixture.ShopperPassword));
+        await page.GotoAsync($"/items/{item.Id}");
+        await page.Locator("[data-add-quantity]").SelectOptionAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Add to basket: {item.Name}" }).ClickAsync();
+        await Expect(page.Locator("[data-basket-notice]")).ToContainTextAsync("Added to your basket.");
+        await AssertAccessibleAsync(page, null, "item with a basket notice");
+        await page.GotoAsync("/basket");
+        await BasketTests.WaitForCircuitAsync(page, "[data-basket]");
+        await AssertAccessibleAsync(page, null, "basket");
+        await Shop.SetStockAsync(item, 1);
+        await page.GotoAsync("/checkout");
+        await BasketTests.WaitForCircuitAsync(page, "[data-checkout]");
+        await AssertAccessibleAsync(page, null, "checkout");
+        await page.Locator("[data-place-order]").ClickAsync();
+        await Expect(page.Locator("[data-line-problem]")).ToHaveTextAsync("Only 1 left (you asked for 2).");
+        await AssertAccessibleAsync(page, null, "checkout refused");
     });
 
     [Fact]

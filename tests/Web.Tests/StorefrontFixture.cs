@@ -37,6 +37,8 @@ public sealed class StorefrontFixture : IAsyncLifetime
 
     public HttpClient Ordering { get; private set; } = null!;
 
+    public HttpClient Basket { get; private set; } = null!;
+
     public NpgsqlDataSource OrderingDb { get; private set; } = null!;
 
     public string AdminToken { get; private set; } = "";
@@ -59,6 +61,7 @@ public sealed class StorefrontFixture : IAsyncLifetime
         Store = App.GetEndpoint("webfrontend", "http");
         Catalog = App.CreateHttpClient("catalog-api");
         Ordering = App.CreateHttpClient("ordering-api");
+        Basket = App.CreateHttpClient("basket-api");
         OrderingDb = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("orderingdb") ?? throw new InvalidOperationException("orderingdb has no connection string"));
         AdminToken = await TokenAsync("admin", AdminPassword);
 
@@ -80,6 +83,7 @@ public sealed class StorefrontFixture : IAsyncLifetime
         Playwright?.Dispose();
         Catalog?.Dispose();
         Ordering?.Dispose();
+        Basket?.Dispose();
         if (OrderingDb is not null)
         {
             await OrderingDb.DisposeAsync();
@@ -99,7 +103,7 @@ public sealed class StorefrontFixture : IAsyncLifetime
     }
 
     /// <summary>A product of the test's own, so that no other sale overlaps it and its name is unique.</summary>
-    public async Task<TestItem> CreateItemAsync(string word, decimal price = 100m)
+    public async Task<TestItem> CreateItemAsync(string word, decimal price = 100m, int stock = 100)
     {
         var number = Interlocked.Increment(ref _itemCounter);
         var name = $"{word} Test Item {number} {Guid.NewGuid().ToString("N")[..6]}";
@@ -107,11 +111,54 @@ public sealed class StorefrontFixture : IAsyncLifetime
         using var categoryJson = JsonDocument.Parse(await categories.Content.ReadAsStringAsync());
         var categoryId = categoryJson.RootElement[0].GetProperty("id").GetInt32();
         using var response = await AdminSendAsync(HttpMethod.Post, "/api/admin/catalog/items",
-            new { name, description = $"Made for the storefront test ({word}).", price, categoryId, availableStock = 100 });
+            new { name, description = $"Made for the storefront test ({word}).", price, categoryId, availableStock = stock });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"create item: {(int)response.StatusCode} {body}");
         using var json = JsonDocument.Parse(body);
-        return new TestItem(json.RootElement.GetProperty("id").GetInt32(), name, price);
+        return new TestItem(json.RootElement.GetProperty("id").GetInt32(), name, price, categoryId, $"Made for the storefront test ({word}).");
+    }
+
+    /// <summary>Sets an item's stock through catalog-api's admin API, and waits until ordering sells that figure.</summary>
+    public async Task SetStockAsync(TestItem item, int stock)
+    {
+        using (var response = await AdminSendAsync(HttpMethod.Put, $"/api/admin/catalog/items/{item.Id}",
+            new { name = item.Name, description = item.Description, price = item.Price, categoryId = item.CategoryId, availableStock = stock }))
+        {
+            Assert.True(response.IsSuccessStatusCode, $"set stock: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        await Eventually.TrueAsync(async () =>
+        {
+            using var answer = await Ordering.GetAsync($"/api/stock/items/{item.Id}");
+            if (!answer.IsSuccessStatusCode)
+            {
+                return false;
+            }
+            using var json = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            return json.RootElement.GetProperty("available").GetInt64() == stock;
+        }, TimeSpan.FromSeconds(30), $"ordering sells {stock} of item {item.Id}");
+    }
+
+    /// <summary>Empties a shopper's basket straight on basket-api (baskets are kept across tests and runs).</summary>
+    public async Task ClearBasketAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/api/basket");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Basket.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"clear basket: {(int)response.StatusCode}");
+    }
+
+    /// <summary>The shopper's checkout orders that have a line of <paramref name="itemId"/>, from ordering-api.</summary>
+    public async Task<List<JsonElement>> CheckoutOrdersWithAsync(string token, int itemId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Ordering.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"orders: {(int)response.StatusCode}");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. json.RootElement.EnumerateArray()
+            .Where(o => o.GetProperty("kind").GetString() == "checkout"
+                && o.GetProperty("lines").EnumerateArray().Any(l => l.GetProperty("itemId").GetInt32() == itemId))
+            .Select(o => o.Clone())];
     }
 
     /// <summary>Creates a sale of a new product of its own and waits until ordering has armed it (the stock is readable).</summary>
@@ -165,7 +212,7 @@ public sealed class StorefrontFixture : IAsyncLifetime
     }
 }
 
-public sealed record TestItem(int Id, string Name, decimal Price);
+public sealed record TestItem(int Id, string Name, decimal Price, int CategoryId, string Description);
 
 public sealed record TestSale(Guid Id, TestItem Item, decimal SalePrice, int Quantity, int PerBuyerLimit);
 
