@@ -17,4 +17,11 @@ public sealed class OrderingStockOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Until the first figures arrive, failures for this long are expected (catalog-api does not wait for
+    /// ordering-api to start) and logged as information; after it, as the outage's one warning.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan StartupGrace { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -103,6 +103,28 @@ public sealed class ItemStockRefresherTests : IDisposable
     }
 
     [Fact]
+    public async Task At_start_ordering_may_be_late_without_a_warning_until_the_grace_has_passed()
+    {
+        var clock = new ManualClock();
+        var refresher = new ItemStockRefresher(_services, _snapshot, Options.Create(new OrderingStockOptions { StartupGrace = TimeSpan.FromSeconds(30) }),
+            clock, _services.GetRequiredService<ILogger<ItemStockRefresher>>());
+        _ordering.Failure = () => throw new HttpRequestException("Connection refused (not started yet)");
+
+        await refresher.RefreshAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        await refresher.RefreshAsync(CancellationToken.None);
+        Assert.Equal(0, Warnings);
+        Assert.Single(_logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("cannot be read yet", StringComparison.Ordinal));
+
+        // Still nothing after the grace: now it is an outage worth a warning, once.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        await refresher.RefreshAsync(CancellationToken.None);
+        await refresher.RefreshAsync(CancellationToken.None);
+        Assert.Equal(1, Warnings);
+        Assert.Equal(7, _snapshot.Overlay(Item(1, 7)).AvailableStock);
+    }
+
+    [Fact]
     public async Task The_hosted_loop_refreshes_and_stops_cleanly()
     {
         _ordering.Answer = """[{"itemId":9,"available":5}]""";
@@ -117,6 +139,15 @@ public sealed class ItemStockRefresherTests : IDisposable
         Assert.Equal(5, _snapshot.Overlay(Item(9, 1)).AvailableStock);
         Assert.True(refresher.ExecuteTask!.IsCompletedSuccessfully);
         Assert.Empty(_logs.Entries);
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     /// <summary>ordering-api, as the test wants it to behave.</summary>

@@ -13,7 +13,7 @@ namespace Shop.Catalog.Tests;
 [Collection(CatalogCollection.Name)]
 public sealed class OrderingStockTests(CatalogAppFixture fixture)
 {
-    private const string UnreachableWarning = "Ordering's stock figures cannot be read";
+    private const string UnreachableWarning = "Ordering's stock figures cannot be read (";
     private const string RecoveredLine = "Ordering's stock figures can be read again";
 
     private static async Task<long?> OrderingFigureAsync(HttpClient ordering, int itemId)
