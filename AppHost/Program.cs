@@ -36,6 +36,10 @@ var orderingApi = builder.AddShopService<Projects.Ordering_Api>("ordering-api")
     .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
     .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", builder.Configuration["OrderingApi:TraceSampleRatio"] ?? "0.01");
 
+// The catalog shows the stock Ordering reports (docs/checkout.md). No WaitFor: the catalog keeps serving its own
+// figures while Ordering is away, and a catalog held up by Ordering would hold up the storefront with it.
+catalogApi.WithReference(orderingApi);
+
 builder.AddShopService<Projects.Ordering_Worker>("ordering-worker")
     .WithReference(gate).WaitFor(gate)
     .WithReference(orderingDb).WaitFor(orderingDb)
