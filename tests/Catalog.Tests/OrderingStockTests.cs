@@ -85,6 +85,16 @@ public sealed class OrderingStockTests(CatalogAppFixture fixture)
         await Eventually.HoldsAsync(() => Task.FromResult(CatalogLines(RecoveredLine) == recoveriesBefore + 1),
             "catalog-api reads Ordering's figures again", TimeSpan.FromSeconds(30));
         Assert.Equal(3, await CatalogFigureAsync(item.Id));
+
+        // The admin restocks: "from now on, 7 can be sold" travels outbox → RabbitMQ → worker → gate, and comes
+        // back as the catalog's figure; the 2 units sold stay sold.
+        using (var restocked = await fixture.AdminSendAsync(HttpMethod.Put, $"/api/admin/catalog/items/{item.Id}",
+            new { name = item.Name, description = "Sold through checkout by the tests.", price = 8.5m, categoryId = 4, availableStock = 7 }))
+        {
+            Assert.True(restocked.IsSuccessStatusCode, $"restock: {(int)restocked.StatusCode} {await restocked.Content.ReadAsStringAsync()}");
+        }
+        await Eventually.HoldsAsync(async () => await OrderingFigureAsync(ordering, item.Id) == 7, "the gate sells the admin's new 7", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () => await CatalogFigureAsync(item.Id) == 7, "the catalog shows Ordering's 7", TimeSpan.FromSeconds(10));
     }
 
     private sealed record StockLevelDto(int ItemId, long Available);
