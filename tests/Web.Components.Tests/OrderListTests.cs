@@ -73,6 +73,23 @@ public sealed class OrderListTests : LiveComponentTest
     }
 
     [Fact]
+    public void A_malformed_answer_while_following_does_not_stop_the_following()
+    {
+        Orders(CheckoutOrder("pending"));
+        var cut = RenderList();
+        cut.WaitForAssertion(() => Assert.Equal("Pending", cut.Find("[data-order-status-label]").TextContent));
+
+        // The next two looks get a body that is not JSON, then the order is confirmed.
+        var looks = 0;
+        Ordering.On("GET", "/api/orders", _ => Task.FromResult(++looks <= 2
+            ? StubApi.Json(200, "{not json")
+            : StubApi.Json(200, "[" + CheckoutOrder("confirmed") + "]")));
+
+        cut.WaitForAssertion(() => Assert.Equal("Confirmed", cut.Find("[data-order-status-label]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.True(looks >= 3);
+    }
+
+    [Fact]
     public void Orders_that_cannot_change_any_more_are_not_asked_for_again()
     {
         Orders(SaleOrder("paid"));

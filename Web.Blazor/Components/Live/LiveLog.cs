@@ -11,4 +11,7 @@ internal static partial class LiveLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A live page's refresh failed (ordering-api answered {Status}); the next one tries again.")]
     public static partial void RefreshFailed(ILogger logger, int? status, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live page's refresh failed unexpectedly; the next one tries again.")]
+    public static partial void FollowFailed(ILogger logger, Exception exception);
 }
