@@ -5,7 +5,7 @@ namespace Shop.Bench;
 /// <summary>What one benchmark run does. The defaults are DESIGN.md §8's sale: 10,000 units, 100,000 buyers, 20,000 requests/s.</summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Scenarios = ["all", "sale", "soldout", "catalog", "ramp", "ceilings", "idle"];
+    public static readonly string[] Scenarios = ["all", "sale", "soldout", "checkout", "catalog", "ramp", "ceilings", "idle"];
 
     public string Scenario { get; init; } = "all";
 
@@ -25,6 +25,26 @@ public sealed record BenchOptions
     public double SoldOutRate { get; init; } = 40_000;
 
     public TimeSpan SoldOutDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Checkout requests offered per second and for how long. 5,500/s with a tenth of the baskets sent twice is
+    /// 5,000 new baskets/s, DESIGN §8's checkout target.
+    /// </summary>
+    public double CheckoutRate { get; init; } = 5_500;
+
+    public TimeSpan CheckoutDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The hot items every basket is drawn from (1–5 of them per basket).</summary>
+    public int CheckoutItems { get; init; } = 6;
+
+    /// <summary>Units per item; null: <see cref="CheckoutStockShare"/> of the units the run's baskets ask of an item.</summary>
+    public int? CheckoutStock { get; init; }
+
+    /// <summary>Stock as a share of the demand: below 1, so every item runs out and baskets are refused while others still go through.</summary>
+    public double CheckoutStockShare { get; init; } = 0.6;
+
+    /// <summary>The share of checkouts sent twice with the same Idempotency-Key (a double click or a retry).</summary>
+    public double CheckoutRepeatShare { get; init; } = 0.1;
 
     public double CatalogRate { get; init; } = 10_000;
 
@@ -87,6 +107,8 @@ public sealed record BenchOptions
         Buyers = 10_000,
         SoldOutRate = 10_000,
         SoldOutDuration = TimeSpan.FromSeconds(1.5),
+        CheckoutRate = 1_500,
+        CheckoutDuration = TimeSpan.FromSeconds(1.5),
         CatalogRate = 3_000,
         CatalogDuration = TimeSpan.FromSeconds(1.5),
         RampStart = 2_000,
@@ -117,6 +139,12 @@ public sealed record BenchOptions
                 "--limit" => options with { PerBuyerLimit = Integer() },
                 "--soldout-rate" => options with { SoldOutRate = Number() },
                 "--soldout-duration" => options with { SoldOutDuration = TimeSpan.FromSeconds(Number()) },
+                "--checkout-rate" => options with { CheckoutRate = Number() },
+                "--checkout-duration" => options with { CheckoutDuration = TimeSpan.FromSeconds(Number()) },
+                "--checkout-items" => options with { CheckoutItems = Integer() },
+                "--checkout-stock" => options with { CheckoutStock = Integer() },
+                "--checkout-stock-share" => options with { CheckoutStockShare = Number() },
+                "--checkout-repeat" => options with { CheckoutRepeatShare = Number() },
                 "--catalog-rate" => options with { CatalogRate = Number() },
                 "--catalog-duration" => options with { CatalogDuration = TimeSpan.FromSeconds(Number()) },
                 "--ramp-start" => options with { RampStart = Number() },
@@ -147,13 +175,23 @@ public sealed record BenchOptions
         {
             throw new ArgumentException($"--scenario must be one of {string.Join('|', Scenarios)}, or several of them separated by commas.");
         }
+        // A basket lists each item once, and checkout takes at most 20 lines (docs/checkout.md).
+        if (options.CheckoutItems is < 1 or > 20)
+        {
+            throw new ArgumentException("--checkout-items must be between 1 and 20.");
+        }
+        if (options.CheckoutStock is < 1 || options.CheckoutStockShare <= 0 || options.CheckoutRepeatShare is < 0 or > 1)
+        {
+            throw new ArgumentException("--checkout-stock must be at least 1, --checkout-stock-share above 0, --checkout-repeat between 0 and 1.");
+        }
         return options;
     }
 
     public const string Usage = """
-        FlashSale.Bench [--scenario all|sale|soldout|catalog|ramp|ceilings|idle] [--quick] [--rate R] [--duration S]
+        FlashSale.Bench [--scenario all|sale|soldout|checkout|catalog|ramp|ceilings|idle] [--quick] [--rate R] [--duration S]
                         [--units N] [--buyers M] [--limit L] [--output DIR]
                         [--soldout-rate R] [--soldout-duration S] [--catalog-rate R] [--catalog-duration S]
+                        [--checkout-rate R] [--checkout-duration S] [--checkout-items N] [--checkout-stock N | --checkout-stock-share F] [--checkout-repeat F]
                         [--ramp-start R] [--ramp-step R] [--ramp-max R] [--ramp-step-duration S] [--ceiling-duration S] [--idle-duration S]
                         [--connections C] [--max-in-flight N] [--buyer-burst B] [--buyer-rate R] [--max-decisions N]
                         [--no-pg-test-fsync] [--perf] [--no-baseline] [--api-replicas N] [--api-env NAME=VALUE]... [--worker-env NAME=VALUE]...

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Shop.Bench.Ceilings;
+using Shop.Bench.Checkout;
 using Shop.Bench.Reporting;
 using Shop.Bench.Scenarios;
 
@@ -8,8 +9,8 @@ namespace Shop.Bench;
 
 /// <summary>
 /// One benchmark run, start to finish: machine facts, a fresh Shop, buyers' tokens, a warm-up, then the chosen
-/// scenarios (ceilings, the sale and its baseline, the sold-out storm and its baseline, the catalog reads, the
-/// ramp), the comparisons, and the report files. The app is stopped at the end, also when the run is cancelled.
+/// scenarios (ceilings, the sale and its baseline, the sold-out storm and its baseline, the basket checkout, the
+/// catalog reads, the ramp), the comparisons, and the report files. The app is stopped at the end, also when the run is cancelled.
 /// </summary>
 public static class BenchRunner
 {
@@ -89,6 +90,14 @@ public static class BenchRunner
                 scenarios.Add(await SoldOutScenario.RunAsync(context, baseline, baseSoldOut, baselineSale is null ? SetupSpec(baseSoldOut) : sale,
                     options.SoldOutRate, options.SoldOutDuration, cancellationToken).ConfigureAwait(false));
             }
+        }
+        if (options.Runs("checkout"))
+        {
+            await context.SettleAsync(cancellationToken).ConfigureAwait(false);
+            var checkout = new CheckoutSpec("checkout", options.CheckoutRate, options.CheckoutDuration, options.CheckoutItems, options.CheckoutStock,
+                options.CheckoutStockShare, options.CheckoutRepeatShare);
+            scenarios.Add(await ProfiledAsync(context, "checkout", $"the basket checkout, {options.CheckoutRate:N0}/s offered for {options.CheckoutDuration.TotalSeconds} s",
+                options.CheckoutDuration, () => CheckoutScenario.RunAsync(context, checkout, cancellationToken), notes, startedAt, cancellationToken).ConfigureAwait(false));
         }
         if (options.Runs("catalog"))
         {
@@ -173,6 +182,13 @@ public static class BenchRunner
             {
                 await SaleScenario.RunAsync(context, baseline, new SaleSpec("warm-up", 200, 1, 500, TimeSpan.FromSeconds(1)), cancellationToken).ConfigureAwait(false);
             }
+            if (context.Options.Runs("checkout"))
+            {
+                // The checkout endpoint, checkout.lua and the worker's checkout lines have their own hot methods.
+                var options = context.Options;
+                await CheckoutScenario.RunAsync(context, new CheckoutSpec("warm-up checkout", Math.Min(1_000, options.CheckoutRate), TimeSpan.FromSeconds(1),
+                    options.CheckoutItems, null, options.CheckoutStockShare, options.CheckoutRepeatShare), cancellationToken).ConfigureAwait(false);
+            }
             if (context.Options.Runs("catalog"))
             {
                 await CatalogScenario.RunAsync(context, Math.Min(2_000, context.Options.CatalogRate), TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
@@ -196,6 +212,10 @@ public static class BenchRunner
             ["sale"] = $"{I(options.Units)} units, limit {options.PerBuyerLimit} per buyer, {I(options.Rate)} requests/s for {options.Duration.TotalSeconds} s, 1 unit per request",
             ["buyers"] = $"{I(options.Buyers)} distinct buyers, each with their own token (HS256, the AppHost's jwt-signing-key); request i comes from the (i mod {I(options.Buyers)})-th buyer of a shuffled order",
             ["sold-out storm"] = $"{I(options.SoldOutRate)}/s for {options.SoldOutDuration.TotalSeconds} s",
+            ["checkout"] = $"{options.CheckoutItems} hot items (ids from {I(ItemStocker.FirstItemId)}, stocked by publishing CatalogItemChanged on shop.events as Catalog does, armed by ordering-worker), "
+                + (options.CheckoutStock is { } stock ? $"{I(stock)} units each" : $"stock {options.CheckoutStockShare:P0} of the units the run's baskets ask of an item")
+                + $"; baskets of 1–5 distinct items × 1–3 units, one Idempotency-Key each, {options.CheckoutRepeatShare:P0} sent twice with the same key (half 1–4 requests later, half up to 0.25 s later); "
+                + $"{I(options.CheckoutRate)} requests/s (new checkouts and their repeats) for {options.CheckoutDuration.TotalSeconds} s; checkout i comes from the (i mod {I(options.Buyers)})-th buyer",
             ["catalog read storm"] = $"{I(options.CatalogRate)}/s for {options.CatalogDuration.TotalSeconds} s",
             ["ramp"] = $"{I(options.RampStart)}/s to {I(options.RampMax)}/s in steps of {I(options.RampStep)}/s, {options.RampStepDuration.TotalSeconds} s each; holds while p99 ≤ {options.RampP99Ms} ms",
             ["generator"] = $"open loop, latency from the intended send time; {options.Connections} keep-alive HTTP/1.1 connections per server on loopback; at most {I(options.MaxInFlight)} requests in flight (beyond: generator-overrun); API replicas addressed directly, round-robin per request",

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
@@ -15,7 +14,6 @@ namespace Shop.Bench;
 public sealed class BuyTraffic
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private static readonly byte[] OrderIdProperty = "\"orderId\":\""u8.ToArray();
 
     private readonly LoadHttpClient _http;
     private readonly Uri[] _targets;
@@ -96,7 +94,7 @@ public sealed class BuyTraffic
     {
         switch (status)
         {
-            case 202 when TryReadOrderId(body, out var orderId):
+            case 202 when AnswerBody.TryReadOrderId(body, out var orderId):
                 _orders[index] = orderId;
                 Interlocked.Add(ref _reservedUnits, Quantity);
                 var now = Stopwatch.GetTimestamp();
@@ -118,29 +116,10 @@ public sealed class BuyTraffic
             case 429:
                 return Outcome.Shed;
             default:
-                var type = ProblemType(body);
+                var type = AnswerBody.ProblemType(body);
                 Errors.AddOrUpdate(type is null ? $"{status}" : $"{status} {type}", 1, (_, n) => n + 1);
                 return Outcome.Error;
         }
-    }
-
-    private static bool TryReadOrderId(ReadOnlySpan<byte> body, out Guid orderId)
-    {
-        orderId = Guid.Empty;
-        var at = body.IndexOf(OrderIdProperty);
-        return at >= 0 && Utf8Parser.TryParse(body[(at + OrderIdProperty.Length)..], out orderId, out _, 'D') && orderId != Guid.Empty;
-    }
-
-    private static string? ProblemType(ReadOnlySpan<byte> body)
-    {
-        var at = body.IndexOf("urn:shop:problem:"u8);
-        if (at < 0)
-        {
-            return null;
-        }
-        var rest = body[at..];
-        var end = rest.IndexOf((byte)'"');
-        return System.Text.Encoding.UTF8.GetString(end < 0 ? rest : rest[..end]);
     }
 }
 

@@ -1,6 +1,9 @@
 namespace Shop.Bench;
 
-/// <summary>What one request came back as. The buy path's answers map onto the first five; reads and ceilings use <see cref="Ok"/>.</summary>
+/// <summary>
+/// What one request came back as. The buy path's answers map onto the first five; reads and ceilings use
+/// <see cref="Ok"/>; a basket checkout answers <see cref="Reserved"/> or <see cref="Refused"/>.
+/// </summary>
 public enum Outcome
 {
     /// <summary>202: a unit was reserved (an order id came back).</summary>
@@ -20,4 +23,7 @@ public enum Outcome
 
     /// <summary>A 2xx answer to a read or a ceiling request.</summary>
     Ok,
+
+    /// <summary>409 urn:shop:problem:insufficient-stock: a basket checkout refused as a whole, nothing held.</summary>
+    Refused,
 }

@@ -4,7 +4,8 @@ using Shop.Bench.Ceilings;
 using Shop.Bench.Reporting;
 
 // The flash-sale benchmark (bench/README.md). Exit codes: 0 done, 1 failed, 2 bad arguments, 3 an audit found
-// oversell, duplicates or lost orders.
+// oversell, duplicates or lost orders (for a checkout also: incomplete orders, refused baskets persisted, repeats
+// answered differently, a ledger that disagrees).
 if (args.Contains(BareKestrel.ServeArgument))
 {
     await BareKestrel.ServeAsync();
@@ -53,7 +54,8 @@ try
     Console.WriteLine(MarkdownReport.Render(report));
     Console.WriteLine("Written: " + string.Join(", ", files));
     var audits = report.Scenarios.Select(s => s.Audit).Append(report.Ramp?.Audit).OfType<AuditResult>().ToList();
-    return audits.All(a => a.Oversell == 0 && a.Duplicates == 0 && a.Lost == 0) ? 0 : 3;
+    var checkoutsClean = report.Scenarios.All(s => s.Checkout?.Audit.Clean ?? true);
+    return audits.All(a => a.Oversell == 0 && a.Duplicates == 0 && a.Lost == 0) && checkoutsClean ? 0 : 3;
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {

@@ -2,7 +2,6 @@ using Shop.Testing;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using RabbitMQ.Client;
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -198,20 +197,8 @@ public sealed class ShopApp : IAsyncDisposable
             StartsAt = DateTimeOffset.UtcNow.AddSeconds(-1), EndsAt = DateTimeOffset.UtcNow.AddHours(2),
             Status = FlashSaleStatus.Scheduled, Version = 1,
         };
-        var factory = new ConnectionFactory { Uri = new Uri(await ConnectionStringAsync("messaging", cancellationToken).ConfigureAwait(false)) };
-        var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true), cancellationToken).ConfigureAwait(false);
-            await using (channel.ConfigureAwait(false))
-            {
-                await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var body = JsonSerializer.SerializeToUtf8Bytes(change, IntegrationEventsJsonContext.Default.FlashSaleChanged);
-                await channel.BasicPublishAsync(EventTopology.Exchange, EventTopology.FlashSaleChangedRoutingKey, mandatory: true,
-                    new BasicProperties { Persistent = true, MessageId = change.EventId.ToString(), Type = EventTopology.FlashSaleChangedType, ContentType = "application/json" },
-                    body, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await ShopEvents.PublishAsync(this, [new(EventTopology.FlashSaleChangedRoutingKey, EventTopology.FlashSaleChangedType, change.EventId,
+            JsonSerializer.SerializeToUtf8Bytes(change, IntegrationEventsJsonContext.Default.FlashSaleChanged))], cancellationToken).ConfigureAwait(false);
 
         var redis = Redis.GetDatabase();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);

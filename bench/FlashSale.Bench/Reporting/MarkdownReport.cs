@@ -103,6 +103,12 @@ public static class MarkdownReport
             Line();
         }
 
+        var checkouts = report.Scenarios.Where(s => s.Checkout is not null).ToList();
+        if (checkouts.Count > 0)
+        {
+            md.Append(CheckoutSection.Render(checkouts));
+        }
+
         void AuditRow(string name, string system, AuditResult a, double? sold, double? durable, double? lag) =>
             Line($"| {name} | {system} | {F(a.Stock)} | {(sold is { } x ? Ms(x) + " ms" : "—")} | {(durable is { } d ? Ms(d) + " ms" : "—")} | {(lag is { } l ? Ms(l) + " ms" : "—")} | "
                 + $"{F(a.AcceptedOrders)} | {F(a.OrdersInDatabase)} | {F(a.UnitsInDatabase)} | {a.Oversell} | {a.Duplicates} | {a.Lost} | {a.Unacknowledged} | {a.BuyersOverLimit} | "

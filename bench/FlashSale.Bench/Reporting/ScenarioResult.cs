@@ -62,11 +62,15 @@ public sealed record ScenarioResult
 
     public AuditResult? Audit { get; init; }
 
+    /// <summary>A basket-checkout run's own figures and audit (null for every other scenario).</summary>
+    public CheckoutFigures? Checkout { get; init; }
+
     public IReadOnlyList<CpuShare> Cpu { get; init; } = [];
 
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
-    public double Decisions => Count("reserved") + Count("sold-out") + Count("over-limit");
+    /// <summary>Answers that decided a buy or a checkout (a refused basket is a decision as much as an accepted one).</summary>
+    public double Decisions => Count("reserved") + Count("sold-out") + Count("over-limit") + Count("refused");
 
     public double DecisionRate => ElapsedSeconds > 0 ? Decisions / ElapsedSeconds : 0;
 
@@ -84,6 +88,7 @@ public sealed record ScenarioResult
         Outcome.OverLimit => "over-limit",
         Outcome.Shed => "shed",
         Outcome.Error => "error",
+        Outcome.Refused => "refused",
         _ => "ok",
     };
 
