@@ -16,10 +16,10 @@ public sealed record ItemAudit
     /// <summary>Units in the item's live order lines (Confirmed or Paid: expired and cancelled ones gave theirs back).</summary>
     public required long LiveUnits { get; init; }
 
-    /// <summary>The ledger row (flash_sales, kind 'Item'): null if there is none.</summary>
-    public required int? LedgerInitial { get; init; }
+    /// <summary>The ledger row (flash_sales, kind 'Item'): null if there is none (not required: a null is left out of the JSON report).</summary>
+    public int? LedgerInitial { get; init; }
 
-    public required int? LedgerRemaining { get; init; }
+    public int? LedgerRemaining { get; init; }
 
     /// <summary>Live units beyond the stock.</summary>
     public long Oversell => Math.Max(0, LiveUnits - Stock);
@@ -78,7 +78,7 @@ public sealed record CheckoutAuditResult
     public required bool Drained { get; init; }
 
     /// <summary>The latest confirmed_at of the run's lines: when the last order became durable.</summary>
-    public required DateTimeOffset? LastDurableAt { get; init; }
+    public DateTimeOffset? LastDurableAt { get; init; }
 
     /// <summary>When the audit's polling first saw every accepted order with all its lines.</summary>
     public DateTimeOffset? ObservedCompleteAt { get; init; }
