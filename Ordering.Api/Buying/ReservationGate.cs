@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Redis;
+using Shop.Ordering.Core.Telemetry;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.Api.Buying;
@@ -23,7 +24,7 @@ public sealed class ReservationGate(IConnectionMultiplexer redis, IOptions<Order
         RedisValue[] values =
         [
             buyerId, idempotencyKey, quantity, now.ToUnixTimeMilliseconds(), orderId.ToString("N"), saleId.ToString("N"),
-            now.ToString("O", CultureInfo.InvariantCulture), _orderTtlSeconds,
+            now.ToString("O", CultureInfo.InvariantCulture), _orderTtlSeconds, TraceParents.Current(),
         ];
         var result = (RedisResult[])(await redis.GetDatabase().RunAsync(GateScripts.Reserve, keys, values).ConfigureAwait(false))!;
         return Parse(result);

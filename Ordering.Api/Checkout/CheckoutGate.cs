@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Redis;
+using Shop.Ordering.Core.Telemetry;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.Api.Checkout;
@@ -23,16 +24,17 @@ public sealed class CheckoutGate(IConnectionMultiplexer redis, IOptions<Ordering
         var now = time.GetUtcNow();
         var checkoutId = Guid.CreateVersion7(now);
         var keys = new RedisKey[4 + lines.Count * 3];
-        var values = new RedisValue[6 + lines.Count * 4];
+        var values = new RedisValue[7 + lines.Count * 4];
         (keys[0], keys[1], keys[2], keys[3]) = (GateKeys.Alive, GateKeys.BuyerCheckouts(buyerId), GateKeys.Reservations, GateKeys.BuyerPending(buyerId));
-        (values[0], values[1], values[2], values[3], values[4], values[5]) =
-            (buyerId, idempotencyKey, checkoutId.ToString("N"), now.ToString("O", CultureInfo.InvariantCulture), _orderTtlSeconds, Fingerprint(lines));
+        (values[0], values[1], values[2], values[3], values[4], values[5], values[6]) =
+            (buyerId, idempotencyKey, checkoutId.ToString("N"), now.ToString("O", CultureInfo.InvariantCulture), _orderTtlSeconds, Fingerprint(lines),
+             TraceParents.Current());
         for (var i = 0; i < lines.Count; i++)
         {
             var stockId = ItemStocks.StockId(lines[i].ItemId);
             var lineId = Guid.CreateVersion7(now);
             (keys[4 + i * 3], keys[5 + i * 3], keys[6 + i * 3]) = (GateKeys.Sale(stockId), GateKeys.Buyers(stockId), GateKeys.Order(lineId));
-            (values[6 + i * 4], values[7 + i * 4], values[8 + i * 4], values[9 + i * 4]) =
+            (values[7 + i * 4], values[8 + i * 4], values[9 + i * 4], values[10 + i * 4]) =
                 (lineId.ToString("N"), stockId.ToString("N"), lines[i].ItemId, lines[i].Quantity);
         }
         var result = (RedisResult[])(await redis.GetDatabase().RunAsync(GateScripts.Checkout, keys, values).ConfigureAwait(false))!;

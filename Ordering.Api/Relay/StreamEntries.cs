@@ -1,5 +1,6 @@
 using System.Globalization;
 using Shop.Ordering.Core.Messaging;
+using Shop.Ordering.Core.Telemetry;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.Api.Relay;
@@ -7,6 +8,9 @@ namespace Shop.Ordering.Api.Relay;
 /// <summary>One entry of the reservations stream: its id and, when well formed, the reservation; <see cref="Raw"/> is the text of an entry that is not (empty otherwise).</summary>
 public sealed record RelayEntry(string Id, ReservationMessage? Reservation, string Raw)
 {
+    /// <summary>The W3C traceparent of the request that made the reservation, when it was traced.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>What <see cref="Raw"/> says for an entry deleted while it was pending.</summary>
     public const string Deleted = "(deleted)";
 }
@@ -28,9 +32,25 @@ public static class StreamEntries
             }
             // Every well-formed entry pays only for its parse; the text of the whole entry is made for a malformed one.
             var reservation = Parse(entry.Values);
-            result.Add(new RelayEntry(id, reservation, reservation is null ? string.Join(' ', entry.Values.Select(f => $"{f.Name}={f.Value}")) : ""));
+            result.Add(new RelayEntry(id, reservation, reservation is null ? string.Join(' ', entry.Values.Select(f => $"{f.Name}={f.Value}")) : "")
+            {
+                TraceParent = TraceParentOf(entry.Values),
+            });
         }
         return result;
+    }
+
+    private static string? TraceParentOf(NameValueEntry[] fields)
+    {
+        // Written last by the scripts, when at all.
+        for (var i = fields.Length - 1; i >= 0; i--)
+        {
+            if (fields[i].Name == TraceParents.Header)
+            {
+                return fields[i].Value;
+            }
+        }
+        return null;
     }
 
     private static ReservationMessage? Parse(NameValueEntry[] fields)

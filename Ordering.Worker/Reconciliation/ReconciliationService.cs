@@ -57,7 +57,9 @@ public sealed partial class ReconciliationService(
                 report = await reconciler.MeasureAsync(saleId, cancellationToken);
             }
             Judge(saleId, report);
+            metrics.SetRemaining(saleId, report?.RedisRemaining);
         }
+        metrics.KeepRemainingOf(sales);
         // Sales no longer active leave the books.
         foreach (var gone in _strikes.Keys.Where(id => !sales.Contains(id)).ToList())
         {

@@ -124,8 +124,11 @@ public sealed partial class BatchProcessor(
 
     private async Task PersistAndAcknowledgeAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
     {
+        // The batch's span (and the Postgres spans under it) continues one traced order's trace and links every one.
+        using var span = BatchTracing.StartPersist(deliveries);
         var inserted = await writer.PersistAsync([.. deliveries.Select(d => d.Reservation!)], cancellationToken);
         metrics.Persisted(inserted.Count, deliveries.Count);
+        metrics.Durable(deliveries.Select(d => d.Reservation!), inserted);
 
         // Committed: from here on the batch is durable and must not fail. Only orders this transaction inserted
         // are confirmed; a redelivered one was confirmed by the batch that inserted it (or is left to the confirmer).

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Shop.Ordering.Core.Messaging;
+using Shop.Ordering.Worker.Reservations;
 
 namespace Shop.Ordering.Worker.Telemetry;
 
@@ -9,6 +13,12 @@ namespace Shop.Ordering.Worker.Telemetry;
 public sealed class WorkerMetrics
 {
     public const string MeterName = "Shop.Ordering.Worker";
+
+    /// <summary>The worker's own spans (a persisted batch), under the meter's name (AddShopTelemetrySource).</summary>
+    public static readonly ActivitySource Tracing = new(MeterName);
+
+    private readonly Histogram<double> _timeToDurable;
+    private readonly ConcurrentDictionary<Guid, long> _remaining = new();
 
     private readonly Counter<long> _ordersPersisted;
     private readonly Histogram<int> _batchSize;
@@ -32,6 +42,11 @@ public sealed class WorkerMetrics
         _gateConfirmations = meter.CreateCounter<long>("shop.ordering.gate.confirmations", "{order}", "Orders confirmed to the gate after being persisted.");
         _rebuilds = meter.CreateCounter<long>("shop.ordering.gate.rebuilds", "{rebuild}", "Times the gate was rebuilt from the ledger.");
         _violations = meter.CreateCounter<long>("shop.ordering.reconciliation.violations", "{violation}", "Sales whose stock invariant failed persistently.");
+        _timeToDurable = meter.CreateHistogram<double>("shop.ordering.time_to_durable", "s",
+            "From the gate's 202 (the reservation's time) to its order committed in orderingdb.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60] });
+        meter.CreateObservableGauge("shop.ordering.stock.remaining", ObserveRemaining, "{unit}",
+            "Units the gate can still sell, per sale or item stock being reconciled (sale.id; an item's stock id).");
         meter.CreateObservableGauge("shop.ordering.queue.depth", ObserveQueueDepth, "{message}", "Reservations waiting in RabbitMQ (ready, not yet delivered).");
         meter.CreateObservableGauge("shop.ordering.reconciliation.failing_sales", () => Volatile.Read(ref _salesInViolation), "{sale}",
             "Sales whose invariant currently fails persistently.");
@@ -59,6 +74,48 @@ public sealed class WorkerMetrics
     public void Rebuilt() => _rebuilds.Add(1);
 
     public void Violation(Guid saleId) => _violations.Add(1, new KeyValuePair<string, object?>("sale.id", saleId.ToString()));
+
+    /// <summary>Records, for every reservation of which this batch inserted rows, the time since the gate accepted it.</summary>
+    public void Durable(IEnumerable<ReservationMessage> reservations, IReadOnlyList<PersistedOrder> inserted)
+    {
+        if (inserted.Count == 0)
+        {
+            return;
+        }
+        var rows = inserted.Select(o => o.OrderId).ToHashSet();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var reservation in reservations)
+        {
+            if (reservation.ToOrderRows().Any(r => rows.Contains(r.OrderId)))
+            {
+                _timeToDurable.Record(Math.Max(0, (now - reservation.ReservedAt).TotalSeconds));
+            }
+        }
+    }
+
+    public void SetRemaining(Guid stockId, long? units)
+    {
+        if (units is { } value)
+        {
+            _remaining[stockId] = value;
+        }
+        else
+        {
+            _remaining.TryRemove(stockId, out _);
+        }
+    }
+
+    /// <summary>Stocks no longer reconciled leave the gauge.</summary>
+    public void KeepRemainingOf(IReadOnlySet<Guid> stockIds)
+    {
+        foreach (var gone in _remaining.Keys.Where(id => !stockIds.Contains(id)))
+        {
+            _remaining.TryRemove(gone, out _);
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveRemaining() =>
+        _remaining.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("sale.id", p.Key.ToString())));
 
     public void SetQueueDepth(long depth) => Volatile.Write(ref _queueDepth, depth);
 

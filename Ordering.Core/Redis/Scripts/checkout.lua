@@ -4,6 +4,7 @@
 -- KEYS: 1 alive, 2 the buyer's checkout answers, 3 stream, 4 buyer pending set,
 --       then per line: stock meta, stock buyers, line order hash
 -- ARGV: 1 buyerId, 2 idempotencyKey, 3 checkoutId, 4 reservedAt (ISO 8601), 5 order TTL (s), 6 fingerprint of the lines,
+--       7 W3C traceparent of the request ('' when it is not traced),
 --       then per line: lineId, stockId, itemId, quantity
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'restoring'}
@@ -16,7 +17,7 @@ local count = (#KEYS - 4) / 3
 local prices = {}
 local refused = {'refused'}
 for i = 1, count do
-  local k, a = 4 + (i - 1) * 3, 6 + (i - 1) * 4
+  local k, a = 4 + (i - 1) * 3, 7 + (i - 1) * 4
   local m = redis.call('HMGET', KEYS[k + 1], 'status', 'stock', 'price')
   local quantity = tonumber(ARGV[a + 4])
   if not m[1] then
@@ -33,7 +34,7 @@ if #refused > 1 then
 end
 local lines = {}
 for i = 1, count do
-  local k, a = 4 + (i - 1) * 3, 6 + (i - 1) * 4
+  local k, a = 4 + (i - 1) * 3, 7 + (i - 1) * 4
   local lineId, stockId, quantity = ARGV[a + 1], ARGV[a + 2], ARGV[a + 4]
   redis.call('HINCRBY', KEYS[k + 1], 'stock', -tonumber(quantity))
   redis.call('HINCRBY', KEYS[k + 1], 'pending', tonumber(quantity))
@@ -46,6 +47,10 @@ for i = 1, count do
 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3] .. '|' .. ARGV[6])
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
-redis.call('XADD', KEYS[3], '*', 'kind', 'checkout', 'orderId', ARGV[3], 'buyerId', ARGV[1], 'reservedAt', ARGV[4],
-  'idempotencyKey', ARGV[2], 'lines', table.concat(lines, ','))
+local entry = {'kind', 'checkout', 'orderId', ARGV[3], 'buyerId', ARGV[1], 'reservedAt', ARGV[4],
+  'idempotencyKey', ARGV[2], 'lines', table.concat(lines, ',')}
+if ARGV[7] ~= '' then
+  table.insert(entry, 'traceparent'); table.insert(entry, ARGV[7])
+end
+redis.call('XADD', KEYS[3], '*', unpack(entry))
 return {'accepted', ARGV[3]}

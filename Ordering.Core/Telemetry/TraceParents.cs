@@ -1,0 +1,20 @@
+using System.Diagnostics;
+
+namespace Shop.Ordering.Core.Telemetry;
+
+/// <summary>
+/// W3C trace context across the buy pipeline's hops that no instrumentation carries by itself: the Redis stream
+/// entry (written by the reserve and checkout scripts) and the RabbitMQ message header. Only a recorded
+/// (sampled) trace is carried: an unsampled buy costs nothing extra.
+/// </summary>
+public static class TraceParents
+{
+    /// <summary>The message header (and stream field) name, as W3C Trace Context spells it.</summary>
+    public const string Header = "traceparent";
+
+    /// <summary>The current activity's traceparent, or "" when the request is not traced.</summary>
+    public static string Current() => Activity.Current is { Recorded: true } activity && activity.IdFormat == ActivityIdFormat.W3C ? activity.Id! : "";
+
+    public static ActivityContext Parse(string? traceParent) =>
+        !string.IsNullOrEmpty(traceParent) && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context) ? context : default;
+}
