@@ -44,8 +44,9 @@ public sealed class CheckoutAuditTests
     private static List<ItemLedger> Ledgers(int remainingA = 3, int remainingB = 1) =>
         [new(ItemStocks.StockId(A), Stock, remainingA), new(ItemStocks.StockId(B), Stock, remainingB)];
 
-    private static CheckoutAuditResult Audit(List<CheckoutAnswer>? answers = null, List<OrderLineRow>? rows = null, List<ItemLedger>? ledgers = null) =>
-        CheckoutAudit.Evaluate(Attempts, answers ?? CleanAnswers(), Stock, Items, rows ?? CleanRows(), ledgers ?? Ledgers(), drained: true);
+    private static CheckoutAuditResult Audit(List<CheckoutAnswer>? answers = null, List<OrderLineRow>? rows = null, List<ItemLedger>? ledgers = null,
+        IReadOnlyList<CheckoutAttempt>? attempts = null) =>
+        CheckoutAudit.Evaluate(attempts ?? Attempts, answers ?? CleanAnswers(), Stock, Items, rows ?? CleanRows(), ledgers ?? Ledgers(), drained: true);
 
     [Fact]
     public void A_clean_run_is_clean_with_every_figure_counted()
@@ -212,6 +213,20 @@ public sealed class CheckoutAuditTests
         Assert.Equal(1, audit.RepeatsDiverged);
         Assert.Equal(0, audit.RepeatsSameOrder);
         Assert.False(audit.Clean);
+    }
+
+    [Fact]
+    public void A_refused_basket_sent_twice_and_refused_twice_is_a_consistent_repeat()
+    {
+        var attempts = Attempts.Select(a => a.Index == 2 ? a with { SentTwice = true } : a).ToList();
+        var answers = CleanAnswers();
+        answers.Add(new(4, 2, CheckoutAnswerKind.Refused, Guid.Empty));
+
+        var audit = Audit(answers, attempts: attempts);
+
+        Assert.Equal((2L, 1L, 1L, 0L), (audit.AttemptsSentTwice, audit.RepeatsSameOrder, audit.RepeatsBothRefused, audit.RepeatsDiverged));
+        Assert.Equal(1, audit.RefusedBaskets);
+        Assert.True(audit.Clean);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public static class CheckoutAudit
         var rowsByCheckout = rows.ToLookup(r => r.CheckoutId ?? r.LineId);
         var rowsByKey = rows.ToLookup(r => (r.BuyerId, r.IdempotencyKey));
 
-        long duplicates = 0, lost = 0, incomplete = 0, refused = 0, refusedPersisted = 0, repeatsSame = 0, repeatsDiverged = 0, acceptedLines = 0;
+        long duplicates = 0, lost = 0, incomplete = 0, refused = 0, refusedPersisted = 0, repeatsSame = 0, repeatsRefused = 0, repeatsDiverged = 0, acceptedLines = 0;
         var acceptedUnits = items.ToDictionary(i => i, _ => 0L);
         var acknowledged = new HashSet<Guid>();
         foreach (var attempt in attempts)
@@ -41,6 +41,7 @@ public static class CheckoutAudit
             if (attempt.SentTwice && mine.Count(a => a.Kind is CheckoutAnswerKind.Accepted or CheckoutAnswerKind.Refused) == 2)
             {
                 repeatsSame += ids.Count == 1 && refusals == 0 ? 1 : 0;
+                repeatsRefused += refusals == 2 ? 1 : 0;
                 repeatsDiverged += ids.Count > 0 && refusals > 0 ? 1 : 0;
             }
             if (ids.Count == 0)
@@ -99,6 +100,7 @@ public static class CheckoutAudit
             CheckoutsInDatabase = checkouts.Count,
             LinesInDatabase = rows.Count,
             RepeatsSameOrder = repeatsSame,
+            RepeatsBothRefused = repeatsRefused,
             RepeatsDiverged = repeatsDiverged,
             Duplicates = duplicates,
             Lost = lost,

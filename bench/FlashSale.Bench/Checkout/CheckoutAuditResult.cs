@@ -54,6 +54,9 @@ public sealed record CheckoutAuditResult
     /// <summary>Attempts sent twice whose two answers were both 202 with the same order id.</summary>
     public required long RepeatsSameOrder { get; init; }
 
+    /// <summary>Attempts sent twice whose two answers were both 409 (the basket was short both times).</summary>
+    public long RepeatsBothRefused { get; init; }
+
     /// <summary>Attempts sent twice with a 202 and a 409 (the stock never grows during a run: the answers must agree).</summary>
     public required long RepeatsDiverged { get; init; }
 

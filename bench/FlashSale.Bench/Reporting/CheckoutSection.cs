@@ -26,13 +26,13 @@ public static class CheckoutSection
                 + $"{Ms(c.TimeToLastAcceptMs)} | {Ms(c.TimeToDurableMs)} | {Ms(c.DurableAfterLastAcceptMs)} |");
         }
         Line();
-        Line("| scenario | accepted orders | refused baskets | lines accepted | checkouts in db | lines in db | oversell | duplicates | lost | incomplete | refused but persisted | repeats: same order | repeats: 202 and 409 | unacknowledged | ledgers agree |");
-        Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Line("| scenario | accepted orders | refused baskets | lines accepted | checkouts in db | lines in db | oversell | duplicates | lost | incomplete | refused but persisted | repeats: same order | repeats: both 409 | repeats: 202 and 409 | unacknowledged | ledgers agree |");
+        Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var s in checkouts)
         {
             var a = s.Checkout!.Audit;
             Line($"| {s.Name} | {F(a.AcceptedOrders)} | {F(a.RefusedBaskets)} | {F(a.AcceptedLines)} | {F(a.CheckoutsInDatabase)} | {F(a.LinesInDatabase)} | {a.Oversell} | {a.Duplicates} | "
-                + $"{a.Lost} | {a.Incomplete} | {a.RefusedPersisted} | {F(a.RepeatsSameOrder)} of {F(a.AttemptsSentTwice)} | {a.RepeatsDiverged} | {a.Unacknowledged} | "
+                + $"{a.Lost} | {a.Incomplete} | {a.RefusedPersisted} | {F(a.RepeatsSameOrder)} of {F(a.AttemptsSentTwice)} | {F(a.RepeatsBothRefused)} | {a.RepeatsDiverged} | {a.Unacknowledged} | "
                 + $"{Yes(a.LedgerAgrees)}{(a.Drained ? "" : " (not drained before the deadline)")} |");
         }
         Line();
@@ -52,7 +52,7 @@ public static class CheckoutSection
             + "Oversell = live line units of an item (Confirmed or Paid) beyond its stock; ledger agrees = its `flash_sales` row (kind 'Item') holds the stock and remaining = stock − live units; "
             + "duplicates = an order id answered to two keys, two order ids for one key, or more rows than the basket's lines; lost = a 202's order with no row once the pipeline drained; "
             + "incomplete = fewer rows than lines, or other items or quantities; refused but persisted = rows for a key that only got 409s; "
-            + "repeats = baskets sent twice with the same key, both answered (both 202 with the same id, or a 202 and a 409, which must not happen: the stock never grows during the run); "
+            + "repeats = baskets sent twice with the same key, both answered (both 202 with the same id, both 409, or a 202 and a 409, which must not happen: the stock never grows during the run); "
             + "unacknowledged = a checkout in the table whose key got no 202 (e.g. an answer cut off at the drain timeout).");
         Line();
         return md.ToString();

@@ -83,7 +83,7 @@ public static class CheckoutScenario
             + $"; checkouts decided {c.CheckoutsDecidedPerSecond:N0}/s, accepted orders {c.OrdersPerSecond:N0}/s ({a.AcceptedOrders:N0} accepted, {a.RefusedBaskets:N0} refused)"
             + (c.TimeToDurableMs is { } durable ? $", last line durable at {durable:N0} ms" : "")
             + $"; checkout audit: oversell {a.Oversell}, duplicates {a.Duplicates}, lost {a.Lost}, incomplete {a.Incomplete}, refused persisted {a.RefusedPersisted}, "
-            + $"repeats same order {a.RepeatsSameOrder}/{a.AttemptsSentTwice}, diverged {a.RepeatsDiverged}, unacknowledged {a.Unacknowledged}, ledger agrees {(a.LedgerAgrees ? "yes" : "NO")}"
+            + $"repeats of {a.AttemptsSentTwice}: same order {a.RepeatsSameOrder}, both refused {a.RepeatsBothRefused}, diverged {a.RepeatsDiverged}, unacknowledged {a.Unacknowledged}, ledger agrees {(a.LedgerAgrees ? "yes" : "NO")}"
             + (a.Drained ? "" : " (not drained before the deadline)");
     }
 }
