@@ -194,9 +194,10 @@ public static class ReportBuilder
     /// </summary>
     private static TargetCheck CheckoutTarget(ScenarioResult run, CheckoutFigures c, string? againstCeiling)
     {
-        // New baskets offered per second (the repeats take the rest of the offered requests).
+        // New baskets offered per second (the repeats take the rest of the offered requests); the share of repeats is
+        // drawn at random, so a run meant to offer 5,000/s may offer a few less: 1 % of slack.
         var offeredCheckouts = c.Audit.Attempts / Math.Max(1e-9, run.DurationSeconds);
-        var reachable = offeredCheckouts >= 5_000 * 0.999;
+        var reachable = offeredCheckouts >= 5_000 * 0.99;
         string Ms(double? value) => value is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) + " ms" : "n/a";
         return new TargetCheck("basket checkout ≥ 5,000 orders/s",
             $"{c.CheckoutsDecidedPerSecond:N0} checkouts decided/s ({c.OrdersPerSecond:N0} accepted orders/s, {c.Audit.AcceptedOrders:N0} accepted, {c.Audit.RefusedBaskets:N0} refused) at {offeredCheckouts:N0} new checkouts/s offered ({run.OfferedRate:N0} requests/s with the repeats)",
