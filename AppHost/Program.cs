@@ -58,4 +58,9 @@ builder.AddShopService<Projects.Web_Blazor>("webfrontend")
     .WithReference(basketApi).WaitFor(basketApi)
     .PrintsStoreAddressWhenReady();
 
+// Prometheus scrapes every replica of every service (AddShopService marks them) and evaluates monitoring/alerts.yml;
+// Alertmanager receives what fires. Nothing waits for them: a shop without its monitoring still sells (docs/monitoring.md).
+var alertmanager = builder.AddAlertmanagerServer("alertmanager");
+builder.AddPrometheusServer("prometheus", alertmanager);
+
 builder.Build().Run();

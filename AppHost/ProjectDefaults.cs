@@ -1,17 +1,21 @@
 // WithoutHttpsCertificate is an evaluation API in Aspire 13.6; without it DCP warns of a missing dev certificate.
 #pragma warning disable ASPIRECERTIFICATES001
 
+using Shop.AppHost.Monitoring;
+
 namespace Shop.AppHost;
 
 internal static class ProjectDefaults
 {
     /// <summary>
     /// A Shop service: plain HTTP inside the app (TLS ends at the ingress in a deployment, so no development
-    /// certificate is needed or asked for), healthy when its <c>/health</c> says so, which covers its dependencies.
+    /// certificate is needed or asked for), healthy when its <c>/health</c> says so, which covers its dependencies,
+    /// and scraped by Prometheus at every replica's <c>/metrics</c> (ServiceDefaults maps it).
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddShopService<TProject>(this IDistributedApplicationBuilder builder, string name)
         where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name)
             .WithoutHttpsCertificate()
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithMetricsEndpoint();
 }

@@ -1,4 +1,5 @@
 using Shop.AppHost.LocalServers;
+using Shop.AppHost.Monitoring;
 
 namespace Shop.AppHost;
 
@@ -6,14 +7,19 @@ namespace Shop.AppHost;
 /// The one place that chooses how Shop's servers run. Run mode (the developer's machine, the tests, the bench):
 /// the machine's own binaries as Aspire executables (<see cref="LocalServers"/>), as there is no container
 /// engine. Publish mode (the manifest azd deploys): Aspire's standard container resources, with image tags of the
-/// same major versions that run mode tests (Debian 12: Redis 7.0, Postgres 15, RabbitMQ 3.10) and the same
-/// server settings (<see cref="RedisSettings"/>).
+/// same major versions that run mode tests (Debian 12: Redis 7.0, Postgres 15, RabbitMQ 3.10, Prometheus 2.42,
+/// Alertmanager 0.25) and the same server settings (<see cref="RedisSettings"/>, monitoring/).
 /// </summary>
 internal static class ServerResources
 {
     public const string RedisImageTag = "7.0";
     public const string PostgresImageTag = "15";
     public const string RabbitMQImageTag = "3.10";
+    public const string PrometheusImageTag = "v2.42.0";
+    public const string AlertmanagerImageTag = "v0.25.0";
+
+    /// <summary>Where the containers find the monitoring folder (a read-only bind mount of it).</summary>
+    private const string MonitoringMount = "/etc/shop-monitoring";
 
     /// <summary>
     /// A Redis that is a cache (the catalog's): it may evict (<see cref="RedisSettings.Cache"/>: at most 256 MiB,
@@ -54,6 +60,40 @@ internal static class ServerResources
         builder.ExecutionContext.IsPublishMode
             ? builder.AddRabbitMQ(name).WithImageTag(RabbitMQImageTag).WithDataVolume()
             : builder.AddLocalRabbitMQ(name).WithDataVolume();
+
+    /// <summary>
+    /// The Alertmanager Prometheus sends alerts to, routed as monitoring/alertmanager.yml says; healthy once
+    /// <c>/-/ready</c> answers.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithEndpoints> AddAlertmanagerServer(this IDistributedApplicationBuilder builder, string name) =>
+        builder.ExecutionContext.IsPublishMode
+            ? builder.AddContainer(name, "prom/alertmanager", AlertmanagerImageTag).WithImageRegistry("docker.io")
+                .WithBindMount(MonitoringOptions.From(builder).ConfigPath, MonitoringMount, isReadOnly: true)
+                .WithArgs($"--config.file={MonitoringMount}/{LocalAlertmanagerBuilderExtensions.ConfigFileName}", "--storage.path=/alertmanager")
+                .WithVolume($"{name}-data", "/alertmanager")
+                .WithHttpEndpoint(targetPort: 9093, name: "http")
+                .WithHttpHealthCheck("/-/ready")
+            : builder.AddLocalAlertmanager(name);
+
+    /// <summary>
+    /// The Prometheus that scrapes every replica of the resources marked <see cref="MetricsEndpointExtensions.WithMetricsEndpoint"/>,
+    /// evaluates monitoring/alerts.yml and alerts <paramref name="alertmanager"/> (made by <see cref="AddAlertmanagerServer"/>).
+    /// In run mode the AppHost writes its targets (each replica's own port); a deployment fills the same
+    /// <c>targets/*.json</c> files or replaces the discovery with its platform's (docs/monitoring.md).
+    /// </summary>
+    public static IResourceBuilder<IResourceWithEndpoints> AddPrometheusServer(this IDistributedApplicationBuilder builder, string name, IResourceBuilder<IResourceWithEndpoints> alertmanager) =>
+        alertmanager switch
+        {
+            IResourceBuilder<LocalAlertmanagerResource> local => builder.AddLocalPrometheus(name, local),
+            IResourceBuilder<ContainerResource> container => builder.AddContainer(name, "prom/prometheus", PrometheusImageTag).WithImageRegistry("docker.io")
+                .WithBindMount(MonitoringOptions.From(builder).ConfigPath, MonitoringMount, isReadOnly: true)
+                .WithArgs($"--config.file={MonitoringMount}/{PrometheusConfig.FileName}", "--storage.tsdb.path=/prometheus")
+                .WithVolume($"{name}-data", "/prometheus")
+                .WithHttpEndpoint(targetPort: 9090, name: "http")
+                .WithHttpHealthCheck("/-/ready")
+                .WaitFor(container),
+            _ => throw new ArgumentException($"'{alertmanager.Resource.Name}' is not an Alertmanager of AddAlertmanagerServer", nameof(alertmanager)),
+        };
 
     /// <summary>
     /// Adds <c>--directive value</c> pairs to the container's redis-server command line. Aspire's <c>AddRedis</c>

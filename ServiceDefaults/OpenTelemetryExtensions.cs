@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Shop.ServiceDefaults.Health;
+using Shop.ServiceDefaults.Metrics;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -41,10 +42,13 @@ public static class OpenTelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
+                .AddRuntimeInstrumentation()
+                // Pulled by Prometheus at /metrics (MapDefaultEndpoints), beside the OTLP push to the dashboard.
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
-                // Probes would otherwise be most of the traces of an idle service.
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))
+                // Probes and scrapes would otherwise be most of the traces of an idle service.
+                .AddAspNetCoreInstrumentation(options => options.Filter = context =>
+                    !HealthEndpoints.IsProbe(context.Request.Path) && !MetricsEndpoint.IsScrape(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddSource("Microsoft.AspNetCore.Components*"));
 

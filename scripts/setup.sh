@@ -10,6 +10,9 @@ declare -A required=(
   [redis-server]=/usr/bin/redis-server
   [postgresql]=/usr/lib/postgresql
   [rabbitmq-server]=/usr/lib/rabbitmq/bin/rabbitmq-server
+  # Monitoring (docs/monitoring.md): the AppHost runs both; promtool (in prometheus) tests the alert rules.
+  [prometheus]=/usr/bin/promtool
+  [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager
 )
 for extra in "$@"; do
   case "$extra" in

@@ -10,6 +10,8 @@ internal sealed record ServerBinary(string FileName, string DebianPackage, param
     public static readonly ServerBinary InitDb = new("initdb", "postgresql", PostgresFolders());
     public static readonly ServerBinary RabbitMQServer = new("rabbitmq-server", "rabbitmq-server", "/usr/lib/rabbitmq/bin");
     public static readonly ServerBinary Epmd = new("epmd", "erlang-base", "/usr/lib/erlang/bin");
+    public static readonly ServerBinary Prometheus = new("prometheus", "prometheus");
+    public static readonly ServerBinary Alertmanager = new("prometheus-alertmanager", "prometheus-alertmanager");
 
     /// <summary>
     /// The binary's full path: the folders in <c>LocalServers:BinarySearchPath</c> first, then the package's own

@@ -4,10 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Shop.ServiceDefaults.Health;
+using Shop.ServiceDefaults.Metrics;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Default health checks and the /health and /alive endpoints.</summary>
+/// <summary>Default health checks and the /health, /alive and /metrics endpoints.</summary>
 public static class HealthCheckExtensions
 {
     /// <summary>
@@ -64,7 +65,8 @@ public static class HealthCheckExtensions
     /// Maps <c>/health</c> (all checks) and <c>/alive</c> (only <c>live</c> checks) in every environment, not only
     /// in Development as the template does: the orchestrator, the tests and deployment probes rely on them. Both
     /// answer JSON (exception details in Development only), 200 when Healthy or Degraded and 503 when Unhealthy,
-    /// are anonymous, never output-cached and never rate-limited.
+    /// are anonymous, never output-cached and never rate-limited. Also <c>/metrics</c>, Prometheus's scrape
+    /// endpoint (<see cref="MetricsEndpoint"/>), with the same conventions.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -72,6 +74,7 @@ public static class HealthCheckExtensions
 
         MapProbe(app, HealthEndpoints.HealthPath, predicate: null);
         MapProbe(app, HealthEndpoints.AlivePath, registration => registration.Tags.Contains(HealthEndpoints.LiveTag));
+        MetricsEndpoint.Map(app);
         return app;
     }
 

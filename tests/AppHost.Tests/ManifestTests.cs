@@ -22,7 +22,7 @@ public sealed class ManifestTests : IDisposable
 
         var resources = manifest["resources"]!.AsObject();
         Assert.Equal(
-            ["basket-api", "cache", "catalog-api", "catalogdb", "gate", "jwt-signing-key", "messaging", "ordering-api", "ordering-worker", "orderingdb", "postgres", "webfrontend"],
+            ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "jwt-signing-key", "messaging", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "webfrontend"],
             resources.Select(r => r.Key).Where(k => !k.Contains("-password", StringComparison.Ordinal) && !k.StartsWith("cond-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 
         // The servers are Aspire's containers, tagged with the major versions run mode tests (Debian 12).
@@ -34,6 +34,17 @@ public sealed class ManifestTests : IDisposable
         Assert.NotNull(resources["messaging"]!["volumes"]);
         Assert.Equal("/data", (string?)resources["gate"]!["volumes"]!.AsArray().Single()!["target"]);
         Assert.Null(resources["cache"]!["volumes"]);
+        // Monitoring: the same major versions as Debian 12's packages, configured by the repository's monitoring/.
+        Assert.Equal("docker.io/prom/prometheus:v2.42.0", (string?)resources["prometheus"]!["image"]);
+        Assert.Equal("docker.io/prom/alertmanager:v0.25.0", (string?)resources["alertmanager"]!["image"]);
+        foreach (var (name, config) in new[] { ("prometheus", "prometheus.yml"), ("alertmanager", "alertmanager.yml") })
+        {
+            var mount = resources[name]!["bindMounts"]!.AsArray().Single()!;
+            Assert.EndsWith("monitoring", (string?)mount["source"], StringComparison.Ordinal);
+            Assert.True((bool?)mount["readOnly"]);
+            Assert.Contains($"--config.file={(string?)mount["target"]}/{config}", resources[name]!["args"]!.AsArray().Select(a => (string?)a));
+            Assert.NotNull(resources[name]!["volumes"]);
+        }
         Assert.Equal("{postgres.connectionString};Database=catalogdb", (string?)resources["catalogdb"]!["connectionString"]);
         Assert.Equal("{postgres.connectionString};Database=orderingdb", (string?)resources["orderingdb"]!["connectionString"]);
 

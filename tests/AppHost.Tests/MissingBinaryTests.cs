@@ -6,6 +6,10 @@ namespace Shop.AppHost.Tests;
 
 public sealed class MissingBinaryTests
 {
+    // The repository's monitoring/ (Projects.AppHost names the AppHost's folder or project file).
+    private static readonly string MonitoringFolder = Path.GetFullPath("../monitoring",
+        Projects.AppHost.ProjectPath.EndsWith(".csproj", StringComparison.Ordinal) ? Path.GetDirectoryName(Projects.AppHost.ProjectPath)! : Projects.AppHost.ProjectPath);
+
     [Fact]
     public async Task A_missing_server_binary_stops_the_AppHost_with_the_package_to_install()
     {
@@ -32,6 +36,8 @@ public sealed class MissingBinaryTests
     [InlineData("postgres", "postgresql", new string[0])]
     [InlineData("rabbitmq-server", "rabbitmq-server", new string[0])]
     [InlineData("epmd", "erlang-base", new[] { "rabbitmq-server" })]
+    [InlineData("prometheus-alertmanager", "prometheus-alertmanager", new string[0])]
+    [InlineData("prometheus", "prometheus", new[] { "prometheus-alertmanager" })]
     public void Each_server_names_its_Debian_package(string missing, string package, string[] present)
     {
         var folder = Directory.CreateTempSubdirectory("shop-nobin-");
@@ -44,17 +50,24 @@ public sealed class MissingBinaryTests
                 File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserExecute);
             }
             var builder = DistributedApplication.CreateBuilder(
-                [$"--LocalServers:BinarySearchPath={folder.FullName}", "--LocalServers:SearchSystemPath=false"]);
+                [$"--LocalServers:BinarySearchPath={folder.FullName}", "--LocalServers:SearchSystemPath=false", $"--Monitoring:ConfigPath={MonitoringFolder}"]);
 
             var error = Assert.Throws<MissingServerBinaryException>(() =>
             {
-                if (missing == "postgres")
+                switch (missing)
                 {
-                    builder.AddLocalPostgres("postgres");
-                }
-                else
-                {
-                    builder.AddLocalRabbitMQ("messaging");
+                    case "postgres":
+                        builder.AddLocalPostgres("postgres");
+                        break;
+                    case "prometheus-alertmanager":
+                        builder.AddLocalAlertmanager("alertmanager");
+                        break;
+                    case "prometheus":
+                        builder.AddLocalPrometheus("prometheus", builder.AddLocalAlertmanager("alertmanager"));
+                        break;
+                    default:
+                        builder.AddLocalRabbitMQ("messaging");
+                        break;
                 }
             });
 

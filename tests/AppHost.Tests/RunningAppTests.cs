@@ -14,7 +14,7 @@ public sealed partial class RunningAppTests(RunningAppFixture fixture) : IClassF
     [Fact]
     public async Task Every_resource_of_the_design_is_healthy()
     {
-        foreach (var name in (string[])["cache", "gate", "postgres", "catalogdb", "orderingdb", "messaging", .. Services])
+        foreach (var name in (string[])["cache", "gate", "postgres", "catalogdb", "orderingdb", "messaging", "prometheus", "alertmanager", .. Services])
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var state = await fixture.Shop.Notifications.WaitForResourceHealthyAsync(name, timeout.Token);
@@ -135,14 +135,15 @@ public sealed partial class RunningAppTests(RunningAppFixture fixture) : IClassF
     [Fact]
     public void Every_listening_socket_of_the_app_is_on_loopback()
     {
-        var pids = ((string[])["cache", "gate", "postgres", "messaging", "messaging-epmd", .. Services])
+        var pids = ((string[])["cache", "gate", "postgres", "messaging", "messaging-epmd", "prometheus", "alertmanager", .. Services])
             .SelectMany(fixture.Shop.Instances)
             .SelectMany(i => (int[])[i.Pid, .. ProcessInfo.Descendants(i.Pid)])
             .Distinct().ToList();
         var addresses = pids.SelectMany(pid => ProcessInfo.ListeningAddresses(pid).Select(a => (pid, a))).ToList();
 
-        // Both Redis, Postgres, RabbitMQ's AMQP and distribution ports, epmd, and every service replica.
-        Assert.True(addresses.Count >= 10, string.Join(", ", addresses));
+        // Both Redis, Postgres, RabbitMQ's AMQP and distribution ports, epmd, Prometheus, Alertmanager (no gossip
+        // port), and every service replica.
+        Assert.True(addresses.Count >= 12, string.Join(", ", addresses));
         var exposed = addresses.Where(x => !x.a.StartsWith("127.", StringComparison.Ordinal) && !x.a.StartsWith("::1:", StringComparison.Ordinal)).ToList();
         Assert.True(exposed.Count == 0, "listening beyond loopback: " + string.Join(", ", exposed.Select(x => $"{x.pid} {x.a}")));
     }
