@@ -1,2 +1,2 @@
-// The app tests start a whole Shop: one at a time on a 2-core machine, and never beside the promtool runs' timing.
+// RunningMonitoringTests starts a whole Shop: one test at a time on a 2-core machine.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
