@@ -33,6 +33,8 @@ public static class LocalAlertmanagerBuilderExtensions
                 context.Args.Add("--cluster.listen-address=");
             })
             .WithHttpHealthCheck("/-/ready", endpointName: LocalAlertmanagerResource.HttpEndpointName)
+            // Debian's alertmanager has no web UI: its API (or amtool) shows the alerts.
+            .WithPageLinks(alertmanager.HttpEndpoint, ("/api/v2/alerts", "Alerts (API)"))
             .WithIconName("AlertUrgent")
             .ExcludeFromManifest();
     }

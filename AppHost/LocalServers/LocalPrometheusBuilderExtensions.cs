@@ -48,6 +48,8 @@ public static class LocalPrometheusBuilderExtensions
                 context.Args.Add(ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{prometheus.HttpEndpoint.Property(EndpointProperty.TargetPort)}"));
             })
             .WithHttpHealthCheck("/-/ready", endpointName: LocalPrometheusResource.HttpEndpointName)
+            // Debian's prometheus serves the classic UI only (/classic/…): the dashboard links its two useful pages.
+            .WithPageLinks(prometheus.HttpEndpoint, ("/classic/targets", "Targets"), ("/classic/alerts", "Alerts"))
             .WithIconName("ChartMultiple")
             .WaitFor(alertmanager)
             .ExcludeFromManifest();

@@ -32,6 +32,13 @@ public sealed class RunningMonitoringTests(MonitoredAppFixture fixture) : IClass
         var ordering = targets.Where(t => t.Service == "ordering-api").Select(t => new Uri(t.ScrapeUrl).Port).ToList();
         Assert.Equal(2, ordering.Distinct().Count());
         Assert.DoesNotContain(fixture.Shop.App.GetEndpoint("ordering-api", "http").Port, ordering);
+
+        // The dashboard links Prometheus's targets page (Debian's prometheus serves the classic UI).
+        var links = fixture.Shop.States.InstancesOf("prometheus").Single().Snapshot.Urls;
+        var page = Assert.Single(links, u => u.DisplayProperties.DisplayName == "Targets");
+        using var targetsPage = await fixture.Prometheus.GetAsync(new Uri(page.Url));
+        Assert.Equal(System.Net.HttpStatusCode.OK, targetsPage.StatusCode);
+        Assert.Contains("ordering-api", await targetsPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
