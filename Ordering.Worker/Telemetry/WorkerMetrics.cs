@@ -8,7 +8,8 @@ namespace Shop.Ordering.Worker.Telemetry;
 
 /// <summary>
 /// The worker's instruments (meter <see cref="MeterName"/>, registered with AddShopTelemetrySource). The API
-/// counts buy decisions and relayed reservations; the worker counts what happens after the queue.
+/// counts buy decisions and relayed reservations; the worker counts what happens after the queue. The three
+/// <c>shop.worker.*</c> names are what monitoring/alerts.yml alerts on: keep them in step.
 /// </summary>
 public sealed class WorkerMetrics
 {
@@ -36,19 +37,19 @@ public sealed class WorkerMetrics
         var meter = meterFactory.Create(MeterName);
         _ordersPersisted = meter.CreateCounter<long>("shop.ordering.orders.persisted", "{order}", "Orders inserted into orderingdb (duplicates not counted).");
         _batchSize = meter.CreateHistogram<int>("shop.ordering.batch.size", "{reservation}", "Reservations per persisted batch.");
-        _deadLetters = meter.CreateCounter<long>("shop.ordering.dead_letters", "{message}", "Messages rejected to a dead-letter queue.");
+        _deadLetters = meter.CreateCounter<long>("shop.worker.dead_lettered", "{message}", "Messages rejected to a dead-letter queue.");
         _releases = meter.CreateCounter<long>("shop.ordering.releases.applied", "{release}", "Released orders whose units went back to the gate.");
         _expired = meter.CreateCounter<long>("shop.ordering.orders.expired", "{order}", "Unpaid orders expired.");
         _gateConfirmations = meter.CreateCounter<long>("shop.ordering.gate.confirmations", "{order}", "Orders confirmed to the gate after being persisted.");
         _rebuilds = meter.CreateCounter<long>("shop.ordering.gate.rebuilds", "{rebuild}", "Times the gate was rebuilt from the ledger.");
         _violations = meter.CreateCounter<long>("shop.ordering.reconciliation.violations", "{violation}", "Sales whose stock invariant failed persistently.");
-        _timeToDurable = meter.CreateHistogram<double>("shop.ordering.time_to_durable", "s",
+        _timeToDurable = meter.CreateHistogram<double>("shop.worker.time_to_durable", "s",
             "From the gate's 202 (the reservation's time) to its order committed in orderingdb.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60] });
         meter.CreateObservableGauge("shop.ordering.stock.remaining", ObserveRemaining, "{unit}",
             "Units the gate can still sell, per sale or item stock being reconciled (sale.id; an item's stock id).");
         meter.CreateObservableGauge("shop.ordering.queue.depth", ObserveQueueDepth, "{message}", "Reservations waiting in RabbitMQ (ready, not yet delivered).");
-        meter.CreateObservableGauge("shop.ordering.reconciliation.failing_sales", () => Volatile.Read(ref _salesInViolation), "{sale}",
+        meter.CreateObservableGauge("shop.worker.reconciliation.violations", () => Volatile.Read(ref _salesInViolation), "{sale}",
             "Sales whose invariant currently fails persistently.");
     }
 
@@ -61,7 +62,7 @@ public sealed class WorkerMetrics
     /// <param name="queue">The queue the message was rejected from.</param>
     /// <param name="reason"><c>poison</c>, <c>refused</c> (the ledger or the event was refused) or <c>failed</c>.</param>
     public void DeadLettered(string queue, string reason) =>
-        _deadLetters.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", queue), new KeyValuePair<string, object?>("reason", reason));
+        _deadLetters.Add(1, new KeyValuePair<string, object?>("queue", queue), new KeyValuePair<string, object?>("reason", reason));
 
     /// <param name="outcome"><c>applied</c>, <c>already</c> (applied before) or <c>no-sale</c> (the gate had no such sale).</param>
     public void ReleaseApplied(string outcome) => _releases.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
