@@ -69,7 +69,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         Assert.Contains(spans, s => s.Service == "ordering-api" && s.Scope.Contains("StackExchangeRedis", StringComparison.Ordinal));
     }
 
-    private sealed record Span(string TraceId, string Service, string Scope, string Name);
+    internal sealed record Span(string TraceId, string Service, string Scope, string Name);
 
     private static IEnumerable<Span> Spans(JsonElement traces)
     {
