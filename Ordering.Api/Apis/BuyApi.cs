@@ -149,12 +149,12 @@ public static partial class BuyApi
         }
     }
 
-    /// <summary>1 to 64 characters of letters, digits and <c>-_.:</c>: one purchase attempt, chosen by the client.</summary>
-    internal static string? ValidateIdempotencyKey(Microsoft.Extensions.Primitives.StringValues header)
+    /// <summary>1 to 64 characters of letters, digits and <c>-_.:</c>: one attempt (a purchase, a checkout), chosen by the client.</summary>
+    internal static string? ValidateIdempotencyKey(Microsoft.Extensions.Primitives.StringValues header, string attempt = "purchase")
     {
         if (header.Count == 0 || string.IsNullOrEmpty(header[0]))
         {
-            return "The Idempotency-Key header is required: send one new key (e.g. a GUID) per purchase attempt, and the same key when you retry it.";
+            return $"The Idempotency-Key header is required: send one new key (e.g. a GUID) per {attempt} attempt, and the same key when you retry it.";
         }
         var key = header[0]!;
         if (header.Count > 1 || key.Length > 64 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
@@ -190,7 +190,7 @@ public static partial class BuyApi
 
     private const string BodyExample = "{\"quantity\": 1}";
 
-    private static string RetryAfterSeconds(RateLimitLease lease) =>
+    internal static string RetryAfterSeconds(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
             : "1";

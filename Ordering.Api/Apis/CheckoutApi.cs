@@ -53,9 +53,9 @@ public static partial class CheckoutApi
         {
             return Invalid(metrics, StatusCodes.Status400BadRequest, "The access token has no subject (sub) claim.");
         }
-        if (BuyApi.ValidateIdempotencyKey(http.Request.Headers[BuyApi.IdempotencyKeyHeader]) is { } keyProblem)
+        if (BuyApi.ValidateIdempotencyKey(http.Request.Headers[BuyApi.IdempotencyKeyHeader], attempt: "checkout") is { } keyProblem)
         {
-            return Invalid(metrics, StatusCodes.Status400BadRequest, keyProblem.Replace("purchase attempt", "checkout attempt", StringComparison.Ordinal));
+            return Invalid(metrics, StatusCodes.Status400BadRequest, keyProblem);
         }
         var idempotencyKey = http.Request.Headers[BuyApi.IdempotencyKeyHeader].ToString();
         var (request, status, bodyProblem) = await JsonBodies.ReadAsync(http, options.Value.MaxBodyBytes, OrderingApiJsonContext.Default.CheckoutRequest, BodyExample).ConfigureAwait(false);
@@ -72,7 +72,7 @@ public static partial class CheckoutApi
         using var buyerLease = admission.AdmitBuyer(buyerId);
         if (!buyerLease.IsAcquired)
         {
-            http.Response.Headers.RetryAfter = "1";
+            http.Response.Headers.RetryAfter = BuyApi.RetryAfterSeconds(buyerLease);
             return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "Too many attempts from your account: try again in a moment.");
         }
         using var decisionLease = admission.AdmitDecision();

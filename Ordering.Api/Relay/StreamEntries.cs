@@ -31,30 +31,18 @@ public static class StreamEntries
                 continue;
             }
             // Every well-formed entry pays only for its parse; the text of the whole entry is made for a malformed one.
-            var reservation = Parse(entry.Values);
+            var reservation = Parse(entry.Values, out var traceParent);
             result.Add(new RelayEntry(id, reservation, reservation is null ? string.Join(' ', entry.Values.Select(f => $"{f.Name}={f.Value}")) : "")
             {
-                TraceParent = TraceParentOf(entry.Values),
+                TraceParent = traceParent,
             });
         }
         return result;
     }
 
-    private static string? TraceParentOf(NameValueEntry[] fields)
+    private static ReservationMessage? Parse(NameValueEntry[] fields, out string? traceParent)
     {
-        // Written last by the scripts, when at all.
-        for (var i = fields.Length - 1; i >= 0; i--)
-        {
-            if (fields[i].Name == TraceParents.Header)
-            {
-                return fields[i].Value;
-            }
-        }
-        return null;
-    }
-
-    private static ReservationMessage? Parse(NameValueEntry[] fields)
-    {
+        traceParent = null;
         RedisValue kind = default, orderId = default, saleId = default, buyerId = default, quantity = default, unitPrice = default,
             reservedAt = default, idempotencyKey = default, lines = default;
         foreach (var field in fields)
@@ -63,6 +51,7 @@ public static class StreamEntries
             switch ((string?)field.Name)
             {
                 case "kind": kind = field.Value; break;
+                case TraceParents.Header: traceParent = field.Value; break;
                 case "lines": lines = field.Value; break;
                 case "orderId": orderId = field.Value; break;
                 case "saleId": saleId = field.Value; break;
