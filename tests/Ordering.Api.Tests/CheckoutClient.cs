@@ -65,10 +65,21 @@ public sealed class CheckoutClient(ShopTestClient shop)
     public Task<HttpResponseMessage> CheckoutAsync(string buyerId, string idempotencyKey, params (int ItemId, int Quantity)[] lines) =>
         CheckoutAsync(shop.Token(buyerId), idempotencyKey, Body(lines));
 
-    /// <summary>Checks out and returns the accepted order id (fails the test on any other answer).</summary>
+    /// <summary>
+    /// Checks out and returns the accepted order id (fails the test on any other answer). A 503 or 429 is "try
+    /// again" (a loaded machine can make the gate slow for a moment): retried with the same key, as a client does,
+    /// which can never make a second order.
+    /// </summary>
     public async Task<Guid> CheckoutAcceptedAsync(string buyerId, string idempotencyKey, params (int ItemId, int Quantity)[] lines)
     {
-        using var response = await CheckoutAsync(buyerId, idempotencyKey, lines);
+        var response = await CheckoutAsync(buyerId, idempotencyKey, lines);
+        for (var attempt = 1; attempt < 5 && response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests; attempt++)
+        {
+            response.Dispose();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            response = await CheckoutAsync(buyerId, idempotencyKey, lines);
+        }
+        using var answered = response;
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"checkout answered {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.GetProperty("orderId").GetGuid();
