@@ -28,4 +28,10 @@ public sealed class OutboxMessage
     public DateTimeOffset NextAttemptAt { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// The W3C traceparent of the request that made the change (null when it was not traced, e.g. seeding): the
+    /// publish span continues that trace, and the message carries it on to the subscriber.
+    /// </summary>
+    public string? TraceParent { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Shop.Catalog.Api.Data;
@@ -7,7 +8,8 @@ namespace Shop.Catalog.Api.Messaging;
 
 /// <summary>
 /// Builds outbox rows for the integration events Catalog publishes. Add the row to the same context as the change it
-/// announces and save once: the change and its announcement are committed together or not at all.
+/// announces and save once: the change and its announcement are committed together or not at all. Each row keeps the
+/// current (recorded) trace, so that publishing and the subscriber's handling join the request that made the change.
 /// </summary>
 public static class OutboxMessages
 {
@@ -66,5 +68,6 @@ public static class OutboxMessages
             Payload = JsonSerializer.Serialize(@event, typeInfo),
             OccurredAt = now,
             NextAttemptAt = now,
+            TraceParent = Activity.Current is { Recorded: true, IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null,
         };
 }

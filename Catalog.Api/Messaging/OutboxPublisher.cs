@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ namespace Shop.Catalog.Api.Messaging;
 /// claimed it. A message the broker returns (no queue bound yet) or refuses is retried with exponential back-off;
 /// a lost connection rolls the round back and is retried as well. Delivery is at least once: subscribers
 /// deduplicate by event id and version. Woken by <see cref="OutboxSignal"/> after each commit, and polls besides.
+/// A row saved during a traced request is published under a span of that trace (<see cref="OutboxTracing"/>).
 /// </summary>
 public sealed partial class OutboxPublisher(
     IServiceScopeFactory scopes,
@@ -169,12 +171,21 @@ public sealed partial class OutboxPublisher(
             AppId = "catalog-api",
             Timestamp = new AmqpTimestamp(message.OccurredAt.ToUnixTimeSeconds()),
         };
+        using var activity = OutboxTracing.StartPublish(message, properties);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConfirmTimeout);
         // With confirmation tracking on, this completes when the broker confirmed the message and throws
         // PublishException when it nacked or returned it.
-        await channel.BasicPublishAsync(EventTopology.Exchange, message.RoutingKey, mandatory: true, properties,
-            Encoding.UTF8.GetBytes(message.Payload), timeout.Token).ConfigureAwait(false);
+        try
+        {
+            await channel.BasicPublishAsync(EventTopology.Exchange, message.RoutingKey, mandatory: true, properties,
+                Encoding.UTF8.GetBytes(message.Payload), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
     }
 
     private async Task<IChannel> GetChannelAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace Shop.Ordering.Core.Telemetry;
 
@@ -14,6 +15,15 @@ public static class TraceParents
 
     /// <summary>The current activity's traceparent, or "" when the request is not traced.</summary>
     public static string Current() => Activity.Current is { Recorded: true } activity && activity.IdFormat == ActivityIdFormat.W3C ? activity.Id! : "";
+
+    /// <summary>
+    /// The trace context a RabbitMQ message's <see cref="Header"/> names (the client hands header strings over as
+    /// bytes), or default when it has none.
+    /// </summary>
+    public static ActivityContext FromHeaders(IDictionary<string, object?>? headers) =>
+        headers?.TryGetValue(Header, out var value) == true
+            ? Parse(value switch { byte[] bytes => Encoding.ASCII.GetString(bytes), string text => text, _ => null })
+            : default;
 
     public static ActivityContext Parse(string? traceParent) =>
         !string.IsNullOrEmpty(traceParent) && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context) ? context : default;

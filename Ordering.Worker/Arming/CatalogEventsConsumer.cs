@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -11,7 +12,8 @@ namespace Shop.Ordering.Worker.Arming;
 
 /// <summary>
 /// Consumes Catalog's events (<c>ordering.catalog-events</c>) one at a time, in order, and arms sales from
-/// FlashSaleChanged and items' stock from CatalogItemChanged. Acknowledges after the ledger and the gate are both done. An outage is retried until it ends
+/// FlashSaleChanged and items' stock from CatalogItemChanged, each under a span continuing the admin's trace
+/// (<see cref="ArmingTracing"/>). Acknowledges after the ledger and the gate are both done. An outage is retried until it ends
 /// (holding later events back, so versions apply in order); a malformed event, or one the ledger refuses, goes to
 /// <c>ordering.catalog-events.dead</c>; an event type the worker does not handle is acknowledged and ignored.
 /// </summary>
@@ -43,6 +45,7 @@ public sealed partial class CatalogEventsConsumer(
             EventTopology.CatalogItemChangedRoutingKey => EventTopology.CatalogItemChangedType,
             _ => null,
         };
+        using var activity = ArmingTracing.StartApply(delivery, type);
         switch (type)
         {
             case EventTopology.FlashSaleChangedType:
@@ -112,6 +115,8 @@ public sealed partial class CatalogEventsConsumer(
 
     private async Task DeadLetterAsync(IChannel channel, ulong deliveryTag, string reason)
     {
+        // The event's span (ArmingTracing) shows in the trace that it was not applied.
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, "dead-lettered: " + reason);
         if (await Settlement.DeadLetterAsync(channel, deliveryTag, Logger))
         {
             metrics.DeadLettered(OrderingTopology.CatalogEventsQueue, reason);

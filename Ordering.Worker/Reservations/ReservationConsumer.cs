@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -30,16 +28,12 @@ public sealed class ReservationConsumer(
     protected override Task DeclareTopologyAsync(IChannel channel, CancellationToken cancellationToken) =>
         OrderingQueues.DeclareReservationsAsync(channel, cancellationToken);
 
-    /// <summary>The relay's span the message's <c>traceparent</c> header names, so that persisting it continues the buyer's trace.</summary>
-    private static ActivityContext TraceOf(BasicDeliverEventArgs delivery) =>
-        delivery.BasicProperties.Headers?.TryGetValue(TraceParents.Header, out var value) == true
-            ? TraceParents.Parse(value switch { byte[] bytes => Encoding.ASCII.GetString(bytes), string text => text, _ => null })
-            : default;
-
     protected override Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken cancellationToken)
     {
         var (reservation, problem) = ReservationParser.Parse(delivery.Body.Span);
-        buffer.Add(new Delivery(channel, delivery.DeliveryTag, reservation, delivery.BasicProperties.MessageId, problem, TraceOf(delivery)));
+        buffer.Add(new Delivery(channel, delivery.DeliveryTag, reservation, delivery.BasicProperties.MessageId, problem,
+            // The relay's span, so that persisting it continues the buyer's trace.
+            TraceParents.FromHeaders(delivery.BasicProperties.Headers)));
         return Task.CompletedTask;
     }
 }

@@ -45,7 +45,9 @@ public sealed class Announcements<TEvent> : IAsyncDisposable
             var properties = delivery.BasicProperties;
             await announcements._received.Writer.WriteAsync(new Announcement<TEvent>(
                 @event, delivery.Exchange, delivery.RoutingKey, properties.MessageId, properties.Type, properties.ContentType, properties.Persistent,
-                JsonDocument.Parse(body).RootElement.Clone()));
+                JsonDocument.Parse(body).RootElement.Clone(),
+                properties.Headers?.TryGetValue(EventTopology.TraceParentHeader, out var trace) == true && trace is byte[] bytes
+                    ? System.Text.Encoding.ASCII.GetString(bytes) : null));
         };
         await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);
         return announcements;
@@ -80,4 +82,5 @@ public sealed class Announcements<TEvent> : IAsyncDisposable
 }
 
 public sealed record Announcement<TEvent>(
-    TEvent Event, string Exchange, string RoutingKey, string? MessageId, string? Type, string? ContentType, bool Persistent, JsonElement Json);
+    TEvent Event, string Exchange, string RoutingKey, string? MessageId, string? Type, string? ContentType, bool Persistent, JsonElement Json,
+    string? TraceParent);

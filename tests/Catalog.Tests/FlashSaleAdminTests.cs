@@ -28,6 +28,33 @@ public sealed class FlashSaleAdminTests(CatalogAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_traced_admin_change_carries_its_trace_through_the_outbox_to_the_announcement()
+    {
+        await using var announcements = await Announcements.ListenAsync(await fixture.ConnectionStringAsync("messaging"));
+        var item = await FreeItemAsync();
+        var startsAt = new DateTimeOffset(Now.Year, Now.Month, Now.Day, Now.Hour, Now.Minute, 0, TimeSpan.Zero).AddHours(5);
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        var callerSpan = System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString();
+
+        using var request = CatalogAppFixture.Request(HttpMethod.Post, "/api/admin/flash-sales", fixture.AdminToken, System.Net.Http.Json.JsonContent.Create(
+            new { itemId = item.Id, salePrice = 1.5m, quantity = 10, perBuyerLimit = 2, startsAt, endsAt = startsAt.AddMinutes(30) }));
+        request.Headers.Add("traceparent", $"00-{traceId}-{callerSpan}-01");
+        using var response = await fixture.Client.SendAsync(request);
+        var sale = await Http.ReadAsync<SaleDto>(response, HttpStatusCode.Created);
+
+        // The row keeps the request's trace (its server span, a child of the caller's)...
+        var saved = await fixture.ScalarAsync<string>("SELECT trace_parent FROM outbox_messages WHERE type = 'FlashSaleChanged' AND payload::jsonb ->> 'saleId' = $1",
+            sale.Id.ToString());
+        Assert.StartsWith($"00-{traceId}-", saved, StringComparison.Ordinal);
+        Assert.DoesNotContain(callerSpan, saved, StringComparison.Ordinal);
+        // ...and the message carries the publish span of that same trace to the subscriber.
+        var announced = await announcements.WaitForAsync(e => e.SaleId == sale.Id);
+        Assert.NotNull(announced.TraceParent);
+        Assert.StartsWith($"00-{traceId}-", announced.TraceParent, StringComparison.Ordinal);
+        Assert.NotEqual(saved, announced.TraceParent);
+    }
+
+    [Fact]
     public async Task A_new_sale_is_stored_announced_on_rabbitmq_and_listed()
     {
         await using var announcements = await Announcements.ListenAsync(await fixture.ConnectionStringAsync("messaging"));

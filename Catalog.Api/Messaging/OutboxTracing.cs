@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Text;
+using RabbitMQ.Client;
+using Shop.IntegrationEvents;
+
+namespace Shop.Catalog.Api.Messaging;
+
+/// <summary>
+/// The publish span of an outbox row whose change was traced: a child of the admin's request (its traceparent was
+/// saved with the row, since publishing happens later, on another thread, often after a restart), and the parent
+/// the subscriber continues from (its id goes into the message's <see cref="EventTopology.TraceParentHeader"/>
+/// header). An untraced row (seeding) gets no span and no header.
+/// </summary>
+public static class OutboxTracing
+{
+    /// <summary>Catalog's own spans, on the same name as its meter (<see cref="Caching.CacheMetrics.MeterName"/>), which ServiceDefaults listens to.</summary>
+    public static readonly ActivitySource Source = new(Caching.CacheMetrics.MeterName);
+
+    public static Activity? StartPublish(Data.OutboxMessage message, BasicProperties properties)
+    {
+        if (string.IsNullOrEmpty(message.TraceParent)
+            || !ActivityContext.TryParse(message.TraceParent, null, isRemote: true, out var parent))
+        {
+            return null;
+        }
+        var activity = Source.StartActivity("outbox publish " + message.RoutingKey, ActivityKind.Producer, parent);
+        if (activity is null)
+        {
+            return null;
+        }
+        activity.SetTag("messaging.system", "rabbitmq");
+        activity.SetTag("messaging.destination.name", EventTopology.Exchange);
+        activity.SetTag("messaging.rabbitmq.destination.routing_key", message.RoutingKey);
+        activity.SetTag("messaging.message.id", message.Id.ToString());
+        activity.SetTag("shop.event.type", message.Type);
+        properties.Headers ??= new Dictionary<string, object?>();
+        properties.Headers[EventTopology.TraceParentHeader] = Encoding.ASCII.GetBytes(activity.Id!);
+        return activity;
+    }
+}
