@@ -4,7 +4,7 @@ using Shop.Testing;
 namespace Shop.Monitoring.Tests;
 
 /// <summary>The app's Prometheus and Alertmanager with the real services: every replica scraped, an alert end to end.</summary>
-public sealed class RunningMonitoringTests(MonitoredAppFixture fixture) : IClassFixture<MonitoredAppFixture>
+public sealed partial class RunningMonitoringTests(MonitoredAppFixture fixture) : IClassFixture<MonitoredAppFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
