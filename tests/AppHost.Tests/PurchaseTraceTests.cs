@@ -73,9 +73,18 @@ public sealed partial class DashboardTests
             Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}");
         }
 
+        await AssertOneTraceThroughAsync(traceId, Hops);
+    }
+
+    /// <summary>
+    /// Waits until the dashboard holds a span of every hop under <paramref name="traceId"/>, and fails naming the
+    /// hops it never saw. The trace is read by its id: the list of recent traces is capped, and the catalog's stock
+    /// polling fills it.
+    /// </summary>
+    private async Task AssertOneTraceThroughAsync(string traceId, IReadOnlyDictionary<string, Func<Span, bool>> hops)
+    {
         var spans = await EventuallyAsync(async () =>
         {
-            // The trace by its id: the list of recent traces is capped, and the catalog's stock polling fills it.
             using var response = await Dashboard.GetAsync($"/api/telemetry/traces/{traceId}");
             if (!response.IsSuccessStatusCode)
             {
@@ -83,10 +92,10 @@ public sealed partial class DashboardTests
             }
             var all = Spans(await response.Content.ReadFromJsonAsync<JsonElement>()).Where(s => s.TraceId == traceId).ToList();
             // Spans arrive in batches, each exporter on its own schedule: complete once every hop has shown up.
-            return Hops.All(hop => all.Any(hop.Value)) ? all : null;
-        }, $"trace {traceId} through every hop: " + string.Join(", ", Hops.Keys));
+            return hops.All(hop => all.Any(hop.Value)) ? all : null;
+        }, $"trace {traceId} through every hop: " + string.Join(", ", hops.Keys));
 
-        foreach (var (hop, seen) in Hops)
+        foreach (var (hop, seen) in hops)
         {
             Assert.True(spans.Any(seen), $"no span of {hop} in trace {traceId}");
         }

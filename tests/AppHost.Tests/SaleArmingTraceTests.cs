@@ -38,21 +38,7 @@ public sealed partial class DashboardTests
             Assert.True(created.StatusCode == HttpStatusCode.Created, $"{(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
         }
 
-        var spans = await EventuallyAsync(async () =>
-        {
-            using var response = await Dashboard.GetAsync($"/api/telemetry/traces/{traceId}");
-            if (!response.IsSuccessStatusCode)
-            {
-                return null;
-            }
-            var all = Spans(await response.Content.ReadFromJsonAsync<JsonElement>()).Where(s => s.TraceId == traceId).ToList();
-            return ArmingHops.All(hop => all.Any(hop.Value)) ? all : null;
-        }, $"trace {traceId} through every hop: " + string.Join(", ", ArmingHops.Keys));
-
-        foreach (var (hop, seen) in ArmingHops)
-        {
-            Assert.True(spans.Any(seen), $"no span of {hop} in trace {traceId}");
-        }
+        await AssertOneTraceThroughAsync(traceId, ArmingHops);
     }
 
     /// <summary>The hops of an admin's sale on its way to the gate, each recognised by the span it leaves.</summary>
