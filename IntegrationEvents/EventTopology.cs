@@ -14,10 +14,4 @@ public static class EventTopology
     public const string FlashSaleChangedType = nameof(FlashSaleChanged);
 
     public const string CatalogItemChangedType = nameof(CatalogItemChanged);
-
-    /// <summary>
-    /// The message header carrying the W3C trace context of the change an event announces (the admin's request), so
-    /// that the subscriber's handling continues that trace. Absent when the change was not traced.
-    /// </summary>
-    public const string TraceParentHeader = "traceparent";
 }

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Shop.Catalog.Api.Data;
 using Shop.IntegrationEvents;
+using Shop.ServiceDefaults.Telemetry;
 
 namespace Shop.Catalog.Api.Messaging;
 
@@ -68,6 +68,6 @@ public static class OutboxMessages
             Payload = JsonSerializer.Serialize(@event, typeInfo),
             OccurredAt = now,
             NextAttemptAt = now,
-            TraceParent = Activity.Current is { Recorded: true, IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null,
+            TraceParent = TraceParents.Current() is { Length: > 0 } traceParent ? traceParent : null,
         };
 }

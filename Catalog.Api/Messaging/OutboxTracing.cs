@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
 using Shop.IntegrationEvents;
+using Shop.ServiceDefaults.Telemetry;
 
 namespace Shop.Catalog.Api.Messaging;
 
 /// <summary>
 /// The publish span of an outbox row whose change was traced: a child of the admin's request (its traceparent was
 /// saved with the row, since publishing happens later, on another thread, often after a restart), and the parent
-/// the subscriber continues from (its id goes into the message's <see cref="EventTopology.TraceParentHeader"/>
+/// the subscriber continues from (its id goes into the message's <see cref="TraceParents.Header"/>
 /// header). An untraced row (seeding) gets no span and no header.
 /// </summary>
 public static class OutboxTracing
@@ -18,8 +19,8 @@ public static class OutboxTracing
 
     public static Activity? StartPublish(Data.OutboxMessage message, BasicProperties properties)
     {
-        if (string.IsNullOrEmpty(message.TraceParent)
-            || !ActivityContext.TryParse(message.TraceParent, null, isRemote: true, out var parent))
+        var parent = TraceParents.Parse(message.TraceParent);
+        if (parent == default)
         {
             return null;
         }
@@ -34,7 +35,7 @@ public static class OutboxTracing
         activity.SetTag("messaging.message.id", message.Id.ToString());
         activity.SetTag("shop.event.type", message.Type);
         properties.Headers ??= new Dictionary<string, object?>();
-        properties.Headers[EventTopology.TraceParentHeader] = Encoding.ASCII.GetBytes(activity.Id!);
+        properties.Headers[TraceParents.Header] = Encoding.ASCII.GetBytes(activity.Id!);
         return activity;
     }
 }

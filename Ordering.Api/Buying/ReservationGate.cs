@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Redis;
-using Shop.Ordering.Core.Telemetry;
+using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.Api.Buying;

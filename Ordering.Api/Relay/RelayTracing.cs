@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
 using Shop.Ordering.Api.Telemetry;
-using Shop.Ordering.Core.Telemetry;
+using Shop.ServiceDefaults.Telemetry;
 
 namespace Shop.Ordering.Api.Relay;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Shop.Ordering.Core.Messaging;
-using Shop.Ordering.Core.Telemetry;
+using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.Api.Relay;

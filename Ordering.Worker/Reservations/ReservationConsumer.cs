@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Shop.Ordering.Core.Messaging;
-using Shop.Ordering.Core.Telemetry;
+using Shop.ServiceDefaults.Telemetry;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Messaging;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using RabbitMQ.Client.Events;
-using Shop.Ordering.Core.Telemetry;
+using Shop.ServiceDefaults.Telemetry;
 
 namespace Shop.Ordering.Worker.Telemetry;
 

@@ -46,7 +46,7 @@ public sealed class Announcements<TEvent> : IAsyncDisposable
             await announcements._received.Writer.WriteAsync(new Announcement<TEvent>(
                 @event, delivery.Exchange, delivery.RoutingKey, properties.MessageId, properties.Type, properties.ContentType, properties.Persistent,
                 JsonDocument.Parse(body).RootElement.Clone(),
-                properties.Headers?.TryGetValue(EventTopology.TraceParentHeader, out var trace) == true && trace is byte[] bytes
+                properties.Headers?.TryGetValue(Shop.ServiceDefaults.Telemetry.TraceParents.Header, out var trace) == true && trace is byte[] bytes
                     ? System.Text.Encoding.ASCII.GetString(bytes) : null));
         };
         await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Shop.Ordering.Core.Telemetry;
+namespace Shop.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// W3C trace context across the buy pipeline's hops that no instrumentation carries by itself: the Redis stream
-/// entry (written by the reserve and checkout scripts) and the RabbitMQ message header. Only a recorded
-/// (sampled) trace is carried: an unsampled buy costs nothing extra.
+/// W3C trace context across the hops that no instrumentation carries by itself: the buy's Redis stream entry
+/// (written by the reserve and checkout scripts), Catalog's outbox row, and the RabbitMQ message header (the relay's
+/// and the outbox's). Only a recorded (sampled) trace is carried: an unsampled buy costs nothing extra.
 /// </summary>
 public static class TraceParents
 {
