@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Shop.ServiceDefaults.Hosting;
 using Shop.ServiceDefaults.Http;
 
 namespace Microsoft.Extensions.Hosting;
@@ -10,7 +11,7 @@ namespace Microsoft.Extensions.Hosting;
 public static class Extensions
 {
     /// <summary>
-    /// OpenTelemetry (logs, metrics, traces), the default health checks, service discovery, and the standard
+    /// A prompt stop (<see cref="ShutdownDefaults"/>), OpenTelemetry (logs, metrics, traces), the default health checks, service discovery, and the standard
     /// resilience handler plus service discovery on every <see cref="System.Net.Http.HttpClient"/> made by
     /// <see cref="System.Net.Http.IHttpClientFactory"/>.
     /// </summary>
@@ -19,6 +20,7 @@ public static class Extensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        builder.AddShutdownDefaults();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();

@@ -23,7 +23,9 @@ public abstract partial class PeriodicService(StartupGate gate, ILogger logger) 
         {
             try
             {
-                await RunOnceAsync(stoppingToken);
+                // A round blocked on a server that has gone (a Redis call takes no token) is abandoned on stop: rounds are
+                // idempotent, so the next process redoes it.
+                await RunOnceAsync(stoppingToken).WaitAsync(stoppingToken);
                 _failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
