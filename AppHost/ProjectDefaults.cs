@@ -10,11 +10,12 @@ internal static class ProjectDefaults
     /// <summary>
     /// A Shop service: plain HTTP inside the app (TLS ends at the ingress in a deployment, so no development
     /// certificate is needed or asked for), healthy when its <c>/health</c> says so, which covers its dependencies,
-    /// and scraped by Prometheus at every replica's <c>/metrics</c> (ServiceDefaults maps it).
+    /// scraped by Prometheus at every replica's <c>/metrics</c> (ServiceDefaults maps it), and stopped before the
+    /// servers when the AppHost stops (<see cref="ServicesStopFirst"/>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddShopService<TProject>(this IDistributedApplicationBuilder builder, string name)
         where TProject : IProjectMetadata, new() =>
-        builder.AddProject<TProject>(name)
+        builder.StopsServicesFirst().AddProject<TProject>(name)
             .WithoutHttpsCertificate()
             .WithHttpHealthCheck("/health")
             .WithMetricsEndpoint();

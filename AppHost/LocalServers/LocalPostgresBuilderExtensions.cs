@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace Shop.AppHost.LocalServers;
@@ -30,9 +32,10 @@ public static class LocalPostgresBuilderExtensions
             PublishDatabaseStatesAsync(server, @event.Services, @event.ResourceEvent.Snapshot.State?.Text ?? KnownResourceStates.Exited));
 
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(
-            _ => ServerScoped(connectionString ?? throw new InvalidOperationException($"{name} has no connection string yet")),
-            name: healthCheckKey);
+        builder.Services.TryAddSingleton<RejectedPassword>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheckKey,
+            services => new LocalPostgresHealthCheck(() => connectionString is null ? null : ServerScoped(connectionString), server, services.GetRequiredService<RejectedPassword>()),
+            failureStatus: null, tags: null));
 
         return builder.AddResource(server)
             .WithLoopbackEndpoint(LocalPostgresServerResource.PrimaryEndpointName)
@@ -69,9 +72,10 @@ public static class LocalPostgresBuilderExtensions
         builder.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
             connectionString = await database.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
         var healthCheckKey = $"{name}_check";
-        builder.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
-            _ => connectionString ?? throw new InvalidOperationException($"{name} has no connection string yet"),
-            name: healthCheckKey);
+        builder.ApplicationBuilder.Services.TryAddSingleton<RejectedPassword>();
+        builder.ApplicationBuilder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheckKey,
+            services => new LocalPostgresHealthCheck(() => connectionString, builder.Resource, services.GetRequiredService<RejectedPassword>()),
+            failureStatus: null, tags: null));
 
         return builder.ApplicationBuilder.AddResource(database)
             .WithParentRelationship(builder.Resource)
@@ -84,9 +88,10 @@ public static class LocalPostgresBuilderExtensions
     public static IResourceBuilder<LocalPostgresServerResource> WithDataVolume(this IResourceBuilder<LocalPostgresServerResource> builder) =>
         builder.WithAnnotation(new KeepDataAnnotation());
 
-    // Npgsql would otherwise connect to a database named like the user; the server checks use "postgres".
+    // Npgsql would otherwise connect to a database named like the user; the server checks use "postgres". Not pooled:
+    // an idle pooled connection of the AppHost holds Postgres's smart shutdown open (LocalPostgresHealthCheck).
     private static string ServerScoped(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString;
 
     private static async Task InitializeClusterAsync(LocalPostgresServerResource server, string initDb, CancellationToken cancellationToken)
     {
