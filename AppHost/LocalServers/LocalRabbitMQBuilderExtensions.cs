@@ -1,6 +1,10 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Shop.AppHost.LocalServers;
 
@@ -20,6 +24,13 @@ public static class LocalRabbitMQBuilderExtensions
         var epmd = builder.AddExecutable($"{name}-epmd", ServerBinary.Epmd.Locate(builder.Configuration), folder)
             .WithLoopbackEndpoint("tcp");
         var epmdEndpoint = epmd.GetEndpoint("tcp");
+        // epmd runs in the broker's data folder and starts first (the broker waits for it), before the broker's own
+        // start has made the folder: on a fresh data path DCP could not chdir into it (seen: FailedToStart).
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(epmd.Resource, (_, _) =>
+        {
+            Directory.CreateDirectory(folder);
+            return Task.CompletedTask;
+        });
         epmd.WithArgs(context =>
             {
                 context.Args.Add("-address");
@@ -38,8 +49,10 @@ public static class LocalRabbitMQBuilderExtensions
         var healthCheckKey = $"{name}_check";
         // One connection for every check (as Aspire's own check does); the client's recovery reopens it after a restart.
         IConnection? healthConnection = null;
+        builder.Services.TryAddSingleton<RejectedPassword>();
         builder.Services.AddHealthChecks().AddRabbitMQ(
-            async _ => healthConnection ??= await OpenConnectionAsync(connectionString).ConfigureAwait(false), name: healthCheckKey);
+            async services => healthConnection ??= await OpenConnectionAsync(rabbit, connectionString, services.GetRequiredService<RejectedPassword>()).ConfigureAwait(false),
+            name: healthCheckKey);
 
         return builder.AddResource(rabbit)
             .WithLoopbackEndpoint(LocalRabbitMQResource.PrimaryEndpointName, scheme: "amqp")
@@ -82,11 +95,16 @@ public static class LocalRabbitMQBuilderExtensions
     public static IResourceBuilder<LocalRabbitMQResource> WithDataVolume(this IResourceBuilder<LocalRabbitMQResource> builder) =>
         builder.WithAnnotation(new KeepDataAnnotation());
 
-    // Stable for a data folder, so a kept Mnesia database finds its node again; distinct between folders.
-    private static string NodeName(LocalRabbitMQResource rabbit) =>
-        $"shop-{rabbit.Name}-{(uint)StringComparer.Ordinal.GetHashCode(rabbit.DataFolder) % 100000}@localhost";
+    /// <summary>
+    /// Stable for a data folder, so that a kept Mnesia database (mnesia/{node}) finds its node again at the next start;
+    /// distinct between folders, so that parallel apps never share a node. A hash that every process computes alike:
+    /// string.GetHashCode, used before, is seeded anew in every process, so each AppHost run got a new node name and
+    /// an empty broker (its durable queues and persistent messages left behind under the old name).
+    /// </summary>
+    internal static string NodeName(LocalRabbitMQResource rabbit) =>
+        $"shop-{rabbit.Name}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rabbit.DataFolder)))[..10]}@localhost";
 
-    private static async Task<IConnection> OpenConnectionAsync(string? connectionString)
+    private static async Task<IConnection> OpenConnectionAsync(LocalRabbitMQResource rabbit, string? connectionString, RejectedPassword rejectedPassword)
     {
         var factory = new ConnectionFactory
         {
@@ -94,7 +112,16 @@ public static class LocalRabbitMQBuilderExtensions
             RequestedConnectionTimeout = TimeSpan.FromSeconds(3),
             ClientProvidedName = "shop-apphost-health",
         };
-        return await factory.CreateConnectionAsync().ConfigureAwait(false);
+        try
+        {
+            return await factory.CreateConnectionAsync().ConfigureAwait(false);
+        }
+        catch (BrokerUnreachableException e) when (e.InnerException is AuthenticationFailureException refused)
+        {
+            // The broker keeps the user it was first started with (default_user/default_pass apply to a new database only).
+            rejectedPassword.StopTheApp(rabbit, rabbit.PasswordParameter, rabbit.DataFolder, refused.Message);
+            throw;
+        }
     }
 
     private static async Task WriteConfigAsync(LocalRabbitMQResource rabbit, CancellationToken cancellationToken)
