@@ -4,6 +4,9 @@ using Shop.AppHost;
 // How the servers run (local binaries, or containers in the manifest) is decided in ServerResources.cs.
 var builder = DistributedApplication.CreateBuilder(args);
 
+// On the console too, not only on the dashboard: which resource keeps the app from becoming ready, and why.
+builder.WarnsOfUnhealthyResources();
+
 // The catalog's cache may forget (it evicts and keeps nothing); the flash-sale gate must not (its own Redis: AOF
 // with fsync before every answer, no eviction, data kept). DESIGN.md §1, §4; docs/hosting.md.
 var cache = builder.AddRedisCache("cache");
