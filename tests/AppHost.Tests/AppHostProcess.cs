@@ -3,12 +3,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using Shop.Testing;
 
 namespace Shop.AppHost.Tests;
 
 /// <summary>
 /// The built AppHost started as its own process, in its own process group (so a test can press "Ctrl+C" by
-/// signalling the group, as a terminal does), with its own dashboard ports and data folder.
+/// signalling the group, as a terminal does), with its own dashboard ports, data folder and user secrets
+/// (<see cref="AppIsolation"/>).
 /// </summary>
 public sealed class AppHostProcess : IDisposable
 {
@@ -37,11 +39,11 @@ public sealed class AppHostProcess : IDisposable
         }
     }
 
-    public static AppHostProcess Start(params string[] arguments)
+    public static AppHostProcess Start(AppIsolation isolation, params string[] arguments)
     {
         // setsid execs the AppHost in place as the leader of a new session and process group.
         var start = new ProcessStartInfo("/usr/bin/setsid") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["dotnet", "exec", AssemblyPath, .. arguments])
+        foreach (var argument in (string[])["dotnet", "exec", AssemblyPath, .. isolation.Arguments, .. arguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -51,7 +53,7 @@ public sealed class AppHostProcess : IDisposable
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         // The projects' launch profiles name fixed ports; another app on this machine may hold them. (This moves
         // the dashboard too: its address is the one the AppHost prints.)
-        start.Environment["DcpPublisher__RandomizePorts"] = "true";
+        start.Environment[AppIsolation.RandomPortsVariable] = "true";
         var appHost = new AppHostProcess(Process.Start(start)!);
         appHost._process.OutputDataReceived += (_, e) => appHost.Append(e.Data);
         appHost._process.ErrorDataReceived += (_, e) => appHost.Append(e.Data);

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Shop.Testing;
 
 namespace Shop.AppHost.Tests;
 
@@ -115,7 +116,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
 public sealed class DashboardFixture : IAsyncLifetime
 {
     private readonly string _apiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("shop-dashboard-");
+    private readonly AppIsolation _isolation = AppIsolation.Create("shop-dashboard-");
     private AppHostProcess _appHost = null!;
 
     public AppHostProcess AppHost => _appHost;
@@ -128,9 +129,7 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Postgres runs as the postgres user, which must be able to traverse into the folder (temp folders are 700).
-        _data.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        _appHost = AppHostProcess.Start($"--LocalServers:DataPath={_data.FullName}", $"--AppHost:DashboardApiKey={_apiKey}");
+        _appHost = AppHostProcess.Start(_isolation, $"--AppHost:DashboardApiKey={_apiKey}");
         var ready = await _appHost.WaitForOutputAsync("Shop is ready. The store: ", TimeSpan.FromMinutes(4));
         Store = new Uri(ready[(ready.IndexOf("The store: ", StringComparison.Ordinal) + "The store: ".Length)..].Trim());
         LoginLine = (await _appHost.WaitForOutputAsync("Login to the dashboard at ", TimeSpan.FromSeconds(10))).Trim();
@@ -152,6 +151,6 @@ public sealed class DashboardFixture : IAsyncLifetime
             _appHost.Dispose();
         }
         Dashboard?.Dispose();
-        _data.Delete(recursive: true);
+        _isolation.Dispose();
     }
 }

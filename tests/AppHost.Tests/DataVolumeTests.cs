@@ -14,7 +14,7 @@ public sealed class DataVolumeTests
     [Fact]
     public async Task Postgres_RabbitMQ_and_the_gate_keep_their_data_between_runs_and_the_cache_starts_empty()
     {
-        var folder = AppDataFolder.Create("shop-volume-");
+        var folder = AppIsolation.CreateDataFolder("shop-volume-");
         // The same passwords in both runs, as the AppHost's user secrets give a developer's runs.
         var passwords = new Dictionary<string, string?>
         {
@@ -27,7 +27,7 @@ public sealed class DataVolumeTests
         var marker = Guid.NewGuid().ToString("N");
         try
         {
-            await using (var first = await ShopApp.StartAsync(waitFor: servers, configuration: passwords, dataFolder: folder))
+            await using (var first = await ShopApp.StartAsync(only: servers, configuration: passwords, dataFolder: folder))
             {
                 await using var db = NpgsqlDataSource.Create((await first.App.GetConnectionStringAsync("catalogdb"))!);
                 await db.CreateCommand("CREATE TABLE volume_marker (value text)").ExecuteNonQueryAsync();
@@ -43,7 +43,7 @@ public sealed class DataVolumeTests
                 await DeclareQueueAsync(first, publish: marker);
             }
 
-            await using var second = await ShopApp.StartAsync(waitFor: servers, configuration: passwords, dataFolder: folder);
+            await using var second = await ShopApp.StartAsync(only: servers, configuration: passwords, dataFolder: folder);
             await using (var db = NpgsqlDataSource.Create((await second.App.GetConnectionStringAsync("catalogdb"))!))
             {
                 Assert.Equal(marker, await db.CreateCommand("SELECT value FROM volume_marker").ExecuteScalarAsync());

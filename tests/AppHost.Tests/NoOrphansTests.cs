@@ -14,8 +14,9 @@ public sealed class NoOrphansTests
     [InlineData(ProcessInfo.SIGKILL, false)]
     public async Task No_process_of_the_app_outlives_the_AppHost(int signal, bool wholeGroup)
     {
-        var dataPath = AppDataFolder.Create("shop-orphans-").FullName;
-        using var appHost = AppHostProcess.Start($"--LocalServers:DataPath={dataPath}");
+        using var isolation = AppIsolation.Create("shop-orphans-");
+        var dataPath = isolation.DataFolder.FullName;
+        using var appHost = AppHostProcess.Start(isolation);
         var related = new List<int>();
         try
         {
@@ -47,7 +48,6 @@ public sealed class NoOrphansTests
             {
                 ProcessInfo.Signal(pid, ProcessInfo.SIGKILL);
             }
-            Directory.Delete(dataPath, recursive: true);
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class BasketAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Shop = await ShopApp.StartAsync(waitFor: ["basket-api", "catalog-api"]);
+        Shop = await ShopApp.StartAsync(only: ["basket-api", "catalog-api"]);
         Basket = Shop.App.CreateHttpClient("basket-api");
         Catalog = Shop.App.CreateHttpClient("catalog-api");
         _tokens = new ShopTokenIssuer(Options.Create(new ShopTokenOptions { SigningKey = Shop.SigningKey }), TimeProvider.System);

@@ -9,8 +9,9 @@ using Shop.Testing;
 namespace Shop.Catalog.Tests;
 
 /// <summary>
-/// The whole Shop composition (the real AppHost Program.cs) with real servers, started once and shared by every
-/// test class of the <see cref="CatalogCollection"/>: an HTTP client for catalog-api, catalogdb, tokens.
+/// catalog-api of the real composition (the AppHost's Program.cs) with its real servers (cache, catalogdb,
+/// messaging), started once and shared by every test class of the <see cref="CatalogCollection"/>: an HTTP client
+/// for catalog-api, catalogdb, tokens.
 /// </summary>
 public class CatalogAppFixture : IAsyncLifetime
 {
@@ -32,9 +33,12 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public string ShopperToken { get; private set; } = "";
 
+    /// <summary>What the app starts: catalog-api and its servers; not Ordering, the basket or the storefront.</summary>
+    protected virtual IReadOnlyList<string> Needed => ["catalog-api"];
+
     public async Task InitializeAsync()
     {
-        Shop = await ShopApp.StartAsync(waitFor: ["catalog-api"]);
+        Shop = await ShopApp.StartAsync(only: Needed);
         Client = App.CreateHttpClient("catalog-api");
         Database = NpgsqlDataSource.Create(await ConnectionStringAsync("catalogdb"));
         AdminToken = await GetTokenAsync("admin", AdminPassword);
@@ -102,6 +106,12 @@ public class CatalogAppFixture : IAsyncLifetime
           coalesce((SELECT string_agg(concat_ws('|', id, user_name, password_hash), ',' ORDER BY id) FROM users), '') ||
           (SELECT count(*) FROM catalog_categories)::text)
         """);
+}
+
+/// <summary>The catalog with Ordering beside it: the stock figures the catalog shows come from ordering-api.</summary>
+public sealed class CatalogWithOrderingFixture : CatalogAppFixture
+{
+    protected override IReadOnlyList<string> Needed => ["catalog-api", "ordering-api", "ordering-worker"];
 }
 
 [CollectionDefinition(Name)]

@@ -8,10 +8,9 @@ namespace Shop.Catalog.Tests;
 /// The catalog shows the stock Ordering reports (docs/checkout.md): an item's availableStock follows ordering-api's
 /// <c>GET /api/stock/items</c> as units are sold, while catalogdb keeps what the admin set; with ordering-api gone the
 /// catalog keeps answering with the last figures and warns once. Needs the AppHost to give catalog-api a reference
-/// to ordering-api.
+/// to ordering-api. Crosses two services, so it has an app of its own with both (and the worker, which arms the stock).
 /// </summary>
-[Collection(CatalogCollection.Name)]
-public sealed class OrderingStockTests(CatalogAppFixture fixture)
+public sealed class OrderingStockTests(CatalogWithOrderingFixture fixture) : IClassFixture<CatalogWithOrderingFixture>
 {
     private const string UnreachableWarning = "Ordering's stock figures cannot be read (";
     private const string RecoveredLine = "Ordering's stock figures can be read again";

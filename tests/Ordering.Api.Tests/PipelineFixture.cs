@@ -34,7 +34,7 @@ public class PipelineFixture : IAsyncLifetime
                 // Long enough that a test of reopening a sale sees the gate's notice at work, not the memory running out.
                 .WithEnvironment("Ordering__Buying__SoldOutMemory", "00:00:30");
             Configure(builder);
-        }, waitFor: Needed);
+        }, only: Needed);
         Shop = new ShopTestClient(App.App, App.SigningKey);
     }
 

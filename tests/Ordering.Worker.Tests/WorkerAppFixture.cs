@@ -25,7 +25,7 @@ public class WorkerAppFixture : IAsyncLifetime
         App = await ShopApp.StartAsync(
             configure: builder => builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-worker"))
                 .WithEnvironment("Ordering__PaymentTimeout", PaymentTimeout.ToString("c")),
-            waitFor: Needed);
+            only: Needed);
         Client = await WorkerTestClient.CreateAsync(App.App);
         // The gate of a new system is alive once the worker has "rebuilt" it from the (empty) ledger.
         // Start-up under a loaded CI machine (several compositions booting at once) can take well beyond 30 s.

@@ -14,6 +14,7 @@ namespace Shop.Testing;
 public sealed class ResourceStates : IDisposable
 {
     private readonly ConcurrentDictionary<string, ResourceEvent> _latest = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _lines = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ResourceLoggerService _loggers;
@@ -27,6 +28,31 @@ public sealed class ResourceStates : IDisposable
         _ = states.WatchAsync(app.ResourceNotifications);
         return states;
     }
+
+    /// <summary>When an instance's state, health or health reports last changed (UTC): a start that makes no progress is stuck.</summary>
+    public DateTime LastChange { get; private set; } = DateTime.UtcNow;
+
+    /// <summary>Completes at the next change of any instance, or after <paramref name="atMost"/>.</summary>
+    public async Task WaitForChangeAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Volatile.Read(ref _changed).Task.WaitAsync(atMost, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Time to look again anyway.
+        }
+    }
+
+    /// <summary>At least <paramref name="instances"/> instances of the resource are seen, and every one runs and is healthy.</summary>
+    public bool IsHealthy(string resourceName, int instances = 1) =>
+        InstancesOf(resourceName) is { } seen && seen.Count >= instances
+        && seen.All(s => s.Snapshot.State?.Text == KnownResourceStates.Running && s.Snapshot.HealthStatus == HealthStatus.Healthy);
+
+    /// <summary>An instance of the resource that has ended (failed to start, exited), if any.</summary>
+    public ResourceEvent? Ended(string resourceName) =>
+        InstancesOf(resourceName).FirstOrDefault(s => s.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state));
 
     /// <summary>The latest snapshot of each instance of <paramref name="resourceName"/>.</summary>
     public IReadOnlyList<ResourceEvent> InstancesOf(string resourceName) =>
@@ -49,12 +75,22 @@ public sealed class ResourceStates : IDisposable
         return instances;
     }
 
-    /// <summary>Each instance's state, health and failing checks, and the last lines it logged: for failure messages.</summary>
+    /// <summary>
+    /// Each instance's state and health, its failing checks with their reasons, and the last lines it logged: what a
+    /// failure message needs to say which resource did not come up and why. A resource with no instance yet says so.
+    /// </summary>
     public string Describe(IEnumerable<string> resourceNames) =>
-        string.Join("\n", resourceNames.SelectMany(InstancesOf).Select(state =>
-            $"{state.ResourceId}: {state.Snapshot.State?.Text} {state.Snapshot.HealthStatus} " +
-            string.Join(" | ", LogOf(state.Resource.Name).TakeLast(5)) + " " +
-            string.Join(",", state.Snapshot.HealthReports.Where(r => r.Status is not HealthStatus.Healthy).Select(r => $"{r.Name}={r.Description ?? r.ExceptionText?.Split('\n')[0]}"))));
+        string.Join("\n", resourceNames.SelectMany(name => InstancesOf(name) is { Count: > 0 } instances
+            ? instances.Select(Describe)
+            : [$"{name}: no instance yet"]));
+
+    private string Describe(ResourceEvent state)
+    {
+        var failing = state.Snapshot.HealthReports.Where(r => r.Status is not HealthStatus.Healthy)
+            .Select(r => $"{r.Name}: {r.Description ?? r.ExceptionText?.Split('\n')[0] ?? "no answer yet"}");
+        return $"{state.ResourceId}: {state.Snapshot.State?.Text ?? "(no state)"}, {state.Snapshot.HealthStatus?.ToString() ?? "no health yet"}"
+            + $"; failing checks: [{string.Join("; ", failing)}]; last output: [{string.Join(" | ", LogOf(state.Resource.Name).TakeLast(5))}]";
+    }
 
     /// <summary>Every line the instances of <paramref name="resourceName"/> logged so far (restarts included).</summary>
     public IReadOnlyList<string> LogOf(string resourceName) =>
@@ -69,10 +105,17 @@ public sealed class ResourceStates : IDisposable
                 if (_latest.TryAdd(update.ResourceId, update))
                 {
                     _ = FollowLogAsync(update.Resource.Name, update.ResourceId);
+                    Changed();
                 }
                 else
                 {
+                    var previous = _latest[update.ResourceId].Snapshot;
                     _latest[update.ResourceId] = update;
+                    if (previous.State?.Text != update.Snapshot.State?.Text || previous.HealthStatus != update.Snapshot.HealthStatus
+                        || !previous.HealthReports.Select(Outcome).SequenceEqual(update.Snapshot.HealthReports.Select(Outcome)))
+                    {
+                        Changed();
+                    }
                 }
             }
         }
@@ -80,6 +123,15 @@ public sealed class ResourceStates : IDisposable
         {
             // The app is being disposed.
         }
+    }
+
+    // A check's outcome, not when it ran: a health check that keeps failing the same way is no progress.
+    private static (string, HealthStatus?, string?) Outcome(HealthReportSnapshot report) => (report.Name, report.Status, report.Description);
+
+    private void Changed()
+    {
+        LastChange = DateTime.UtcNow;
+        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     private async Task FollowLogAsync(string resourceName, string resourceId)

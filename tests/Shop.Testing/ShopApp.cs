@@ -7,23 +7,24 @@ using Microsoft.Extensions.Logging;
 namespace Shop.Testing;
 
 /// <summary>
-/// The real Shop composition (<c>AppHost/Program.cs</c>) started through Aspire.Hosting.Testing, with a data
-/// folder of its own (so parallel apps never share a server's files) that is deleted when the app is disposed.
-/// A whole-app start costs 15–30 s here: share one per test collection.
+/// The real Shop composition (<c>AppHost/Program.cs</c>) started through Aspire.Hosting.Testing, isolated from the
+/// developer's own app and from other test apps (<see cref="AppIsolation"/>). A test of one service starts only what
+/// that service needs (<see cref="StartAsync"/>'s <c>only</c>): the rest of the composition is declared, as the
+/// AppHost declares it, but not started. A start costs 10–35 s here: share one app per test collection.
 /// </summary>
 public sealed class ShopApp : IAsyncDisposable
 {
-    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromMinutes(3);
+    /// <summary>How long the stop may take before the app is disposed anyway (it takes about 5 s: docs/testing.md).</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(1);
 
-    private readonly DirectoryInfo _dataFolder;
-    private readonly bool _ownsDataFolder;
+    private readonly AppIsolation _isolation;
 
-    private ShopApp(DistributedApplication app, DirectoryInfo dataFolder, bool ownsDataFolder, string signingKey)
+    private ShopApp(DistributedApplication app, AppIsolation isolation, string signingKey, IReadOnlyList<string> started)
     {
         App = app;
         SigningKey = signingKey;
-        _dataFolder = dataFolder;
-        _ownsDataFolder = ownsDataFolder;
+        Started = started;
+        _isolation = isolation;
         States = ResourceStates.Follow(app);
     }
 
@@ -32,74 +33,94 @@ public sealed class ShopApp : IAsyncDisposable
     /// <summary>The AppHost secret <c>jwt-signing-key</c> of this app: tests mint tokens with it, as the load generator does.</summary>
     public string SigningKey { get; }
 
+    /// <summary>The resources this app started (the others of the composition are declared but not started).</summary>
+    public IReadOnlyList<string> Started { get; }
+
     /// <summary>Every resource instance's latest state and its log lines since the app started.</summary>
     public ResourceStates States { get; }
 
     public ResourceNotificationService Notifications => App.ResourceNotifications;
 
     /// <summary>
-    /// Builds the app, lets <paramref name="configure"/> change it (environment of a resource, say), starts it
-    /// and waits until every resource is healthy (or only <paramref name="waitFor"/>, when given). With a
-    /// <paramref name="dataFolder"/> of the caller's, the servers' data stays there after the app is disposed.
+    /// Builds the app, lets <paramref name="configure"/> change it (environment of a resource, say), starts it and
+    /// waits until what it started is healthy (<see cref="StartupWait"/>).
     /// </summary>
+    /// <param name="only">
+    /// The resources the test uses (e.g. <c>catalog-api</c>): these and everything they wait for, transitively, are
+    /// started; the rest is not (Aspire's explicit start). Null starts the whole composition.
+    /// </param>
+    /// <param name="dataFolder">A data folder of the caller's, kept after the app is disposed (to start a second app on it).</param>
     public static async Task<ShopApp> StartAsync(
+        IEnumerable<string>? only = null,
         Action<IDistributedApplicationTestingBuilder>? configure = null,
-        IEnumerable<string>? waitFor = null,
         IDictionary<string, string?>? configuration = null,
         DirectoryInfo? dataFolder = null)
     {
-        var ownsDataFolder = dataFolder is null;
-        dataFolder ??= AppDataFolder.Create("shop-test-");
+        var isolation = dataFolder is null ? AppIsolation.Create() : AppIsolation.For(dataFolder);
         var signingKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        string[] args = [$"--LocalServers:DataPath={dataFolder.FullName}", $"--Parameters:jwt-signing-key={signingKey}", .. (configuration ?? new Dictionary<string, string?>()).Select(c => $"--{c.Key}={c.Value}")];
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args);
-        // The AppHost's appsettings.json asks for Information; the servers' and services' own output (forwarded as
-        // "AppHost.Resources.*") is kept in States, and only its warnings and errors reach the test log.
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", LogLevel.Warning));
-        configure?.Invoke(builder);
-        var app = await builder.BuildAsync();
-        var shop = new ShopApp(app, dataFolder, ownsDataFolder, signingKey);
+        string[] args = [.. isolation.Arguments, $"--Parameters:jwt-signing-key={signingKey}", .. (configuration ?? new Dictionary<string, string?>()).Select(c => $"--{c.Key}={c.Value}")];
+        ShopApp? shop = null;
         try
         {
-            var names = (waitFor ?? builder.Resources.Where(IsWaitable).Select(r => r.Name)).ToList();
-            using var timeout = new CancellationTokenSource(HealthyTimeout);
-            try
-            {
-                // StartAsync returns once every resource has been started, which waits for what each waits for.
-                await app.StartAsync(timeout.Token);
-            }
-            catch (OperationCanceledException e)
-            {
-                throw new TimeoutException($"The app did not start in time: {shop.Describe(builder.Resources.Where(IsWaitable).Select(r => r.Name))}", e);
-            }
-            await shop.WaitForHealthyAsync(names, timeout.Token);
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args);
+            // The AppHost's appsettings.json asks for Information; the servers' and services' own output (forwarded as
+            // "AppHost.Resources.*") is kept in States, and only its warnings and errors reach the test log.
+            builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", LogLevel.Warning));
+            WithoutTelemetryExport(builder);
+            var started = only is null ? [.. builder.Resources.Where(Composition.IsStartable)] : Composition.StartOnly(builder, only);
+            configure?.Invoke(builder);
+            var app = await builder.BuildAsync();
+            shop = new ShopApp(app, isolation, signingKey, [.. started.Select(r => r.Name)]);
+            await StartupWait.StartAndWaitHealthyAsync(app, shop.States, shop.Started);
             return shop;
         }
         catch
         {
-            await shop.DisposeAsync();
+            if (shop is not null)
+            {
+                await shop.DisposeAsync();
+            }
+            else
+            {
+                isolation.Dispose();
+            }
             throw;
         }
     }
 
-    public async Task WaitForHealthyAsync(IEnumerable<string> resourceNames, CancellationToken cancellationToken)
+    /// <summary>
+    /// The testing builder runs no dashboard, yet Aspire still points every service's OTLP exporter at
+    /// localhost:4317, where nothing listens: each service retried its exports there every second, and waited for
+    /// them when asked to stop (about 8 s per app). Without the endpoint ServiceDefaults adds no exporter; the
+    /// services still make their spans and metrics (/metrics, the outbox's trace parent). The tests of traces run
+    /// the AppHost with its dashboard (AppHost.Tests/DashboardTests).
+    /// </summary>
+    private static void WithoutTelemetryExport(IDistributedApplicationTestingBuilder builder)
     {
-        var names = resourceNames.ToList();
-        try
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
-            await Task.WhenAll(names.Select(name => Notifications.WaitForResourceHealthyAsync(name, cancellationToken)));
-        }
-        catch (OperationCanceledException e)
-        {
-            throw new TimeoutException($"Not healthy in time: {Describe(names)}", e);
+            builder.CreateResourceBuilder(project).WithEnvironment(context =>
+            {
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_HEADERS");
+            });
         }
     }
 
-    public async Task WaitForHealthyAsync(string resourceName, TimeSpan? timeout = null)
+    /// <summary>Waits until the resources are healthy; fails at once, naming it, if one of them fails or exits.</summary>
+    public Task WaitForHealthyAsync(IEnumerable<string> resourceNames, CancellationToken cancellationToken)
     {
-        using var cancellation = new CancellationTokenSource(timeout ?? HealthyTimeout);
-        await WaitForHealthyAsync([resourceName], cancellation.Token);
+        var names = resourceNames.ToList();
+        if (names.FirstOrDefault(name => !Started.Contains(name)) is { } notStarted)
+        {
+            throw new ArgumentException($"{notStarted} is not started by this app (only {string.Join(", ", Started)}): ask for it when starting the app", nameof(resourceNames));
+        }
+        return StartupWait.WaitHealthyAsync(States, names, cancellationToken);
     }
+
+    /// <inheritdoc cref="WaitForHealthyAsync(IEnumerable{string}, CancellationToken)"/>
+    public Task WaitForHealthyAsync(string resourceName, CancellationToken cancellationToken = default) =>
+        WaitForHealthyAsync([resourceName], cancellationToken);
 
     /// <summary>The running instances of a resource (one per replica), with their pids and HTTP ports.</summary>
     public IReadOnlyList<ResourceInstance> Instances(string resourceName) =>
@@ -139,9 +160,7 @@ public sealed class ShopApp : IAsyncDisposable
     public async Task RestartAsync(string resourceName, CancellationToken cancellationToken = default)
     {
         await RunCommandAsync(resourceName, "restart", cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(HealthyTimeout);
-        await WaitForHealthyAsync([resourceName], timeout.Token);
+        await WaitForHealthyAsync(resourceName, cancellationToken);
     }
 
     /// <summary>
@@ -157,24 +176,22 @@ public sealed class ShopApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await App.DisposeAsync();
-        States.Dispose();
-        if (!_ownsDataFolder)
-        {
-            return;
-        }
         try
         {
-            _dataFolder.Delete(recursive: true);
+            // Stopped first, as the AppHost is on Ctrl+C: its hosted services stop the Shop services while their servers
+            // are still up (AppHost/ServicesStopFirst.cs). Disposing alone would skip them.
+            using var stopping = new CancellationTokenSource(StopTimeout);
+            await App.StopAsync(stopping.Token);
         }
-        catch (IOException)
+        catch (OperationCanceledException)
         {
-            // A server that was still writing as it died; the folder is under the temp folder and harmless.
+            // Disposing ends what is left.
+        }
+        finally
+        {
+            await App.DisposeAsync();
+            States.Dispose();
+            _isolation.Dispose();
         }
     }
-
-    // Parameters have no health; a project's rebuilder (behind Aspire's "rebuild" command) runs only when asked.
-    // (Aspire's ProjectRebuilderResource is internal: matched by name.)
-    private static bool IsWaitable(IResource resource) =>
-        resource is not ParameterResource && resource.GetType().Name != "ProjectRebuilderResource";
 }
