@@ -140,9 +140,14 @@ public static partial class CheckoutApi
         {
             return $"A checkout has at most {options.MaxLines} lines; this one has {items.Count}.";
         }
-        if (items.FirstOrDefault(i => i is null || i.ItemId <= 0) is { } badId)
+        // A JSON null in the array is a null line: refused here, before anything reads its fields.
+        if (items.Any(i => i is null))
         {
-            return badId is null ? "A line is null: every line is {\"itemId\": n, \"quantity\": n}." : $"Item id {badId.ItemId} is not valid: item ids are positive.";
+            return "A line is null: every line is {\"itemId\": n, \"quantity\": n}.";
+        }
+        if (items.FirstOrDefault(i => i.ItemId <= 0) is { } badId)
+        {
+            return $"Item id {badId.ItemId} is not valid: item ids are positive.";
         }
         if (items.FirstOrDefault(i => i.Quantity < 1 || i.Quantity > options.MaxQuantity) is { } badQuantity)
         {

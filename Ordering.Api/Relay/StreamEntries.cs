@@ -18,6 +18,12 @@ public sealed record RelayEntry(string Id, ReservationMessage? Reservation, stri
 /// <summary>Turns the stream entries the reserve and checkout scripts wrote (field/value pairs) into reservations.</summary>
 public static class StreamEntries
 {
+    /// <summary>
+    /// A price as the scripts write it ("9.99"): digits and a decimal point only. The default number style would also
+    /// take thousands separators, and read a malformed "9,99" as 999.
+    /// </summary>
+    private const NumberStyles Price = NumberStyles.AllowDecimalPoint;
+
     public static List<RelayEntry> ToRelayEntries(StreamEntry[] entries)
     {
         var result = new List<RelayEntry>(entries.Length);
@@ -76,8 +82,8 @@ public static class StreamEntries
                 Guid.ParseExact((string)orderId!, "N"),
                 Guid.ParseExact((string)saleId!, "N"),
                 (string)buyerId!,
-                int.Parse((string)quantity!, CultureInfo.InvariantCulture),
-                decimal.Parse((string)unitPrice!, CultureInfo.InvariantCulture),
+                int.Parse((string)quantity!, NumberStyles.None, CultureInfo.InvariantCulture),
+                decimal.Parse((string)unitPrice!, Price, CultureInfo.InvariantCulture),
                 DateTimeOffset.Parse((string)reservedAt!, CultureInfo.InvariantCulture),
                 (string)idempotencyKey!);
         }
@@ -105,7 +111,7 @@ public static class StreamEntries
                     return null;
                 }
                 parsed.Add(new CheckoutLine(Guid.ParseExact(parts[0], "N"), Guid.ParseExact(parts[1], "N"),
-                    int.Parse(parts[2], CultureInfo.InvariantCulture), decimal.Parse(parts[3], CultureInfo.InvariantCulture)));
+                    int.Parse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture), decimal.Parse(parts[3], Price, CultureInfo.InvariantCulture)));
             }
             return new ReservationMessage(Guid.ParseExact((string)orderId!, "N"), Guid.Empty, (string)buyerId!, parsed.Sum(l => l.Quantity), 0m,
                 DateTimeOffset.Parse((string)reservedAt!, CultureInfo.InvariantCulture), (string)idempotencyKey!)

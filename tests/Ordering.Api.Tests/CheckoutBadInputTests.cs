@@ -22,6 +22,7 @@ public sealed class CheckoutBadInputTests(PipelineFixture fixture)
         { "quantity 0", "k", """{"items":[{"itemId":{item},"quantity":0}]}""", "application/json", HttpStatusCode.BadRequest, "between 1 and 10" },
         { "quantity 11", "k", """{"items":[{"itemId":{item},"quantity":11}]}""", "application/json", HttpStatusCode.BadRequest, "between 1 and 10" },
         { "listed twice", "k", """{"items":[{"itemId":{item},"quantity":1},{"itemId":{item},"quantity":2}]}""", "application/json", HttpStatusCode.BadRequest, "twice" },
+        { "null line", "k", """{"items":[{"itemId":{item},"quantity":1},null]}""", "application/json", HttpStatusCode.BadRequest, "A line is null" },
         { "bad item id", "k", """{"items":[{"itemId":-4,"quantity":1}]}""", "application/json", HttpStatusCode.BadRequest, "not valid" },
         { "not json", "k", "items=1", "text/plain", HttpStatusCode.UnsupportedMediaType, "application/json" },
         { "unknown item", "k", """{"items":[{"itemId":{item},"quantity":1},{"itemId":888888888,"quantity":1}]}""", "application/json", HttpStatusCode.UnprocessableEntity, "888888888" },

@@ -2,7 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Shop.Ordering.Api.Buying;
 
-namespace Shop.Ordering.Api.Tests;
+namespace Shop.Ordering.UnitTests;
 
 /// <summary>
 /// The per-buyer token bucket of the buy path, on a clock the test moves: a burst, then the refill rate, a refusal
