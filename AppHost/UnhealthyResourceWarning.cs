@@ -60,7 +60,7 @@ internal sealed partial class UnhealthyResourceWarning(
                         _instances.Remove(update.ResourceId);
                         continue;
                     }
-                    _instances[update.ResourceId] = (instance ?? new Instance(time.GetUtcNow())) with { Snapshot = snapshot };
+                    _instances[update.ResourceId] = (instance ?? new Instance(update.Resource.Name, time.GetUtcNow())) with { Snapshot = snapshot };
                 }
             }
         }
@@ -78,7 +78,7 @@ internal sealed partial class UnhealthyResourceWarning(
             {
                 var failing = instance.Snapshot!.HealthReports.Where(r => r.Status is not HealthStatus.Healthy)
                     .Select(r => $"{r.Name}: {r.Description ?? FirstLine(r.ExceptionText) ?? "no answer yet"}");
-                LogStillUnhealthy(logger, name, (int)options.After.TotalSeconds, string.Join("; ", failing));
+                LogStillUnhealthy(logger, instance.Resource, name, (int)options.After.TotalSeconds, string.Join("; ", failing));
                 _instances[name] = instance with { Warned = true };
             }
         }
@@ -86,10 +86,10 @@ internal sealed partial class UnhealthyResourceWarning(
 
     private static string? FirstLine(string? text) => text?.Split('\n', 2)[0].Trim();
 
-    private sealed record Instance(DateTimeOffset UnhealthySince, bool Warned = false, CustomResourceSnapshot? Snapshot = null);
+    private sealed record Instance(string Resource, DateTimeOffset UnhealthySince, bool Warned = false, CustomResourceSnapshot? Snapshot = null);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource} is running but not healthy after {Seconds} s, and what waits for it waits on: {Checks}")]
-    private static partial void LogStillUnhealthy(ILogger logger, string resource, int seconds, string checks);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Resource} ({Instance}) is running but not healthy after {Seconds} s, and what waits for it waits on: {Checks}")]
+    private static partial void LogStillUnhealthy(ILogger logger, string resource, string instance, int seconds, string checks);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Resource} is healthy now")]
     private static partial void LogHealthyNow(ILogger logger, string resource);

@@ -26,16 +26,16 @@ public sealed class ShopApp : IAsyncDisposable
 {
     private readonly DistributedApplication _app;
     private readonly ResourceStates _states;
-    private readonly DirectoryInfo _dataFolder;
+    private readonly AppIsolation _isolation;
     private readonly HttpClient _admin;
     private readonly string _adminToken;
 
-    private ShopApp(DistributedApplication app, ResourceStates states, DirectoryInfo dataFolder, string signingKey, AdmissionSettings admission, string environment,
+    private ShopApp(DistributedApplication app, ResourceStates states, AppIsolation isolation, string signingKey, AdmissionSettings admission, string environment,
         IReadOnlyList<Uri> orderingReplicas, Uri catalog, NpgsqlDataSource orderingDb, StackExchange.Redis.ConnectionMultiplexer redis)
     {
         _app = app;
         _states = states;
-        _dataFolder = dataFolder;
+        _isolation = isolation;
         SigningKey = signingKey;
         Admission = admission;
         Environment = environment;
@@ -64,13 +64,13 @@ public sealed class ShopApp : IAsyncDisposable
     public StackExchange.Redis.ConnectionMultiplexer Redis { get; }
 
     /// <param name="perfMaps">Services write /tmp/perf-PID.map (DOTNET_PerfMapEnabled=1, W^X off) so that perf can name .NET methods.</param>
+    /// <param name="only">Start only these resources and what they wait for (the rest of the composition is declared, not started); null: all.</param>
     public static async Task<ShopApp> StartAsync(AdmissionSettings admission, Action<string> log, CancellationToken cancellationToken,
         string environment = "Production", bool perfMaps = false, int? apiReplicas = null, IReadOnlyList<KeyValuePair<string, string>>? apiEnvironment = null,
-        IReadOnlyList<KeyValuePair<string, string>>? workerEnvironment = null)
+        IReadOnlyList<KeyValuePair<string, string>>? workerEnvironment = null, IEnumerable<string>? only = null)
     {
-        // A data folder of its own (deleted on dispose), which Postgres (run as the postgres user) must be able to traverse.
-        var dataFolder = Directory.CreateTempSubdirectory("shop-bench-");
-        dataFolder.UnixFileMode |= UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        // A data folder and user secrets of its own (deleted on dispose): the run never touches the developer's app.
+        var isolation = AppIsolation.Create("shop-bench-");
         // The AppHost's jwt-signing-key, chosen here so that the generator can mint the shoppers' tokens.
         var signingKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         DistributedApplication? app = null;
@@ -78,7 +78,7 @@ public sealed class ShopApp : IAsyncDisposable
         try
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-                [$"--LocalServers:DataPath={dataFolder.FullName}", $"--Parameters:jwt-signing-key={signingKey}"], cancellationToken).ConfigureAwait(false);
+                [.. isolation.Arguments, $"--Parameters:jwt-signing-key={signingKey}"], cancellationToken).ConfigureAwait(false);
             // The AppHost's appsettings.json asks for Information; the servers' and services' own output (forwarded as
             // "AppHost.Resources.*") would drown the run's console, so only their warnings and errors show.
             builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", LogLevel.Warning));
@@ -116,11 +116,11 @@ public sealed class ShopApp : IAsyncDisposable
                     builder.CreateResourceBuilder(project).WithEnvironment("DOTNET_PerfMapEnabled", "1").WithEnvironment("DOTNET_EnableWriteXorExecute", "0");
                 }
             }
-            // Parameters have no health; a project's rebuilder (Aspire's internal ProjectRebuilderResource) runs only when asked.
-            var waitable = builder.Resources.Where(r => r is not ParameterResource && r.GetType().Name != "ProjectRebuilderResource").Select(r => r.Name).ToList();
+            // The whole app, or (a smoke run) only the resources asked for and what they wait for (Shop.Testing's Composition).
+            var waitable = (only is null ? builder.Resources.Where(Composition.IsStartable) : Composition.StartOnly(builder, only)).Select(r => r.Name).ToList();
             app = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
             states = ResourceStates.Follow(app);
-            log($"starting Shop (data in {dataFolder.FullName}) ...");
+            log($"starting Shop (data in {isolation.DataFolder.FullName}) ...");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromMinutes(4));
             try
@@ -140,16 +140,16 @@ public sealed class ShopApp : IAsyncDisposable
             var orderingDb = NpgsqlDataSource.Create(await ConnectionStringAsync(app, "orderingdb", cancellationToken).ConfigureAwait(false));
             var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
                 await ConnectionStringAsync(app, "gate", cancellationToken).ConfigureAwait(false) + ",abortConnect=false,allowAdmin=true").ConfigureAwait(false);
-            return new ShopApp(app, states, dataFolder, signingKey, admission, environment, replicas, app.GetEndpoint("catalog-api", "http"), orderingDb, redis);
+            return new ShopApp(app, states, isolation, signingKey, admission, environment, replicas, app.GetEndpoint("catalog-api", "http"), orderingDb, redis);
         }
         catch
         {
             if (app is not null)
             {
-                await app.DisposeAsync().ConfigureAwait(false);
+                await StopAndDisposeAsync(app).ConfigureAwait(false);
             }
             states?.Dispose();
-            DeleteDataFolder(dataFolder);
+            isolation.Dispose();
             throw;
         }
     }
@@ -167,20 +167,19 @@ public sealed class ShopApp : IAsyncDisposable
         await app.GetConnectionStringAsync(resource, cancellationToken).ConfigureAwait(false)
         ?? throw new InvalidOperationException($"{resource} has no connection string.");
 
-    private static void DeleteDataFolder(DirectoryInfo dataFolder)
+    /// <summary>Stopped before it is disposed, as the AppHost is on Ctrl+C, so that the services stop while their servers are up.</summary>
+    private static async Task StopAndDisposeAsync(DistributedApplication app)
     {
         try
         {
-            dataFolder.Delete(recursive: true);
+            using var stopping = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await app.StopAsync(stopping.Token).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (OperationCanceledException)
         {
-            // A server that was still writing as it stopped; the folder is under the temp folder and harmless.
+            // Disposing ends what is left.
         }
-        catch (UnauthorizedAccessException)
-        {
-            // Files the postgres user created without write access for us; harmless under the temp folder.
-        }
+        await app.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -248,8 +247,8 @@ public sealed class ShopApp : IAsyncDisposable
         _admin.Dispose();
         Redis.Dispose();
         await OrderingDb.DisposeAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await StopAndDisposeAsync(_app).ConfigureAwait(false);
         _states.Dispose();
-        DeleteDataFolder(_dataFolder);
+        _isolation.Dispose();
     }
 }

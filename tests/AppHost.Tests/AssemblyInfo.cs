@@ -1,2 +1,2 @@
-// Each of these tests starts whole applications or AppHost processes: one at a time on a 2-core machine.
+// DataVolumeTests and StrayEpmdTests each start servers of their own: one at a time on a 2-core machine.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

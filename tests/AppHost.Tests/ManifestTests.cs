@@ -121,7 +121,8 @@ public sealed class ManifestTests : IDisposable
     {
         var output = Path.Combine(_folder, "aspire-manifest.json");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["exec", AppHostProcess.AssemblyPath, "--publisher", "manifest", "--output-path", output, $"--LocalServers:DataPath={Path.Combine(_folder, "data")}"])
+        using var isolation = AppIsolation.For(new DirectoryInfo(Path.Combine(_folder, "data")));
+        foreach (var argument in (string[])["exec", AppHostBinary.AssemblyPath, "--publisher", "manifest", "--output-path", output, .. isolation.Arguments])
         {
             start.ArgumentList.Add(argument);
         }

@@ -13,7 +13,7 @@ namespace Shop.Catalog.Tests;
 /// messaging), started once and shared by every test class of the <see cref="CatalogCollection"/>: an HTTP client
 /// for catalog-api, catalogdb, tokens.
 /// </summary>
-public class CatalogAppFixture : IAsyncLifetime
+public sealed class CatalogAppFixture : IAsyncLifetime
 {
     public const string AdminPassword = "Admin@word1";
     public const string ShopperPassword = "Pass@word1";
@@ -33,12 +33,11 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public string ShopperToken { get; private set; } = "";
 
-    /// <summary>What the app starts: catalog-api and its servers; not Ordering, the basket or the storefront.</summary>
-    protected virtual IReadOnlyList<string> Needed => ["catalog-api"];
-
     public async Task InitializeAsync()
     {
-        Shop = await ShopApp.StartAsync(only: Needed);
+        // catalog-api and its servers; not Ordering (whose stock figures the catalog shows: Shop.IntegrationTests), the
+        // basket or the storefront.
+        Shop = await ShopApp.StartAsync(only: ["catalog-api"]);
         Client = App.CreateHttpClient("catalog-api");
         Database = NpgsqlDataSource.Create(await ConnectionStringAsync("catalogdb"));
         AdminToken = await GetTokenAsync("admin", AdminPassword);
@@ -106,12 +105,6 @@ public class CatalogAppFixture : IAsyncLifetime
           coalesce((SELECT string_agg(concat_ws('|', id, user_name, password_hash), ',' ORDER BY id) FROM users), '') ||
           (SELECT count(*) FROM catalog_categories)::text)
         """);
-}
-
-/// <summary>The catalog with Ordering beside it: the stock figures the catalog shows come from ordering-api.</summary>
-public sealed class CatalogWithOrderingFixture : CatalogAppFixture
-{
-    protected override IReadOnlyList<string> Needed => ["catalog-api", "ordering-api", "ordering-worker"];
 }
 
 [CollectionDefinition(Name)]

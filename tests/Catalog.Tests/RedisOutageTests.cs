@@ -3,18 +3,13 @@ using StackExchange.Redis;
 
 namespace Shop.Catalog.Tests;
 
-/// <summary>A composition of its own: these tests stop Redis, which the other collection relies on.</summary>
-public sealed class RedisOutageFixture : CatalogAppFixture;
-
-[CollectionDefinition(Name)]
-public sealed class RedisOutageCollection : ICollectionFixture<RedisOutageFixture>
-{
-    public const string Name = "catalog app, redis outage";
-}
-
-/// <summary>When Redis is down the catalog reads from the database and still takes admin changes; never a 500.</summary>
-[Collection(RedisOutageCollection.Name)]
-public sealed class RedisOutageTests(RedisOutageFixture fixture)
+/// <summary>
+/// When Redis is down the catalog reads from the database and still takes admin changes; never a 500. The cache is
+/// killed under the collection's shared app and started again (empty, as a cache may be) before the test ends; the
+/// other tests read through the cache whatever it holds.
+/// </summary>
+[Collection(CatalogCollection.Name)]
+public sealed class RedisOutageTests(CatalogAppFixture fixture)
 {
     private async Task<CacheStatsDto> StatsAsync()
     {

@@ -8,14 +8,12 @@ using Shop.ServiceDefaults.Identity;
 
 namespace Shop.Ordering.Api.Tests;
 
-/// <summary>A fixture of its own: these tests kill shared parts of the composition.</summary>
-public sealed class FaultFixture : PipelineFixture;
-
 /// <summary>
 /// An ordering-api replica dies after the gate accepted reservations but before the relay moved them to
 /// RabbitMQ (RabbitMQ is down, so they are stuck between the two). Nothing accepted may be lost.
 /// </summary>
-public sealed class ApiReplicaFaultTests(FaultFixture fixture) : IClassFixture<FaultFixture>
+[Collection(FaultsCollection.Name)]
+public sealed class ApiReplicaFaultTests(FaultsFixture fixture)
 {
     private ShopTestClient Shop => fixture.Shop;
 

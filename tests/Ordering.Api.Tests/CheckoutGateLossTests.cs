@@ -6,15 +6,13 @@ using Shop.Testing;
 
 namespace Shop.Ordering.Api.Tests;
 
-/// <summary>A composition of its own: this test empties the gate's Redis.</summary>
-public sealed class GateLossFixture : PipelineFixture;
-
 /// <summary>
 /// The gate loses its data (its Redis stopped, its folder emptied, started again): the worker rebuilds every item's
 /// stock and every checkout's first answer from the ledger before checkouts are taken again, so a retried
 /// checkout gets its order back and the stock is what the ledger says.
 /// </summary>
-public sealed class CheckoutGateLossTests(GateLossFixture fixture) : IClassFixture<GateLossFixture>
+[Collection(FaultsCollection.Name)]
+public sealed class CheckoutGateLossTests(FaultsFixture fixture)
 {
     private CheckoutClient Checkout => new(fixture.Shop);
 

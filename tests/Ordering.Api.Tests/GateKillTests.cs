@@ -8,9 +8,6 @@ using Xunit.Abstractions;
 
 namespace Shop.Ordering.Api.Tests;
 
-/// <summary>A composition of its own: this test kills the gate's Redis.</summary>
-public sealed class GateKillFixture : PipelineFixture;
-
 /// <summary>
 /// The gate's redis-server is killed (SIGKILL) in the middle of a sale with many buyers at once, and started again
 /// with Aspire's start command. The gate writes every change to its append-only file and fsyncs it before it
@@ -18,7 +15,8 @@ public sealed class GateKillFixture : PipelineFixture;
 /// exactly one durable order, nothing is sold twice, and buying goes on. While it is down, buyers get a 503
 /// problem+json (or a 429 while the API sheds the load piling up), never a 500.
 /// </summary>
-public sealed class GateKillTests(GateKillFixture fixture, ITestOutputHelper output) : IClassFixture<GateKillFixture>
+[Collection(FaultsCollection.Name)]
+public sealed class GateKillTests(FaultsFixture fixture, ITestOutputHelper output)
 {
     private const int Stock = 1500, Limit = 3, Buyers = 1000, KeysPerBuyer = 3, Concurrency = 32;
 

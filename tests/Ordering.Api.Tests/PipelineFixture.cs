@@ -57,3 +57,16 @@ public sealed class PipelineCollection : ICollectionFixture<PipelineFixture>
 {
     public const string Name = "pipeline";
 }
+
+/// <summary>
+/// The tests that kill or empty a shared part (the gate's Redis, RabbitMQ, an API replica) share one app of their
+/// own, one test at a time: each brings back what it broke and waits until it is healthy before it ends, and the
+/// pipeline tests never see their faults. Every test works on a sale or items of its own.
+/// </summary>
+public sealed class FaultsFixture : PipelineFixture;
+
+[CollectionDefinition(Name)]
+public sealed class FaultsCollection : ICollectionFixture<FaultsFixture>
+{
+    public const string Name = "faults";
+}

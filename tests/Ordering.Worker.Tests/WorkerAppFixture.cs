@@ -59,12 +59,18 @@ public sealed class ExpiryFixture : WorkerAppFixture
     public override TimeSpan PaymentTimeout => TimeSpan.FromSeconds(3);
 }
 
-/// <summary>Compositions of their own for the tests that kill or restart a shared part.</summary>
-public sealed class WorkerKillFixture : WorkerAppFixture;
+/// <summary>
+/// The tests that kill or restart a shared part (the worker, RabbitMQ, the gate's Redis) share one app of their
+/// own, one test at a time: each brings back what it broke and waits until it is healthy before it ends, and the
+/// arming and persistence tests never see their faults. Every test works on sales of its own.
+/// </summary>
+public sealed class FaultsFixture : WorkerAppFixture;
 
-public sealed class MessagingRestartFixture : WorkerAppFixture;
-
-public sealed class GateRestartFixture : WorkerAppFixture;
+[CollectionDefinition(Name)]
+public sealed class FaultsCollection : ICollectionFixture<FaultsFixture>
+{
+    public const string Name = "faults";
+}
 
 /// <summary>One composition for the tests that leave it as they found it (arming, persistence).</summary>
 [CollectionDefinition(Name)]

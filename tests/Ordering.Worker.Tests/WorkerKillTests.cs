@@ -3,7 +3,8 @@ using Shop.Testing;
 namespace Shop.Ordering.Worker.Tests;
 
 /// <summary>The worker dies (SIGKILL) while reservations stream in; it comes back and nothing is lost or doubled.</summary>
-public sealed class WorkerKillTests(WorkerKillFixture fixture) : IClassFixture<WorkerKillFixture>
+[Collection(FaultsCollection.Name)]
+public sealed class WorkerKillTests(FaultsFixture fixture)
 {
     private WorkerTestClient Client => fixture.Client;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
@@ -18,9 +17,9 @@ public sealed class FlashSaleEndToEndTests(ShopAppFixture fixture)
     {
         using var catalog = fixture.App.CreateHttpClient("catalog-api");
         using var ordering = fixture.App.CreateHttpClient("ordering-api");
-        var admin = await SignInAsync(catalog, "admin", "Admin@word1");
-        var alice = await SignInAsync(catalog, "alice", "Pass@word1");
-        var bob = await SignInAsync(catalog, "bob", "Pass@word1");
+        var admin = await fixture.SignInAsync("admin", ShopAppFixture.AdminPassword);
+        var alice = await fixture.SignInAsync("alice", ShopAppFixture.ShopperPassword);
+        var bob = await fixture.SignInAsync("bob", ShopAppFixture.ShopperPassword);
 
         // An item with no sale of its own, so the new sale overlaps nothing.
         var items = await catalog.GetFromJsonAsync<JsonElement>("/api/catalog/items?pageIndex=0&pageSize=100");
@@ -28,7 +27,7 @@ public sealed class FlashSaleEndToEndTests(ShopAppFixture fixture)
         var item = items.GetProperty("data").EnumerateArray().First(i => !onSale.Contains(i.GetProperty("id").GetInt32()));
         var salePrice = Math.Round(item.GetProperty("price").GetDecimal() / 2, 2);
 
-        using var create = Authorized(HttpMethod.Post, "/api/admin/flash-sales", admin, new
+        using var create = ShopAppFixture.Authorized(HttpMethod.Post, "/api/admin/flash-sales", admin, new
         {
             itemId = item.GetProperty("id").GetInt32(), salePrice, quantity = 3, perBuyerLimit = 1,
             startsAt = DateTimeOffset.UtcNow.AddSeconds(-5), endsAt = DateTimeOffset.UtcNow.AddHours(1),
@@ -45,48 +44,34 @@ public sealed class FlashSaleEndToEndTests(ShopAppFixture fixture)
         }, "the sale armed in ordering");
         Assert.Equal(3, stock.GetProperty("remaining").GetInt64());
 
-        using var buy = Authorized(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders", alice, new { quantity = 1 });
+        using var buy = ShopAppFixture.Authorized(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders", alice, new { quantity = 1 });
         buy.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var bought = await ordering.SendAsync(buy);
         Assert.Equal(HttpStatusCode.Accepted, bought.StatusCode);
         var orderId = (await bought.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetGuid();
         var order = await EventuallyAsync(async () =>
         {
-            using var get = Authorized(HttpMethod.Get, $"/api/orders/{orderId}", alice);
+            using var get = ShopAppFixture.Authorized(HttpMethod.Get, $"/api/orders/{orderId}", alice);
             var current = await (await ordering.SendAsync(get)).Content.ReadFromJsonAsync<JsonElement>();
             return current.GetProperty("status").GetString() == "confirmed" ? current : (JsonElement?)null;
         }, "the order confirmed");
         Assert.Equal(salePrice, order.GetProperty("unitPrice").GetDecimal());
-        using var pay = Authorized(HttpMethod.Post, $"/api/orders/{orderId}/pay", alice);
+        using var pay = ShopAppFixture.Authorized(HttpMethod.Post, $"/api/orders/{orderId}/pay", alice);
         Assert.Equal("paid", (await (await ordering.SendAsync(pay)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
         // Cancelled in the catalog: Ordering stops selling it.
-        using var cancel = Authorized(HttpMethod.Post, $"/api/admin/flash-sales/{saleId}/cancel", admin);
+        using var cancel = ShopAppFixture.Authorized(HttpMethod.Post, $"/api/admin/flash-sales/{saleId}/cancel", admin);
         Assert.Equal(HttpStatusCode.OK, (await catalog.SendAsync(cancel)).StatusCode);
         await EventuallyAsync(async () =>
         {
             var current = await ordering.GetFromJsonAsync<JsonElement>($"/api/flash-sales/{saleId}/stock");
             return current.GetProperty("status").GetString() == "Cancelled" ? current : (JsonElement?)null;
         }, "the cancellation reaching ordering");
-        using var late = Authorized(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders", bob, new { quantity = 1 });
+        using var late = ShopAppFixture.Authorized(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders", bob, new { quantity = 1 });
         late.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var refused = await ordering.SendAsync(late);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal("urn:shop:problem:sale-cancelled", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
-    }
-
-    private static async Task<string> SignInAsync(HttpClient catalog, string userName, string password)
-    {
-        using var response = await catalog.PostAsJsonAsync("/api/identity/token", new { userName, password });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private static HttpRequestMessage Authorized(HttpMethod method, string path, string token, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
     }
 
     private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement?>> attempt, string what)

@@ -46,7 +46,11 @@ public static class StartupWait
         }
     }
 
-    /// <summary>Waits until every instance of the resources runs and is healthy.</summary>
+    /// <summary>
+    /// Waits until every instance of the resources runs and is healthy. At the app's start (<paramref name="starting"/>
+    /// given) an instance that ends fails the wait at once; after a command (a restart passes through Finished) it is
+    /// waited through, as long as something changes.
+    /// </summary>
     public static async Task WaitHealthyAsync(ResourceStates states, IReadOnlyList<string> resourceNames, CancellationToken cancellationToken,
         Task? starting = null, IReadOnlyDictionary<string, int>? replicas = null)
     {
@@ -58,7 +62,7 @@ public static class StartupWait
             {
                 return;
             }
-            if (pending.Select(states.Ended).FirstOrDefault(e => e is not null) is { } ended)
+            if (starting is not null && pending.Select(states.Ended).FirstOrDefault(e => e is not null) is { } ended)
             {
                 throw new InvalidOperationException($"{ended.ResourceId} ended ({ended.Snapshot.State?.Text}) before it was healthy:\n{states.Describe(pending)}");
             }

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Shop.AppHost.Tests;
+namespace Shop.Testing;
 
 /// <summary>Reads what the kernel knows of a process: its environment and whether it still lives.</summary>
-internal static class ProcessInfo
+public static class ProcessInfo
 {
     public const int SIGINT = 2;
     public const int SIGKILL = 9;

@@ -4,15 +4,15 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Shop.AppHost.Tests;
+namespace Shop.AppHost.ProcessTests;
 
 /// <summary>
 /// DESIGN.md §7: an admin's change is one trace from the request to the gate. A flash sale created with a W3C
 /// traceparent is followed in the dashboard through catalog-api's request and its outbox transaction, the outbox's
 /// publish, and the worker applying the announcement to its ledger (Postgres) and arming the gate (Redis), all under
-/// that one trace id. (Part of DashboardTests: one AppHost process for all of them.)
+/// that one trace id. (Part of AppHostRunTests: one AppHost process for all of them.)
 /// </summary>
-public sealed partial class DashboardTests
+public sealed partial class AppHostRunTests
 {
     [Fact]
     public async Task A_sale_created_by_an_admin_is_one_trace_from_the_catalog_through_the_outbox_to_the_worker_arming_it()

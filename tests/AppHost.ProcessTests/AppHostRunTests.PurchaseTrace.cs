@@ -4,15 +4,15 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Shop.AppHost.Tests;
+namespace Shop.AppHost.ProcessTests;
 
 /// <summary>
 /// DESIGN.md §7: one purchase is one trace from the request to its ledger row. A checkout of one unit sent with a
 /// W3C traceparent is followed in the dashboard through ordering-api's decision, the Redis script, the relay's
-/// publish, the worker's batch and its Postgres transaction, all under that one trace id. (Part of DashboardTests:
+/// publish, the worker's batch and its Postgres transaction, all under that one trace id. (Part of AppHostRunTests:
 /// one AppHost process for all of them, since it runs on the launch profiles' fixed ports.)
 /// </summary>
-public sealed partial class DashboardTests
+public sealed partial class AppHostRunTests
 {
     /// <summary>
     /// A service's address as the storefront receives it from Aspire (<c>services__{name}__http__0</c>, DCP's proxy):

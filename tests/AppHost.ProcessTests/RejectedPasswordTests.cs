@@ -1,6 +1,6 @@
 using Shop.Testing;
 
-namespace Shop.AppHost.Tests;
+namespace Shop.AppHost.ProcessTests;
 
 /// <summary>
 /// Postgres and RabbitMQ keep the password their data folder was made with; the AppHost takes it from its

@@ -3,14 +3,16 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Shop.Testing;
 
-namespace Shop.AppHost.Tests;
+namespace Shop.AppHost.ProcessTests;
 
 /// <summary>
-/// The AppHost as a developer runs it: Aspire's dashboard lists every resource and receives the services'
-/// telemetry, and one storefront request is one trace through webfrontend, ordering-api and the Redis call.
-/// Read back through the dashboard's telemetry API (<c>/api/telemetry</c>, with the dashboard's API key).
+/// One run of the AppHost as a developer runs it, followed through its life: the console names the dashboard and
+/// the store, Aspire's dashboard receives every service's telemetry, and a storefront request, a purchase and a sale
+/// being armed are each one trace (read back through the dashboard's telemetry API, <c>/api/telemetry</c>, with its
+/// API key). Then, last (<see cref="StopsTheAppAttribute"/>), it is stopped with SIGTERM and nothing of it is left.
 /// </summary>
-public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+[TestCaseOrderer(StopsTheAppLastOrderer.TypeName, StopsTheAppLastOrderer.AssemblyName)]
+public sealed partial class AppHostRunTests(AppHostRunFixture fixture) : IClassFixture<AppHostRunFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
@@ -113,13 +115,15 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
 }
 
 /// <summary>One AppHost process, started as ./run.sh starts it, with a dashboard API key the tests know.</summary>
-public sealed class DashboardFixture : IAsyncLifetime
+public sealed class AppHostRunFixture : IAsyncLifetime
 {
     private readonly string _apiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-    private readonly AppIsolation _isolation = AppIsolation.Create("shop-dashboard-");
+    private readonly AppIsolation _isolation = AppIsolation.Create("shop-run-");
     private AppHostProcess _appHost = null!;
 
     public AppHostProcess AppHost => _appHost;
+
+    public AppIsolation Isolation => _isolation;
 
     public HttpClient Dashboard { get; private set; } = null!;
 
@@ -130,7 +134,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _appHost = AppHostProcess.Start(_isolation, $"--AppHost:DashboardApiKey={_apiKey}");
-        var ready = await _appHost.WaitForOutputAsync("Shop is ready. The store: ", TimeSpan.FromMinutes(4));
+        var ready = await _appHost.WaitForOutputAsync("Shop is ready. The store: ", AppHostProcess.ReadyTimeout);
         Store = new Uri(ready[(ready.IndexOf("The store: ", StringComparison.Ordinal) + "The store: ".Length)..].Trim());
         LoginLine = (await _appHost.WaitForOutputAsync("Login to the dashboard at ", TimeSpan.FromSeconds(10))).Trim();
         var login = new Uri(LoginLine["Login to the dashboard at ".Length..]);
@@ -142,12 +146,8 @@ public sealed class DashboardFixture : IAsyncLifetime
     {
         if (_appHost is not null)
         {
-            // SIGTERM, as a terminal's stop would; the no-orphans tests check what that leaves behind.
-            using (var kill = System.Diagnostics.Process.Start("/bin/kill", ["-s", "TERM", _appHost.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-            await _appHost.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            // Stopped by the last test; should that not have run (a failed start), whatever is left goes now.
+            await AppProcesses.EndAsync(_appHost, _isolation);
             _appHost.Dispose();
         }
         Dashboard?.Dispose();

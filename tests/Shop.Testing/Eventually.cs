@@ -1,4 +1,4 @@
-namespace Shop.Ordering.Worker.Tests;
+namespace Shop.Testing;
 
 /// <summary>Polls a condition until it holds or a deadline passes: for effects that happen asynchronously.</summary>
 public static class Eventually

@@ -2,10 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using Shop.Testing;
 
-namespace Shop.AppHost.Tests;
+namespace Shop.AppHost.ProcessTests;
 
 /// <summary>
 /// The built AppHost started as its own process, in its own process group (so a test can press "Ctrl+C" by
@@ -19,31 +18,24 @@ public sealed class AppHostProcess : IDisposable
 
     private AppHostProcess(Process process) => _process = process;
 
-    public int Pid => _process.Id;
+    /// <summary>
+    /// Long enough for a whole app on a loaded 2-core machine (about 35 s idle, 60–90 s beside the other test lane);
+    /// an AppHost that does not get there names the resource it waits for on its console (UnhealthyResourceWarning),
+    /// which the failure shows.
+    /// </summary>
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(6);
 
+    public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
     public string Output => string.Join('\n', _output);
 
-    public static string AssemblyPath
-    {
-        get
-        {
-            var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-            // The generated metadata names the AppHost's folder (or, in other SDK versions, its project file).
-            var project = Projects.AppHost.ProjectPath.EndsWith(".csproj", StringComparison.Ordinal)
-                ? Path.GetDirectoryName(Projects.AppHost.ProjectPath)!
-                : Projects.AppHost.ProjectPath;
-            return Path.Combine(project, "bin", configuration, "net10.0", "AppHost.dll");
-        }
-    }
-
     public static AppHostProcess Start(AppIsolation isolation, params string[] arguments)
     {
         // setsid execs the AppHost in place as the leader of a new session and process group.
         var start = new ProcessStartInfo("/usr/bin/setsid") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["dotnet", "exec", AssemblyPath, .. isolation.Arguments, .. arguments])
+        foreach (var argument in (string[])["dotnet", "exec", AppHostBinary.AssemblyPath, .. isolation.Arguments, .. arguments])
         {
             start.ArgumentList.Add(argument);
         }

@@ -3,11 +3,13 @@ using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Shop.Testing;
 
-namespace Shop.AppHost.Tests;
+namespace Shop.IntegrationTests;
 
 /// <summary>The whole composition of DESIGN.md §1 on this machine's servers, as the services see it.</summary>
-public sealed partial class RunningAppTests(RunningAppFixture fixture) : IClassFixture<RunningAppFixture>
+[Collection(ShopAppCollection.Name)]
+public sealed partial class RunningAppTests(ShopAppFixture fixture)
 {
     private static readonly string[] Services = ["basket-api", "catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
 
