@@ -16,7 +16,7 @@ declare -A required=(
 )
 for extra in "$@"; do
   case "$extra" in
-    # The browser tests: Debian's Chromium, and npm for axe-core (tests/Web.Tests/package.json).
+    # The browser tests: Debian's Chromium, and npm for axe-core (tests/Shop.IntegrationTests/package.json).
     chromium) required[chromium]=/usr/bin/chromium; command -v npm > /dev/null || required[npm]=/usr/bin/npm ;;
   esac
 done
@@ -53,9 +53,9 @@ if ! command -v dotnet > /dev/null; then
 fi
 
 for extra in "$@"; do
-  if [ "$extra" = chromium ] && [ ! -e "$repo_root/tests/Web.Tests/node_modules/axe-core/axe.min.js" ]; then
+  if [ "$extra" = chromium ] && [ ! -e "$repo_root/tests/Shop.IntegrationTests/node_modules/axe-core/axe.min.js" ]; then
     echo "Installing axe-core for the browser tests ..."
-    (cd "$repo_root/tests/Web.Tests" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$repo_root/tests/Shop.IntegrationTests" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
 

@@ -1,2 +1,2 @@
-// Each test class runs whole AppHost processes (or, for the refused password, most of one): one at a time.
+// Each test class runs whole AppHost processes: one at a time.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -1,2 +1,2 @@
-// DataVolumeTests and StrayEpmdTests each start servers of their own: one at a time on a 2-core machine.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Two collections side by side (Collections.cs): the epmd monitor's minute-long wait, and everything else one test at a time.
+[assembly: CollectionBehavior(MaxParallelThreads = 2)]

@@ -10,6 +10,7 @@ namespace Shop.AppHost.Tests;
 /// <c>messaging</c> gets the same connection string and the same connection properties whether the server is our
 /// executable (run mode) or Aspire's container (publish mode). Compared as Aspire's own value expressions.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public sealed class ConnectionContractTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Shop.AppHost.Tests;
 /// Two runs of the app on one data folder: what Postgres, RabbitMQ and the gate hold (data volumes; the gate's
 /// append-only file) is there again, and the cache (no volume, like Aspire's container) starts empty.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public sealed class DataVolumeTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Json.Schema;
 namespace Shop.AppHost.Tests;
 
 /// <summary>The real AppHost, run as a process with <c>--publisher manifest</c>, writes Aspire's manifest and starts nothing.</summary>
+[Collection(OneAtATime.Name)]
 public sealed class ManifestTests : IDisposable
 {
     private static readonly string[] Projects = ["basket-api", "catalog-api", "ordering-api", "ordering-worker", "webfrontend"];

@@ -4,6 +4,7 @@ using Shop.AppHost.LocalServers;
 
 namespace Shop.AppHost.Tests;
 
+[Collection(OneAtATime.Name)]
 public sealed class MissingBinaryTests
 {
     // The repository's monitoring/ (Projects.AppHost names the AppHost's folder or project file).

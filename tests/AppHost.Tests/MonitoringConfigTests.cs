@@ -6,6 +6,7 @@ using Shop.AppHost.Monitoring;
 namespace Shop.AppHost.Tests;
 
 /// <summary>What the AppHost gives its Prometheus: the rendered prometheus.yml and the targets file.</summary>
+[Collection(OneAtATime.Name)]
 public sealed class MonitoringConfigTests : IDisposable
 {
     private static readonly string MonitoringFolder = Path.GetFullPath("../monitoring",

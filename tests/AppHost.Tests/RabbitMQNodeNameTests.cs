@@ -7,6 +7,7 @@ namespace Shop.AppHost.Tests;
 /// A kept broker database (mnesia/{node}) is found again only under the same node name: the name must follow from
 /// the data folder alone, the same in every process (a per-process string hash lost the broker's data at every run).
 /// </summary>
+[Collection(OneAtATime.Name)]
 public sealed class RabbitMQNodeNameTests
 {
     [Fact]

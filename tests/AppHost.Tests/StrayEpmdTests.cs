@@ -7,6 +7,7 @@ namespace Shop.AppHost.Tests;
 /// itself as a daemon that would outlive the app. With the epmd resource killed under a running broker, no such
 /// daemon may appear. The broker alone is started (and its epmd): nothing else of the app takes part.
 /// </summary>
+[Collection(EpmdMonitorWait.Name)]
 public sealed class StrayEpmdTests
 {
     [Fact]

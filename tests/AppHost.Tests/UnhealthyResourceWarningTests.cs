@@ -12,6 +12,7 @@ namespace Shop.AppHost.Tests;
 /// error, instead of leaving a developer with silence while everything that waits for it waits. Here a process of
 /// the test's own (sleep) whose check always refuses, in the real composition with nothing else started.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public sealed class UnhealthyResourceWarningTests
 {
     [Fact]

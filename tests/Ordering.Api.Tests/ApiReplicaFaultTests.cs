@@ -12,8 +12,8 @@ namespace Shop.Ordering.Api.Tests;
 /// An ordering-api replica dies after the gate accepted reservations but before the relay moved them to
 /// RabbitMQ (RabbitMQ is down, so they are stuck between the two). Nothing accepted may be lost.
 /// </summary>
-[Collection(FaultsCollection.Name)]
-public sealed class ApiReplicaFaultTests(FaultsFixture fixture)
+[Collection(PipelineCollection.Name)]
+public sealed class ApiReplicaFaultTests(PipelineFixture fixture)
 {
     private ShopTestClient Shop => fixture.Shop;
 

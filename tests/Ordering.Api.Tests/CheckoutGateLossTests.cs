@@ -11,8 +11,8 @@ namespace Shop.Ordering.Api.Tests;
 /// stock and every checkout's first answer from the ledger before checkouts are taken again, so a retried
 /// checkout gets its order back and the stock is what the ledger says.
 /// </summary>
-[Collection(FaultsCollection.Name)]
-public sealed class CheckoutGateLossTests(FaultsFixture fixture)
+[Collection(PipelineCollection.Name)]
+public sealed class CheckoutGateLossTests(PipelineFixture fixture)
 {
     private CheckoutClient Checkout => new(fixture.Shop);
 

@@ -15,8 +15,8 @@ namespace Shop.Ordering.Api.Tests;
 /// exactly one durable order, nothing is sold twice, and buying goes on. While it is down, buyers get a 503
 /// problem+json (or a 429 while the API sheds the load piling up), never a 500.
 /// </summary>
-[Collection(FaultsCollection.Name)]
-public sealed class GateKillTests(FaultsFixture fixture, ITestOutputHelper output)
+[Collection(PipelineCollection.Name)]
+public sealed class GateKillTests(PipelineFixture fixture, ITestOutputHelper output)
 {
     private const int Stock = 1500, Limit = 3, Buyers = 1000, KeysPerBuyer = 3, Concurrency = 32;
 

@@ -51,22 +51,14 @@ public class PipelineFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The pipeline tests that leave the composition intact share one running shop (one boot, not one per class).</summary>
+/// <summary>
+/// Every pipeline test shares one running shop (one boot, not one per class; a boot costs 20–60 s here), one test at a
+/// time. The tests that kill or empty a shared part (the gate's Redis, RabbitMQ, an API replica) bring back what they
+/// broke and wait until it is healthy before they end; every test works on a sale or items of its own, so none sees
+/// what another left behind.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class PipelineCollection : ICollectionFixture<PipelineFixture>
 {
     public const string Name = "pipeline";
-}
-
-/// <summary>
-/// The tests that kill or empty a shared part (the gate's Redis, RabbitMQ, an API replica) share one app of their
-/// own, one test at a time: each brings back what it broke and waits until it is healthy before it ends, and the
-/// pipeline tests never see their faults. Every test works on a sale or items of its own.
-/// </summary>
-public sealed class FaultsFixture : PipelineFixture;
-
-[CollectionDefinition(Name)]
-public sealed class FaultsCollection : ICollectionFixture<FaultsFixture>
-{
-    public const string Name = "faults";
 }

@@ -11,8 +11,8 @@ namespace Shop.Ordering.Worker.Tests;
 /// worker rebuilds it from the ledger — stock, buyers' holdings, idempotency answers, released orders — and sets
 /// ordering:alive again.
 /// </summary>
-[Collection(FaultsCollection.Name)]
-public sealed class GateRestartTests(FaultsFixture fixture)
+[Collection(PipelineCollection.Name)]
+public sealed class GateRestartTests(WorkerAppFixture fixture)
 {
     private const string RebuiltLine = "Rebuilt the gate from the ledger: ";
     private const string LostLine = "The gate holds no state";

@@ -5,8 +5,8 @@ namespace Shop.Ordering.Worker.Tests;
 /// RabbitMQ restarts while reservations stream in (its data survives: durable queue, persistent messages). The
 /// worker's consumer recovers by itself; the publisher republishes whatever was not confirmed; nothing is lost.
 /// </summary>
-[Collection(FaultsCollection.Name)]
-public sealed class MessagingRestartTests(FaultsFixture fixture)
+[Collection(PipelineCollection.Name)]
+public sealed class MessagingRestartTests(WorkerAppFixture fixture)
 {
     private WorkerTestClient Client => fixture.Client;
 

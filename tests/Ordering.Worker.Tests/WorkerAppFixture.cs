@@ -60,19 +60,11 @@ public sealed class ExpiryFixture : WorkerAppFixture
 }
 
 /// <summary>
-/// The tests that kill or restart a shared part (the worker, RabbitMQ, the gate's Redis) share one app of their
-/// own, one test at a time: each brings back what it broke and waits until it is healthy before it ends, and the
-/// arming and persistence tests never see their faults. Every test works on sales of its own.
+/// One composition for the worker's tests that leave it as they found it (arming, persistence), and for those that
+/// kill or restart a shared part (the worker, RabbitMQ, the gate's Redis): one test at a time, each fault test brings
+/// back what it broke and waits until it is healthy before it ends, and every test works on sales of its own. One
+/// boot, not one per kind of test (a boot costs 20–60 s here).
 /// </summary>
-public sealed class FaultsFixture : WorkerAppFixture;
-
-[CollectionDefinition(Name)]
-public sealed class FaultsCollection : ICollectionFixture<FaultsFixture>
-{
-    public const string Name = "faults";
-}
-
-/// <summary>One composition for the tests that leave it as they found it (arming, persistence).</summary>
 [CollectionDefinition(Name)]
 public sealed class PipelineCollection : ICollectionFixture<WorkerAppFixture>
 {

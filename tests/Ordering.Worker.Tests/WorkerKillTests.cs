@@ -3,8 +3,8 @@ using Shop.Testing;
 namespace Shop.Ordering.Worker.Tests;
 
 /// <summary>The worker dies (SIGKILL) while reservations stream in; it comes back and nothing is lost or doubled.</summary>
-[Collection(FaultsCollection.Name)]
-public sealed class WorkerKillTests(FaultsFixture fixture)
+[Collection(PipelineCollection.Name)]
+public sealed class WorkerKillTests(WorkerAppFixture fixture)
 {
     private WorkerTestClient Client => fixture.Client;
 

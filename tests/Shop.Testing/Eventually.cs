@@ -32,4 +32,22 @@ public static class Eventually
             throw new TimeoutException($"{e.Message} (expected {expected}, last saw {last})", e);
         }
     }
+
+    /// <summary>Polls <paramref name="probe"/> until it returns a value, and returns it; fails with what <paramref name="lastSeen"/> says.</summary>
+    public static async Task<T> ReturnsAsync<T>(Func<Task<T?>> probe, TimeSpan within, Func<string> lastSeen) where T : class
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not seen within {within.TotalSeconds} s. Last seen: {lastSeen()}");
+            }
+            await Task.Delay(500);
+        }
+    }
 }

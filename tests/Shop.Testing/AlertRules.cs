@@ -1,9 +1,9 @@
 using YamlDotNet.RepresentationModel;
 
-namespace Shop.Monitoring.Tests;
+namespace Shop.Testing;
 
 /// <summary>The alerting rules of monitoring/alerts.yml, read as Prometheus reads them.</summary>
-internal static class AlertRules
+public static class AlertRules
 {
     public static YamlMappingNode Load(string path)
     {

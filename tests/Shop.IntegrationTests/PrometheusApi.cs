@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Shop.Monitoring.Tests;
+namespace Shop.IntegrationTests;
 
 /// <summary>What the running Prometheus and Alertmanager say about targets and alerts (their HTTP APIs).</summary>
 internal static class PrometheusApi

@@ -2,11 +2,11 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
-namespace Shop.Web.Tests;
+namespace Shop.IntegrationTests.Storefront;
 
 /// <summary>The flash-sale page and the buy: every answer has its message, a click never buys twice.</summary>
-[Collection(StorefrontCollection.Name)]
-public sealed class BuyingTests(StorefrontFixture shop) : BrowserTest(shop)
+[Collection(ShopAppCollection.Name)]
+public sealed class BuyingTests(ShopAppFixture shop) : BrowserTest(shop)
 {
     [Fact]
     public Task Buy_in_a_running_sale_then_see_it_confirmed_and_pay() => RunAsync(async page =>
@@ -60,7 +60,7 @@ public sealed class BuyingTests(StorefrontFixture shop) : BrowserTest(shop)
         await Expect(BuyButton(carol)).ToBeEnabledAsync();
         // …and her page stops refreshing the stock (a stale view), while dave buys the last unit.
         await carol.RouteAsync("**/stock", route => route.AbortAsync());
-        using (var bought = await Shop.BuyDirectAsync(sale.Id, await Shop.TokenAsync("dave", StorefrontFixture.ShopperPassword)))
+        using (var bought = await Shop.BuyDirectAsync(sale.Id, await Shop.SignInAsync("dave", ShopAppFixture.ShopperPassword)))
         {
             Assert.Equal(202, (int)bought.StatusCode);
         }
@@ -101,7 +101,7 @@ public sealed class BuyingTests(StorefrontFixture shop) : BrowserTest(shop)
 
         // Exactly one durable order for this sale, one unit taken.
         await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)) >= 1,
-            TimeSpan.FromSeconds(30), "the order persisted");
+            "the order persisted", TimeSpan.FromSeconds(30));
         await Task.Delay(1500);
         Assert.Equal(1, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)));
         Assert.Equal(1, await Shop.ScalarAsync("SELECT coalesce(sum(quantity), 0) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)));
@@ -121,7 +121,7 @@ public sealed class BuyingTests(StorefrontFixture shop) : BrowserTest(shop)
         Assert.Equal(202, answers[1].GetProperty("status").GetInt32());
         Assert.Equal(answers[0].GetProperty("orderId").GetString(), answers[1].GetProperty("orderId").GetString());
         await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)) >= 2,
-            TimeSpan.FromSeconds(30), "the second order persisted");
+            "the second order persisted", TimeSpan.FromSeconds(30));
         await Task.Delay(1500);
         Assert.Equal(2, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)));
 

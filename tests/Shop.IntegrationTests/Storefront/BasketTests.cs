@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
-namespace Shop.Web.Tests;
+namespace Shop.IntegrationTests.Storefront;
 
 /// <summary>The everyday shop: add to the basket, change it, check out, follow the order, pay; refusals; one order per attempt.</summary>
-[Collection(StorefrontCollection.Name)]
-public sealed class BasketTests(StorefrontFixture shop) : BrowserTest(shop)
+[Collection(ShopAppCollection.Name)]
+public sealed class BasketTests(ShopAppFixture shop) : BrowserTest(shop)
 {
     [Fact]
     public Task Add_two_items_change_a_quantity_check_out_see_it_confirmed_and_pay() => RunAsync(async page =>
@@ -112,7 +112,7 @@ public sealed class BasketTests(StorefrontFixture shop) : BrowserTest(shop)
         await page.Locator("[data-place-order]").DblClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex(@"/orders\?placed="), new() { Timeout = 30_000 });
-        await Eventually.TrueAsync(async () => (await Shop.CheckoutOrdersWithAsync(token, item.Id)).Count >= 1, TimeSpan.FromSeconds(30), "the order");
+        await Eventually.TrueAsync(async () => (await Shop.CheckoutOrdersWithAsync(token, item.Id)).Count >= 1, "the order", TimeSpan.FromSeconds(30));
         await Task.Delay(1500);
         Assert.Single(await Shop.CheckoutOrdersWithAsync(token, item.Id));
     });
@@ -120,7 +120,7 @@ public sealed class BasketTests(StorefrontFixture shop) : BrowserTest(shop)
     /// <summary>Signs the shopper in with an empty basket (baskets are kept across tests and runs); their API token.</summary>
     private async Task<string> ReadyShopperAsync(IPage page, string userName)
     {
-        var token = await Shop.TokenAsync(userName, StorefrontFixture.ShopperPassword);
+        var token = await Shop.SignInAsync(userName, ShopAppFixture.ShopperPassword);
         await Shop.ClearBasketAsync(token);
         await SignInAsync(page, userName);
         return token;

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using Microsoft.Playwright;
 
-namespace Shop.Web.Tests;
+namespace Shop.IntegrationTests.Storefront;
 
 /// <summary>
-/// axe-core (npm, tests/Web.Tests/package.json) in the same Chromium: no serious or critical violation on the
+/// axe-core (npm, tests/Shop.IntegrationTests/package.json) in the same Chromium: no serious or critical violation on the
 /// shopper's and the admin's pages, each in the state a user sees it (with content, signed in where it matters).
 /// </summary>
-[Collection(StorefrontCollection.Name)]
-public sealed class AccessibilityTests(StorefrontFixture shop) : BrowserTest(shop)
+[Collection(ShopAppCollection.Name)]
+public sealed class AccessibilityTests(ShopAppFixture shop) : BrowserTest(shop)
 {
     private static readonly string AxeScript = Path.Combine(AppContext.BaseDirectory, "axe.min.js");
 
@@ -33,7 +33,7 @@ public sealed class AccessibilityTests(StorefrontFixture shop) : BrowserTest(sho
 
         // The basket and the checkout with lines in them, then a checkout refused for a short line.
         var item = await Shop.CreateItemAsync("Astrolabe", price: 15m);
-        await Shop.ClearBasketAsync(await Shop.TokenAsync("alice", StorefrontFixture.ShopperPassword));
+        await Shop.ClearBasketAsync(await Shop.SignInAsync("alice", ShopAppFixture.ShopperPassword));
         await page.GotoAsync($"/items/{item.Id}");
         await page.Locator("[data-add-quantity]").SelectOptionAsync("2");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Add to basket: {item.Name}" }).ClickAsync();
@@ -55,7 +55,7 @@ public sealed class AccessibilityTests(StorefrontFixture shop) : BrowserTest(sho
     public Task The_admins_pages_have_no_serious_violation() => RunAsync(async page =>
     {
         var sale = await Shop.CreateSaleAsync("Sextant", quantity: 5, perBuyerLimit: 2);
-        await SignInAsync(page, "admin", StorefrontFixture.AdminPassword);
+        await SignInAsync(page, "admin", ShopAppFixture.AdminPassword);
         await AssertAccessibleAsync(page, "/admin", "admin sales");
         await AssertAccessibleAsync(page, $"/admin/sales/{sale.Id}", "admin live sale");
     });
@@ -96,7 +96,7 @@ public sealed class AccessibilityTests(StorefrontFixture shop) : BrowserTest(sho
 
     private static async Task<List<Violation>> SeriousViolationsAsync(IPage page)
     {
-        Assert.True(File.Exists(AxeScript), $"{AxeScript} is missing: run scripts/setup.sh chromium (npm ci in tests/Web.Tests)");
+        Assert.True(File.Exists(AxeScript), $"{AxeScript} is missing: run scripts/setup.sh chromium (npm ci in tests/Shop.IntegrationTests)");
         await page.AddScriptTagAsync(new() { Path = AxeScript });
         var result = await page.EvaluateAsync<JsonElement>("""
             async () => {

@@ -1,15 +1,15 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
 
-namespace Shop.Web.Tests;
+namespace Shop.IntegrationTests.Storefront;
 
 /// <summary>
 /// Base of the browser tests: a fresh browser context per page (its own cookies), and a screenshot of every open
-/// page to <c>tests/Web.Tests/TestResults/screenshots/&lt;test&gt;.png</c> when the test fails.
+/// page to <c>tests/Shop.IntegrationTests/TestResults/screenshots/&lt;test&gt;.png</c> when the test fails.
 /// </summary>
-public abstract class BrowserTest(StorefrontFixture shop)
+public abstract class BrowserTest(ShopAppFixture shop)
 {
-    protected StorefrontFixture Shop { get; } = shop;
+    protected ShopAppFixture Shop { get; } = shop;
 
     protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
@@ -34,7 +34,7 @@ public abstract class BrowserTest(StorefrontFixture shop)
         }
     }
 
-    protected static async Task SignInAsync(IPage page, string userName, string password = StorefrontFixture.ShopperPassword)
+    protected static async Task SignInAsync(IPage page, string userName, string password = ShopAppFixture.ShopperPassword)
     {
         await page.GotoAsync("/signin");
         await SubmitSignInAsync(page, userName, password);
@@ -42,7 +42,7 @@ public abstract class BrowserTest(StorefrontFixture shop)
     }
 
     /// <summary>Fills in and sends the sign-in form the page shows.</summary>
-    protected static async Task SubmitSignInAsync(IPage page, string userName, string password = StorefrontFixture.ShopperPassword)
+    protected static async Task SubmitSignInAsync(IPage page, string userName, string password = ShopAppFixture.ShopperPassword)
     {
         await page.GetByLabel("User name").FillAsync(userName);
         await page.GetByLabel("Password").FillAsync(password);
@@ -55,7 +55,7 @@ public abstract class BrowserTest(StorefrontFixture shop)
 }
 
 /// <summary>The pages of one test, each in a browser context of its own.</summary>
-public sealed class BrowserSession(StorefrontFixture shop) : IAsyncDisposable
+public sealed class BrowserSession(ShopAppFixture shop) : IAsyncDisposable
 {
     private readonly List<(IBrowserContext Context, IPage Page)> _pages = [];
 
@@ -101,12 +101,12 @@ public sealed class BrowserSession(StorefrontFixture shop) : IAsyncDisposable
         }
     }
 
-    /// <summary>tests/Web.Tests, found from the test assembly's folder (bin/…).</summary>
+    /// <summary>tests/Shop.IntegrationTests, found from the test assembly's folder (bin/…).</summary>
     private static string ProjectDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Web.Tests.csproj")))
+            if (File.Exists(Path.Combine(dir.FullName, "Shop.IntegrationTests.csproj")))
             {
                 return dir.FullName;
             }

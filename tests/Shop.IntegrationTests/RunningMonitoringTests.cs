@@ -1,17 +1,18 @@
 using Aspire.Hosting.Testing;
 using Shop.Testing;
 
-namespace Shop.Monitoring.Tests;
+namespace Shop.IntegrationTests;
 
 /// <summary>The app's Prometheus and Alertmanager with the real services: every replica scraped, an alert end to end.</summary>
-public sealed partial class RunningMonitoringTests(MonitoredAppFixture fixture) : IClassFixture<MonitoredAppFixture>
+[Collection(ShopAppCollection.Name)]
+public sealed partial class RunningMonitoringTests(ShopAppFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task Prometheus_scrapes_every_service_replica_at_its_own_port_and_finds_each_up()
     {
-        var instances = MonitoredAppFixture.Services.SelectMany(fixture.Shop.Instances).ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var instances = ShopAppFixture.Services.SelectMany(fixture.Shop.Instances).ToDictionary(i => i.Name, StringComparer.Ordinal);
         Assert.Equal(6, instances.Count);
         IReadOnlyList<PrometheusApi.Target> targets = [];
 

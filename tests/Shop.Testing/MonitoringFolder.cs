@@ -1,7 +1,7 @@
-namespace Shop.Monitoring.Tests;
+namespace Shop.Testing;
 
 /// <summary>The repository's monitoring/ folder, found upwards from the test assembly.</summary>
-internal static class MonitoringFolder
+public static class MonitoringFolder
 {
     public static string Path { get; } = Find();
 

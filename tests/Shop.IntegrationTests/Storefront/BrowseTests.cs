@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
-namespace Shop.Web.Tests;
+namespace Shop.IntegrationTests.Storefront;
 
 /// <summary>Browsing the catalog, searching, signing in and out, and where a signed-out shopper is sent.</summary>
-[Collection(StorefrontCollection.Name)]
-public sealed class BrowseTests(StorefrontFixture shop) : BrowserTest(shop)
+[Collection(ShopAppCollection.Name)]
+public sealed class BrowseTests(ShopAppFixture shop) : BrowserTest(shop)
 {
     [Fact]
     public Task Browse_categories_pages_and_an_item() => RunAsync(async page =>

@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Shop.Testing;
 
-namespace Shop.AppHost.ProcessTests;
+namespace Shop.Testing;
 
 /// <summary>
 /// The built AppHost started as its own process, in its own process group (so a test can press "Ctrl+C" by

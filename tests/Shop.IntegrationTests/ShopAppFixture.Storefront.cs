@@ -1,41 +1,26 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting.Testing;
 using Microsoft.Playwright;
 using Npgsql;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using Shop.Testing;
 
-namespace Shop.Web.Tests;
+namespace Shop.IntegrationTests;
 
 /// <summary>
-/// The whole Shop composition (the real AppHost Program.cs, real servers) and one headless Chromium, shared by the
-/// browser tests; each test gets a fresh browser context (cookies and storage of its own). The tests create their
-/// own products and sales through catalog-api's admin API, so they depend on no seeded sale.
+/// What the storefront's browser tests (Storefront/) need of the shared app: one headless Chromium (Debian's), in which
+/// each test gets a fresh browser context (cookies and storage of its own), the basket and ordering database, and
+/// products and sales of a test's own, created through catalog-api's admin API, so that no test depends on a seeded sale.
 /// </summary>
-public sealed class StorefrontFixture : IAsyncLifetime
+public sealed partial class ShopAppFixture
 {
-    public const string ShopperPassword = "Pass@word1";
-    public const string AdminPassword = "Admin@word1";
-
     public static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     private int _itemCounter;
 
-    /// <summary>The real AppHost, started through Aspire.Hosting.Testing (tests/Shop.Testing).</summary>
-    public ShopApp Shop { get; private set; } = null!;
-
-    public DistributedApplication App => Shop.App;
-
     /// <summary>The storefront's address (webfrontend, the only external resource).</summary>
     public Uri Store { get; private set; } = null!;
-
-    public HttpClient Catalog { get; private set; } = null!;
-
-    public HttpClient Ordering { get; private set; } = null!;
 
     public HttpClient Basket { get; private set; } = null!;
 
@@ -47,24 +32,15 @@ public sealed class StorefrontFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    private async Task StartStorefrontAsync()
     {
-        // Debian's Chromium only: the package never downloads a browser (nothing here calls 'playwright install').
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        // The tests buy several times per shopper within seconds; only the behaviour under test decides answers.
-        Shop = await ShopApp.StartAsync(configure: builder =>
-        {
-            builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api"))
-                .WithEnvironment("Ordering__Buying__BuyerBurst", "100")
-                .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "100");
-        });
         Store = App.GetEndpoint("webfrontend", "http");
-        Catalog = App.CreateHttpClient("catalog-api");
-        Ordering = App.CreateHttpClient("ordering-api");
         Basket = App.CreateHttpClient("basket-api");
         OrderingDb = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("orderingdb") ?? throw new InvalidOperationException("orderingdb has no connection string"));
-        AdminToken = await TokenAsync("admin", AdminPassword);
+        AdminToken = await SignInAsync("admin", AdminPassword);
 
+        // Debian's Chromium only: the package never downloads a browser (nothing here calls 'playwright install').
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -74,32 +50,18 @@ public sealed class StorefrontFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    private async Task StopStorefrontAsync()
     {
         if (Browser is not null)
         {
             await Browser.DisposeAsync();
         }
         Playwright?.Dispose();
-        Catalog?.Dispose();
-        Ordering?.Dispose();
         Basket?.Dispose();
         if (OrderingDb is not null)
         {
             await OrderingDb.DisposeAsync();
         }
-        if (Shop is not null)
-        {
-            await Shop.DisposeAsync();
-        }
-    }
-
-    public async Task<string> TokenAsync(string userName, string password)
-    {
-        using var response = await Catalog.PostAsJsonAsync("/api/identity/token", new { userName, password });
-        Assert.True(response.IsSuccessStatusCode, $"sign-in of {userName}: {(int)response.StatusCode}");
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("accessToken").GetString()!;
     }
 
     /// <summary>A product of the test's own, so that no other sale overlaps it and its name is unique.</summary>
@@ -135,7 +97,7 @@ public sealed class StorefrontFixture : IAsyncLifetime
             }
             using var json = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
             return json.RootElement.GetProperty("available").GetInt64() == stock;
-        }, TimeSpan.FromSeconds(30), $"ordering sells {stock} of item {item.Id}");
+        }, $"ordering sells {stock} of item {item.Id}", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Empties a shopper's basket straight on basket-api (baskets are kept across tests and runs).</summary>
@@ -178,7 +140,7 @@ public sealed class StorefrontFixture : IAsyncLifetime
         {
             using var stock = await store.GetAsync($"/bff/flash-sales/{sale.Id}/stock");
             return stock.IsSuccessStatusCode;
-        }, TimeSpan.FromSeconds(30), $"sale {sale.Id} armed");
+        }, $"sale {sale.Id} armed", TimeSpan.FromSeconds(30));
         return sale;
     }
 
@@ -215,26 +177,3 @@ public sealed class StorefrontFixture : IAsyncLifetime
 public sealed record TestItem(int Id, string Name, decimal Price, int CategoryId, string Description);
 
 public sealed record TestSale(Guid Id, TestItem Item, decimal SalePrice, int Quantity, int PerBuyerLimit);
-
-[CollectionDefinition(Name)]
-public sealed class StorefrontCollection : ICollectionFixture<StorefrontFixture>
-{
-    public const string Name = "storefront";
-}
-
-/// <summary>Polls a condition until it holds or a deadline passes: for effects that happen asynchronously.</summary>
-public static class Eventually
-{
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not true within {within.TotalSeconds} s: {what}");
-            }
-            await Task.Delay(100);
-        }
-    }
-}

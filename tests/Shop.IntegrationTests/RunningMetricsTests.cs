@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using Aspire.Hosting.Testing;
 using RabbitMQ.Client;
 
-namespace Shop.Monitoring.Tests;
+namespace Shop.IntegrationTests;
 
 /// <summary>
 /// The rules alert on what the real services export: after one real buy, every metric the rules of

@@ -1,17 +1,17 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
-namespace Shop.Web.Tests;
+namespace Shop.IntegrationTests.Storefront;
 
 /// <summary>The admin area: create a sale, watch it live, cancel it.</summary>
-[Collection(StorefrontCollection.Name)]
-public sealed class AdminTests(StorefrontFixture shop) : BrowserTest(shop)
+[Collection(ShopAppCollection.Name)]
+public sealed class AdminTests(ShopAppFixture shop) : BrowserTest(shop)
 {
     [Fact]
     public Task Admin_creates_watches_and_cancels_a_sale() => RunAsync(async page =>
     {
         var item = await Shop.CreateItemAsync("Adminmade");
-        await SignInAsync(page, "admin", StorefrontFixture.AdminPassword);
+        await SignInAsync(page, "admin", ShopAppFixture.AdminPassword);
         await page.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Flash sales", Level = 1 })).ToBeVisibleAsync();
 
@@ -40,7 +40,7 @@ public sealed class AdminTests(StorefrontFixture shop) : BrowserTest(shop)
         await Expect(page.Locator("[data-live=sold]")).ToHaveTextAsync("0");
 
         var saleId = Guid.Parse(Regex.Match(page.Url, "/admin/sales/([0-9a-f-]+)").Groups[1].Value);
-        using (var bought = await Shop.BuyDirectAsync(saleId, await Shop.TokenAsync("bob", StorefrontFixture.ShopperPassword)))
+        using (var bought = await Shop.BuyDirectAsync(saleId, await Shop.SignInAsync("bob", ShopAppFixture.ShopperPassword)))
         {
             Assert.Equal(202, (int)bought.StatusCode);
         }

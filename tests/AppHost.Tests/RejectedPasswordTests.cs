@@ -1,6 +1,6 @@
 using Shop.Testing;
 
-namespace Shop.AppHost.ProcessTests;
+namespace Shop.AppHost.Tests;
 
 /// <summary>
 /// Postgres and RabbitMQ keep the password their data folder was made with; the AppHost takes it from its
@@ -8,6 +8,7 @@ namespace Shop.AppHost.ProcessTests;
 /// stops within seconds, naming the server, the folder, the parameter and the two ways back, instead of waiting
 /// for ever for a server that refuses every login.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public sealed class RejectedPasswordTests
 {
     [Theory]

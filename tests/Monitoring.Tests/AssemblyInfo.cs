@@ -1,2 +1,0 @@
-// RunningMonitoringTests starts a whole Shop: one test at a time on a 2-core machine.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
