@@ -15,6 +15,14 @@ public sealed record CpuShare(string Part, double Cores, double? VoluntarySwitch
 /// box) from /proc/stat. Sessions are not followed: DCP starts every resource in one session of its own, so a
 /// session would be the whole app.
 /// </summary>
+/// <remarks>
+/// A process's CPU is its own time plus the time of the children it has reaped (utime + stime + cutime + cstime).
+/// Processes come and go during a measurement (Postgres backends end when a pool prunes a connection): summing only
+/// the own time of the processes alive at each end lost a backend's whole life when it ended in between, and the
+/// table once showed Postgres at −32 cores and the rest of the machine at +33. With the reaped children's time a
+/// process that ends moves into its parent's figure, so the parts add up to the machine's. The hypervisor's steal is
+/// reported apart: it is time the machine did not get, not time anything here used.
+/// </remarks>
 public sealed class ProcessCpu
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
@@ -22,12 +30,22 @@ public sealed class ProcessCpu
     private readonly IReadOnlyDictionary<string, IReadOnlyList<int>> _parts;
     private Dictionary<string, (long Ticks, Dictionary<int, (long Voluntary, long Involuntary)> Threads)>? _start;
     private long _machineStart;
+    private long _stealStart;
     private DateTime _startedAt;
 
     /// <param name="parts">Part name → root pids (each one's whole session is counted).</param>
     public ProcessCpu(IReadOnlyDictionary<string, IReadOnlyList<int>> parts) => _parts = parts;
 
     public static bool Supported => File.Exists("/proc/stat");
+
+    /// <summary>The machine's busy time (steal excluded) less every part's: DCP, the kernel's threads, anything else.</summary>
+    public const string RestOfMachine = "rest of the machine";
+
+    /// <summary>Every core's busy time (user, nice, system, irq, softirq), in cores.</summary>
+    public const string MachineTotal = "machine total";
+
+    /// <summary>Time the hypervisor gave to other guests while this one wanted to run, in cores.</summary>
+    public const string Steal = "steal";
 
     public void Start()
     {
@@ -36,7 +54,7 @@ public sealed class ProcessCpu
             return;
         }
         _start = Sample();
-        _machineStart = MachineBusyTicks();
+        (_machineStart, _stealStart) = MachineTicks();
         _startedAt = DateTime.UtcNow;
     }
 
@@ -61,9 +79,12 @@ public sealed class ProcessCpu
             }
             return new CpuShare(p.Key, (p.Value.Ticks - start.Ticks) / TicksPerSecond / seconds, voluntary / seconds, involuntary / seconds);
         }).ToList();
-        var machine = (MachineBusyTicks() - _machineStart) / TicksPerSecond / seconds;
-        shares.Add(new CpuShare("rest of the machine", Math.Max(0, machine - shares.Sum(s => s.Cores))));
-        shares.Add(new CpuShare("machine total", machine));
+        var (busy, steal) = MachineTicks();
+        var machine = (busy - _machineStart) / TicksPerSecond / seconds;
+        // Not clamped at zero: a negative rest would say the accounting is wrong, and the report shows it.
+        shares.Add(new CpuShare(RestOfMachine, machine - shares.Sum(s => s.Cores)));
+        shares.Add(new CpuShare(MachineTotal, machine));
+        shares.Add(new CpuShare(Steal, (steal - _stealStart) / TicksPerSecond / seconds));
         return shares;
     }
 
@@ -177,7 +198,9 @@ public sealed class ProcessCpu
                 var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
                 var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
                 var session = int.Parse(fields[3], CultureInfo.InvariantCulture);
-                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                // utime, stime, and the reaped children's cutime, cstime (see the remarks above).
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
+                    + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
                 stats[pid] = (parent, session, ticks);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
@@ -214,11 +237,11 @@ public sealed class ProcessCpu
         return ticks / TicksPerSecond;
     }
 
-    private static long MachineBusyTicks()
+    private static (long Busy, long Steal) MachineTicks()
     {
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // cpu user nice system idle iowait irq softirq steal ...
         long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-        return Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8);
+        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7), Field(8));
     }
 }
