@@ -53,13 +53,19 @@ public static class BenchRunner
 
         if (options.Runs("ceilings"))
         {
-            var (kestrel, saturated, atSaleRate) = await KestrelCeiling.RunAsync(context, options.Rate, cancellationToken).ConfigureAwait(false);
+            var (kestrel, saturated, atSaleRate, atFloorRate) = await KestrelCeiling.RunAsync(context, options.Rate, cancellationToken).ConfigureAwait(false);
             ceilings.Add(kestrel);
             scenarios.Add(saturated);
             scenarios.Add(atSaleRate);
+            scenarios.Add(atFloorRate);
             ceilings.AddRange(await RedisLuaCeiling.MeasureAsync(await shop.ConnectionStringAsync("gate", cancellationToken).ConfigureAwait(false),
                 options.CeilingDuration, Log, cancellationToken).ConfigureAwait(false));
         }
+
+        // A storm measures capacity only when it is offered at least what the ceiling it is compared with can take:
+        // the catalog and the sold-out storm against bare Kestrel (K), the checkout against reserve.lua alone (L).
+        (options, var raised) = StormRates.AtLeastTheCeilings(options, ceilings);
+        notes.AddRange(raised);
 
         var sale = new SaleSpec("sale", options.Units, options.PerBuyerLimit, options.Rate, options.Duration);
         SaleOutcome? shopSale = null, baselineSale = null;

@@ -4,12 +4,17 @@ namespace Shop.Bench.Ceilings;
 
 /// <summary>
 /// Drives the bare Kestrel endpoint with the same generator, client and requests as the sale: once far above
-/// what it can take (its throughput ceiling; the in-flight bound is the connection pool, so the excess is
-/// simply not sent) and once at the sale's offered rate (the latency floor of generator + HTTP on this box).
+/// what it can take (its throughput ceiling K; the in-flight bound is the connection pool, so the excess is
+/// simply not sent), once at the sale's offered rate, and once at 2,000/s (F2k): the latency floors of
+/// generator + HTTP on this box at those rates, which the sale's and the ramp's 2,000/s step's latencies are
+/// judged against.
 /// </summary>
 public static class KestrelCeiling
 {
-    public static async Task<(CeilingResult Ceiling, ScenarioResult Saturated, ScenarioResult AtSaleRate)> RunAsync(
+    /// <summary>The low rate every latency floor is also measured at: the ramp's first step.</summary>
+    public const double FloorRate = 2_000;
+
+    public static async Task<(CeilingResult Ceiling, ScenarioResult Saturated, ScenarioResult AtSaleRate, ScenarioResult AtFloorRate)> RunAsync(
         BenchContext context, double saleRate, CancellationToken cancellationToken)
     {
         await using var kestrel = await BareKestrel.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -33,8 +38,9 @@ public static class KestrelCeiling
         _ = await DriveAsync("bare kestrel warm-up", Math.Min(5_000, saleRate), context.Options.MaxInFlight).ConfigureAwait(false);
         var saturated = await DriveAsync("bare kestrel, saturated", Math.Max(100_000, saleRate * 4), context.Http.ConnectionsPerServer * 2).ConfigureAwait(false);
         var atSaleRate = await DriveAsync("bare kestrel, at the sale's rate", saleRate, context.Options.MaxInFlight).ConfigureAwait(false);
+        var atFloorRate = await DriveAsync("bare kestrel, at 2,000/s (F2k)", FloorRate, context.Options.MaxInFlight).ConfigureAwait(false);
         var ceiling = new CeilingResult("Bare Kestrel JSON endpoint", $"same generator and requests; {context.Http.ConnectionsPerServer} connections; offered {saturated.OfferedRate:N0}/s",
             saturated.AchievedRate, atSaleRate.All.P50Ms, atSaleRate.All.P99Ms);
-        return (ceiling, saturated, atSaleRate);
+        return (ceiling, saturated, atSaleRate, atFloorRate);
     }
 }

@@ -12,6 +12,7 @@ public static class MarkdownReport
         void Line(string text = "") => md.Append(text).Append('\n');
         string F(double value, string format = "N0") => value.ToString(format, CultureInfo.InvariantCulture);
         string Ms(double value) => value < 10 ? F(value, "N2") : value < 100 ? F(value, "N1") : F(value, "N0");
+        string NotSent(ScenarioResult s) => s.Scheduled == 0 ? "—" : $"{F(s.GeneratorOverruns)} ({F(100.0 * s.GeneratorOverruns / s.Scheduled, "N1")} %)";
 
         Line($"# {report.Title}");
         Line();
@@ -51,11 +52,14 @@ public static class MarkdownReport
 
         Line("## Scenarios");
         Line();
-        Line("| scenario | system | offered/s | achieved/s | sent | overrun | p50 | p99 | p99.9 | max | send lag p99 |");
+        Line("The percentiles are of the requests sent; 'not sent' is the share of scheduled requests the generator could not send "
+            + "(the in-flight bound was reached: the excess of an offered rate above what the system takes), which a percentile never shows.");
+        Line();
+        Line("| scenario | system | offered/s | achieved/s | sent | not sent | p50 | p99 | p99.9 | max | send lag p99 |");
         Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var s in AllScenarios(report))
         {
-            Line($"| {s.Name} | {s.System} | {F(s.OfferedRate)} | {F(s.AchievedRate)} | {F(s.Sent)} | {F(s.GeneratorOverruns)} | {Ms(s.All.P50Ms)} | {Ms(s.All.P99Ms)} | "
+            Line($"| {s.Name} | {s.System} | {F(s.OfferedRate)} | {F(s.AchievedRate)} | {F(s.Sent)} | {NotSent(s)} | {Ms(s.All.P50Ms)} | {Ms(s.All.P99Ms)} | "
                 + $"{Ms(s.All.P999Ms)} | {Ms(s.All.MaxMs)} | {Ms(s.SendLag.P99Ms)} |");
         }
         Line();
@@ -120,13 +124,13 @@ public static class MarkdownReport
             Line();
             Line($"Highest offered rate that held p99 ≤ {ramp.P99LimitMs} ms: **{(ramp.HighestRateHeld is { } h ? F(h) + "/s" : "none")}**; most buy decisions/s in a step: **{F(ramp.MaxDecisionRate)}/s**.");
             Line();
-            Line("| offered/s | achieved/s | decisions/s | p50 | p99 | p99.9 | max | shed | errors | overrun | verdict |");
+            Line("| offered/s | achieved/s | decisions/s | p50 | p99 | p99.9 | max | shed | errors | not sent | verdict |");
             Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var step in ramp.Steps)
             {
                 var s = step.Result;
                 Line($"| {F(step.OfferedRate)} | {F(s.AchievedRate)} | {F(s.DecisionRate)} | {Ms(s.All.P50Ms)} | {Ms(s.All.P99Ms)} | {Ms(s.All.P999Ms)} | {Ms(s.All.MaxMs)} | "
-                    + $"{F(s.Count("shed"))} | {F(s.Count("error"))} | {F(s.GeneratorOverruns)} | {step.Verdict} |");
+                    + $"{F(s.Count("shed"))} | {F(s.Count("error"))} | {NotSent(s)} | {step.Verdict} |");
             }
             Line();
         }
@@ -156,6 +160,8 @@ public static class MarkdownReport
             {
                 Line($"| {s.Name} | {s.System} | " + string.Join(" | ", parts.Select(p => s.Cpu.FirstOrDefault(c => c.Part == p) is { } c ? F(c.Cores, "N2") : "")) + " |");
             }
+            Line();
+            Line($"Each part is its processes' own CPU and that of the children they reaped during the load (a Postgres backend that ends moves into Postgres's figure), so the parts and '{ProcessCpu.RestOfMachine}' add up to '{ProcessCpu.MachineTotal}' (steal excluded; '{ProcessCpu.Steal}' is time the hypervisor did not give this machine). A negative '{ProcessCpu.RestOfMachine}' would mean the accounting is wrong.");
             Line();
             Line("### Per answer: CPU and context switches of the serving process(es)");
             Line();

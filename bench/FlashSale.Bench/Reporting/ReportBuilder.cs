@@ -96,8 +96,12 @@ public static class ReportBuilder
         string? OfRedis(double rate) => redisPipelined is null ? null : $"{Percent(rate / redisPipelined.RatePerSecond)} of reserve.lua alone, best pipelined ({redisPipelined.RatePerSecond:N0}/s)";
         string? Join(params string?[] parts) => parts.Any(p => p is not null) ? string.Join("; ", parts.Where(p => p is not null)) : null;
         var kestrelAtSaleRate = scenarios.FirstOrDefault(s => s.System.StartsWith("bare", StringComparison.Ordinal) && Math.Abs(s.OfferedRate - options.Rate) < 1);
-        string? FloorOf(double p99Ms) => kestrelAtSaleRate is null ? null
-            : $"floor ÷ measured = {Percent(kestrelAtSaleRate.All.P99Ms / p99Ms)} (bare Kestrel p99 {kestrelAtSaleRate.All.P99Ms:N2} ms at {kestrelAtSaleRate.OfferedRate:N0}/s)";
+        // F2k: the same floor at 2,000/s, the rate of the ramp's first step (at a low rate batches are small and the
+        // generator's timers coarse, so the floor at the sale's rate says nothing about it).
+        var kestrelAt2k = scenarios.FirstOrDefault(s => s.System.StartsWith("bare", StringComparison.Ordinal) && Math.Abs(s.OfferedRate - Ceilings.KestrelCeiling.FloorRate) < 1);
+        static string? Floor(ScenarioResult? floor, double p99Ms) => floor is null ? null
+            : $"floor ÷ measured = {Percent(floor.All.P99Ms / p99Ms)} (bare Kestrel p99 {floor.All.P99Ms:N2} ms at {floor.OfferedRate:N0}/s)";
+        string? FloorOf(double p99Ms) => Floor(kestrelAtSaleRate, p99Ms);
         if (ramp is not null)
         {
             // Decided when the ramp offered 25,000/s or more, or stopped because the system no longer kept up.
@@ -110,7 +114,7 @@ public static class ReportBuilder
             if (ramp.Steps.FirstOrDefault(s => Math.Abs(s.OfferedRate - 2_000) < 1) is { } step2k)
             {
                 targets.Add(new TargetCheck("p99 ≤ 2 ms at 2,000/s offered", $"p99 {step2k.Result.All.P99Ms:N2} ms (ramp step of 2,000/s, reservations)",
-                    step2k.Result.All.P99Ms <= 2, $"p50 {step2k.Result.All.P50Ms:N2} ms, achieved {step2k.Result.AchievedRate:N0}/s; every request a full reservation", FloorOf(step2k.Result.All.P99Ms)));
+                    step2k.Result.All.P99Ms <= 2, $"p50 {step2k.Result.All.P50Ms:N2} ms, achieved {step2k.Result.AchievedRate:N0}/s; every request a full reservation", Floor(kestrelAt2k, step2k.Result.All.P99Ms)));
             }
         }
         else if (shopSale is not null)
