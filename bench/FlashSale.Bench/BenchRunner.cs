@@ -116,7 +116,7 @@ public static class BenchRunner
             ramp = await RampScenario.RunAsync(context, shopSystem, cancellationToken).ConfigureAwait(false);
         }
 
-        var (ratios, targets) = ReportBuilder.Compare(scenarios, ramp, ceilings, options);
+        var (ratios, targets) = ReportBuilder.Compare(scenarios, ramp, ceilings, machine);
         notes.AddRange(StandardNotes(options));
         return new BenchReport
         {

@@ -13,8 +13,11 @@ if (args.Contains(BareKestrel.ServeArgument))
 }
 if (args is ["--render", var jsonFile])
 {
-    // Renders a saved report (results/*.json) as markdown again, e.g. after the report's layout changed.
-    Console.Write(MarkdownReport.Render(ReportWriter.Read(jsonFile)));
+    // Renders a saved report (results/*.json) as markdown again, its comparisons and targets computed anew from its
+    // measurements: after the report's layout or the targets' definitions changed.
+    var saved = ReportWriter.Read(jsonFile);
+    var (ratios, targets) = ReportBuilder.Compare(saved.Scenarios, saved.Ramp, saved.Ceilings, saved.Machine);
+    Console.Write(MarkdownReport.Render(saved with { Ratios = ratios, Targets = targets }));
     return 0;
 }
 if (args.Contains("--help") || args.Contains("-h"))

@@ -11,8 +11,11 @@ public sealed record RampResult(IReadOnlyList<RampStep> Steps, double? HighestRa
 /// <summary>A comparison: Shop against the baseline (× times) or against a ceiling (a fraction of it).</summary>
 public sealed record Ratio(string Name, double Value, string Meaning, bool IsFraction = false);
 
-/// <summary>A number DESIGN.md §8 aims at, what this run measured, and that figure against the ceiling measured in the same run.</summary>
-public sealed record TargetCheck(string Target, string Measured, bool? Met, string Note, string? AgainstCeiling = null);
+/// <summary>
+/// A number Shop aims at, what this run measured, and whether it met it; <paramref name="Field"/> names the fields of the
+/// report's JSON the check is computed from.
+/// </summary>
+public sealed record TargetCheck(string Target, string Measured, bool? Met, string Note, string? AgainstCeiling = null, string? Field = null);
 
 public sealed record BenchReport
 {

@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace Shop.Bench.Reporting;
 
-/// <summary>Turns the measurements into the comparisons the issue asks for: Shop against the baseline, against the ceilings, and against DESIGN.md §8.</summary>
+/// <summary>Turns the measurements into comparisons: Shop against the baseline, against the ceilings, and against its targets (<see cref="Targets"/>).</summary>
 public static class ReportBuilder
 {
     public static (IReadOnlyList<Ratio> Ratios, IReadOnlyList<TargetCheck> Targets) Compare(
-        IReadOnlyList<ScenarioResult> scenarios, RampResult? ramp, IReadOnlyList<CeilingResult> ceilings, BenchOptions options)
+        IReadOnlyList<ScenarioResult> scenarios, RampResult? ramp, IReadOnlyList<CeilingResult> ceilings, MachineFacts? machine = null)
     {
         var ratios = new List<Ratio>();
         var targets = new List<TargetCheck>();
@@ -91,77 +91,8 @@ public static class ReportBuilder
                 $"{ramp.MaxDecisionRate:N0}/s of {redisSingle.RatePerSecond:N0}/s", IsFraction: true));
         }
 
-        // DESIGN.md §8, each figure also against the ceiling of the same run.
-        string? OfKestrel(double rate) => kestrel is null ? null : $"{Percent(rate / kestrel.RatePerSecond)} of bare Kestrel ({kestrel.RatePerSecond:N0}/s)";
-        string? OfRedis(double rate) => redisPipelined is null ? null : $"{Percent(rate / redisPipelined.RatePerSecond)} of reserve.lua alone, best pipelined ({redisPipelined.RatePerSecond:N0}/s)";
-        string? Join(params string?[] parts) => parts.Any(p => p is not null) ? string.Join("; ", parts.Where(p => p is not null)) : null;
-        var kestrelAtSaleRate = scenarios.FirstOrDefault(s => s.System.StartsWith("bare", StringComparison.Ordinal) && Math.Abs(s.OfferedRate - options.Rate) < 1);
-        // F2k: the same floor at 2,000/s, the rate of the ramp's first step (at a low rate batches are small and the
-        // generator's timers coarse, so the floor at the sale's rate says nothing about it).
-        var kestrelAt2k = scenarios.FirstOrDefault(s => s.System.StartsWith("bare", StringComparison.Ordinal) && Math.Abs(s.OfferedRate - Ceilings.KestrelCeiling.FloorRate) < 1);
-        static string? Floor(ScenarioResult? floor, double p99Ms) => floor is null ? null
-            : $"floor ÷ measured = {Percent(floor.All.P99Ms / p99Ms)} (bare Kestrel p99 {floor.All.P99Ms:N2} ms at {floor.OfferedRate:N0}/s)";
-        string? FloorOf(double p99Ms) => Floor(kestrelAtSaleRate, p99Ms);
-        if (ramp is not null)
-        {
-            // Decided when the ramp offered 25,000/s or more, or stopped because the system no longer kept up.
-            var last = ramp.Steps[^1].Result;
-            var decided = ramp.Steps.Max(s => s.OfferedRate) >= 25_000 || last.AchievedRate < 0.9 * last.OfferedRate || last.GeneratorOverruns > 0;
-            targets.Add(new TargetCheck("≥ 25,000 buy decisions/s", $"{ramp.MaxDecisionRate:N0}/s (ramp of reservations, best step)",
-                ramp.MaxDecisionRate >= 25_000 ? true : decided ? false : null,
-                (ramp.HighestRateHeld is { } held ? $"highest offered rate with p99 ≤ {ramp.P99LimitMs} ms: {held:N0}/s" : $"no step held p99 ≤ {ramp.P99LimitMs} ms")
-                + (decided ? "" : "; the ramp ended before offering 25,000/s"), Join(OfKestrel(ramp.MaxDecisionRate), OfRedis(ramp.MaxDecisionRate))));
-            if (ramp.Steps.FirstOrDefault(s => Math.Abs(s.OfferedRate - 2_000) < 1) is { } step2k)
-            {
-                targets.Add(new TargetCheck("p99 ≤ 2 ms at 2,000/s offered", $"p99 {step2k.Result.All.P99Ms:N2} ms (ramp step of 2,000/s, reservations)",
-                    step2k.Result.All.P99Ms <= 2, $"p50 {step2k.Result.All.P50Ms:N2} ms, achieved {step2k.Result.AchievedRate:N0}/s; every request a full reservation", Floor(kestrelAt2k, step2k.Result.All.P99Ms)));
-            }
-        }
-        else if (shopSale is not null)
-        {
-            targets.Add(new TargetCheck("≥ 25,000 buy decisions/s", $"{shopSale.DecisionRate:N0}/s (sale; ramp not run)", shopSale.DecisionRate >= 25_000, "capped by the sale's offered rate",
-                Join(OfKestrel(shopSale.DecisionRate), OfRedis(shopSale.DecisionRate))));
-        }
-        if (shopSale is not null)
-        {
-            var at20k = Math.Abs(shopSale.OfferedRate - 20_000) < 1;
-            targets.Add(new TargetCheck("p99 ≤ 10 ms at 20,000/s offered (open loop, from the intended send time)",
-                $"p99 {shopSale.All.P99Ms:N2} ms at {shopSale.OfferedRate:N0}/s", at20k ? shopSale.All.P99Ms <= 10 : null,
-                at20k ? "all answers of the sale" : "this run offered another rate: not comparable", FloorOf(shopSale.All.P99Ms)));
-            var tenK = shopSale.Audit?.Stock == 10_000;
-            targets.Add(new TargetCheck("10,000 units sold in ≤ 1 s",
-                shopSale.TimeToSellOutMs is { } sold ? $"{shopSale.Audit?.Stock:N0} units in {sold:N0} ms" : "did not sell out",
-                shopSale.TimeToSellOutMs is { } s && tenK ? s <= 1_000 : (shopSale.TimeToSellOutMs is null && tenK ? false : null),
-                $"at {shopSale.OfferedRate:N0} buyers/s the last unit cannot go before {(shopSale.Audit?.Stock ?? 0) / shopSale.OfferedRate * 1000:N0} ms",
-                shopSale.TimeToSellOutMs is { } soldMs && soldMs > 0
-                    ? $"bound ÷ measured = {Percent((shopSale.Audit?.Stock ?? 0) / shopSale.OfferedRate * 1000 / soldMs)} (the offered rate's own bound)" : null));
-            targets.Add(new TargetCheck("all orders durable ≤ 3 s after the sell-out",
-                shopSale.DurableAfterSellOutMs is { } lag ? $"{lag:N0} ms after the sell-out ({shopSale.TimeToDurableMs:N0} ms after the start)" : "n/a",
-                shopSale.DurableAfterSellOutMs is { } l ? l <= 3_000 : null, "last orders.confirmed_at − the 202 that took the last unit",
-                "no ceiling measured for the durable pipeline (DESIGN §8: Postgres single hot row ~1.5–8k tps, batched here)"));
-        }
-        if (shopStorm is not null)
-        {
-            var reachable = shopStorm.OfferedRate >= 40_000;
-            targets.Add(new TargetCheck("sold-out answers ≥ 40,000/s", $"{shopStorm.RateOf("sold-out"):N0}/s at {shopStorm.OfferedRate:N0}/s offered",
-                shopStorm.RateOf("sold-out") >= 40_000 ? true : reachable ? false : null,
-                $"p99 {shopStorm.All.P99Ms:N2} ms" + (reachable ? "" : "; this run offered less than 40,000/s"), OfKestrel(shopStorm.RateOf("sold-out"))));
-        }
-        if (shopSale is not null && baseSale is not null)
-        {
-            var capacity = Divide(ramp?.MaxDecisionRate ?? shopSale.DecisionRate, baseSale.DecisionRate);
-            targets.Add(new TargetCheck("≥ 10× the textbook one-transaction-per-order path", $"{capacity:N1}× buy decisions/s",
-                capacity >= 10, "Shop's best decisions/s ÷ the baseline's under the sale's load, same run",
-                OfKestrel(ramp?.MaxDecisionRate ?? shopSale.DecisionRate)));
-        }
-        if (checkout?.Checkout is { } c)
-        {
-            targets.Add(CheckoutTarget(checkout, c, Join(OfKestrel(c.CheckoutsDecidedPerSecond), OfRedis(c.CheckoutsDecidedPerSecond))));
-        }
-        else if (targets.Count > 0)
-        {
-            targets.Add(new TargetCheck("basket checkout ≥ 5,000 orders/s", "not measured", null, "the checkout scenario was not run (--scenario checkout)"));
-        }
+        // The targets, each a fraction of a ceiling of the same run (docs/benchmark-targets.md).
+        targets.AddRange(Targets.Check(scenarios, ramp, ceilings, machine));
         var audited = scenarios.Where(s => s.Audit is not null)
             .Select(s => new Audited(s.Name + "/" + s.System, s.Audit!.Oversell, s.Audit.Duplicates, s.Audit.Lost, $"{s.Audit.OrdersInDatabase:N0} orders"))
             .ToList();
@@ -184,33 +115,13 @@ public static class ReportBuilder
             var lost = audited.Sum(a => a.Lost);
             targets.Add(new TargetCheck("zero oversell, zero duplicate orders, zero lost reservations",
                 $"oversell {oversell}, duplicates {duplicates}, lost {lost} over {audited.Count} audited runs",
-                oversell == 0 && duplicates == 0 && lost == 0 && audited.All(a => a.OtherwiseClean), string.Join("; ", audited.Select(a => $"{a.Name}: {a.Held}"))));
+                oversell == 0 && duplicates == 0 && lost == 0 && audited.All(a => a.OtherwiseClean), string.Join("; ", audited.Select(a => $"{a.Name}: {a.Held}")),
+                Field: "scenarios[].audit.{oversell, duplicates, lost}, ramp.audit, scenarios[].checkout.audit"));
         }
         return (ratios, targets);
     }
 
     private sealed record Audited(string Name, long Oversell, long Duplicates, long Lost, string Held, bool OtherwiseClean = true);
-
-    /// <summary>
-    /// DESIGN §8's "basket checkout ≥ 5k orders/s", judged on the checkouts decided per second (each basket once,
-    /// accepted or refused: the same all-or-nothing reservation either way). Accepted orders/s is shown beside it;
-    /// it is bounded by the stock, since the scenario refuses baskets on purpose.
-    /// </summary>
-    private static TargetCheck CheckoutTarget(ScenarioResult run, CheckoutFigures c, string? againstCeiling)
-    {
-        // New baskets offered per second (the repeats take the rest of the offered requests); the share of repeats is
-        // drawn at random, so a run meant to offer 5,000/s may offer a few less: 1 % of slack.
-        var offeredCheckouts = c.Audit.Attempts / Math.Max(1e-9, run.DurationSeconds);
-        var reachable = offeredCheckouts >= 5_000 * 0.99;
-        string Ms(double? value) => value is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) + " ms" : "n/a";
-        return new TargetCheck("basket checkout ≥ 5,000 orders/s",
-            $"{c.CheckoutsDecidedPerSecond:N0} checkouts decided/s ({c.OrdersPerSecond:N0} accepted orders/s, {c.Audit.AcceptedOrders:N0} accepted, {c.Audit.RefusedBaskets:N0} refused) at {offeredCheckouts:N0} new checkouts/s offered ({run.OfferedRate:N0} requests/s with the repeats)",
-            c.CheckoutsDecidedPerSecond >= 5_000 ? true : reachable ? false : null,
-            $"p50 {run.All.P50Ms:N2} ms, p99 {run.All.P99Ms:N2} ms (all answers, repeats included: {run.DecisionRate:N0} decisions/s); "
-            + $"all durable {Ms(c.TimeToDurableMs)} after the start, {Ms(c.DurableAfterLastAcceptMs)} after the last 202; judged on baskets decided, "
-            + "since accepted orders are bounded by the stock (baskets are refused on purpose)"
-            + (reachable ? "" : "; this run offered fewer than 5,000 new checkouts/s"), againstCeiling);
-    }
 
     private static string Percent(double fraction) => (fraction * 100).ToString(fraction >= 0.1 ? "N0" : "N1", CultureInfo.InvariantCulture) + " %";
 
