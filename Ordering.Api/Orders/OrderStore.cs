@@ -23,22 +23,27 @@ public sealed class OrderStore(NpgsqlDataSource dataSource, IConnectionMultiplex
 
     private const string StocksSql = "SELECT sale_id, kind, item_id, item_name FROM flash_sales WHERE sale_id = ANY(@ids)";
 
+    // Both reads below take the pending orders first and the ledger second. The worker commits an order before it
+    // takes it out of the buyer's pending set, so one of the two reads always sees it; the other way round, an order
+    // made durable between the reads was in neither (seen: a buyer's list without the order just bought).
+
     public async Task<OrderView?> FindAsync(Guid orderId, string buyerId, CancellationToken cancellationToken)
     {
+        var pending = await PendingRowsAsync(buyerId, cancellationToken).ConfigureAwait(false);
         var rows = await ReadAsync(FindSql, buyerId, orderId, cancellationToken).ConfigureAwait(false);
         if (rows.Count > 0)
         {
             return OrderViews.Group(rows)[0];
         }
-        var pending = await PendingRowsAsync(buyerId, durable: [], cancellationToken).ConfigureAwait(false);
         return OrderViews.Group(pending.Where(r => r.OrderId == orderId)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<OrderView>> ListAsync(string buyerId, CancellationToken cancellationToken)
     {
+        var pending = await PendingRowsAsync(buyerId, cancellationToken).ConfigureAwait(false);
         var rows = await ReadAsync(ListSql, buyerId, null, cancellationToken).ConfigureAwait(false);
-        var pending = await PendingRowsAsync(buyerId, [.. rows.Select(r => r.RowId)], cancellationToken).ConfigureAwait(false);
-        return OrderViews.Group(rows.Concat(pending));
+        var durable = rows.Select(r => r.RowId).ToHashSet();
+        return OrderViews.Group(rows.Concat(pending.Where(p => !durable.Contains(p.RowId))));
     }
 
     private async Task<List<OrderRow>> ReadAsync(string sql, string buyerId, Guid? orderId, CancellationToken cancellationToken)
@@ -59,12 +64,12 @@ public sealed class OrderStore(NpgsqlDataSource dataSource, IConnectionMultiplex
     }
 
     /// <summary>The buyer's reservations the worker has not persisted yet (flash-sale orders and checkout lines), from their Redis hashes.</summary>
-    private async Task<List<OrderRow>> PendingRowsAsync(string buyerId, HashSet<Guid> durable, CancellationToken cancellationToken)
+    private async Task<List<OrderRow>> PendingRowsAsync(string buyerId, CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
         var ids = (await database.SetMembersAsync(GateKeys.BuyerPending(buyerId)).ConfigureAwait(false))
             .Select(m => Guid.TryParseExact((string)m!, "N", out var id) ? id : Guid.Empty)
-            .Where(id => id != Guid.Empty && !durable.Contains(id))
+            .Where(id => id != Guid.Empty)
             .ToList();
         if (ids.Count == 0)
         {

@@ -72,6 +72,7 @@ public sealed class ShopApp : IAsyncDisposable
             var app = await builder.BuildAsync();
             shop = new ShopApp(app, isolation, signingKey, [.. started.Select(r => r.Name)]);
             await StartupWait.StartAndWaitHealthyAsync(app, shop.States, shop.Started);
+            await shop.WaitForEveryInstanceAsync(started.OfType<ProjectResource>().Select(p => p.Name));
             return shop;
         }
         catch
@@ -85,6 +86,31 @@ public sealed class ShopApp : IAsyncDisposable
                 isolation.Dispose();
             }
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Aspire checks a replicated project's health through DCP's proxy in front of its replicas, so both ordering-api
+    /// instances can be reported healthy while one of them does not listen yet (seen in CI: a connection refused on a
+    /// replica's own port right after the start). Waits until every instance answers <c>/health</c> on its own address.
+    /// </summary>
+    private async Task WaitForEveryInstanceAsync(IEnumerable<string> projects)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var instance in projects.SelectMany(States.Running).Where(i => i.Environment.ContainsKey("ASPNETCORE_URLS")))
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    using var answer = await http.GetAsync(new Uri(instance.HttpAddress, "/health"));
+                    return answer.IsSuccessStatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, $"{instance.Name} answers /health at {instance.HttpAddress}", TimeSpan.FromMinutes(2));
         }
     }
 
