@@ -123,8 +123,6 @@ public static class ReportBuilder
 
     private sealed record Audited(string Name, long Oversell, long Duplicates, long Lost, string Held, bool OtherwiseClean = true);
 
-    private static string Percent(double fraction) => (fraction * 100).ToString(fraction >= 0.1 ? "N0" : "N1", CultureInfo.InvariantCulture) + " %";
-
     private static double Divide(double a, double b) => b == 0 ? double.PositiveInfinity : a / b;
 
     public static string Format(double value) => double.IsInfinity(value) ? "∞" : value.ToString(value >= 100 ? "N0" : value >= 10 ? "N1" : "N2", CultureInfo.InvariantCulture);
