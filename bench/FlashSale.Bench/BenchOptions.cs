@@ -5,7 +5,7 @@ namespace Shop.Bench;
 /// <summary>What one benchmark run does. The defaults are DESIGN.md §8's sale: 10,000 units, 100,000 buyers, 20,000 requests/s.</summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Scenarios = ["all", "sale", "soldout", "checkout", "catalog", "ramp", "ceilings", "idle"];
+    public static readonly string[] Scenarios = ["all", "sale", "soldout", "checkout", "catalog", "storefront", "ramp", "ceilings", "idle"];
 
     public string Scenario { get; init; } = "all";
 
@@ -49,6 +49,16 @@ public sealed record BenchOptions
     public double CatalogRate { get; init; } = 10_000;
 
     public TimeSpan CatalogDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Anonymous page views offered to the storefront (the sale page, then the home page); raised to at least 1.1 × K.</summary>
+    public double StorefrontRate { get; init; } = 20_000;
+
+    public TimeSpan StorefrontDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Buys through the storefront's <c>/bff</c> by signed-in shoppers, then the same on ordering-api directly.</summary>
+    public double BffRate { get; init; } = 1_000;
+
+    public TimeSpan BffDuration { get; init; } = TimeSpan.FromSeconds(3);
 
     public double RampStart { get; init; } = 2_000;
 
@@ -111,6 +121,10 @@ public sealed record BenchOptions
         CheckoutDuration = TimeSpan.FromSeconds(1.5),
         CatalogRate = 3_000,
         CatalogDuration = TimeSpan.FromSeconds(1.5),
+        StorefrontRate = 2_000,
+        StorefrontDuration = TimeSpan.FromSeconds(1.5),
+        BffRate = 300,
+        BffDuration = TimeSpan.FromSeconds(1.5),
         RampStart = 2_000,
         RampStep = 4_000,
         RampMax = 14_000,
@@ -147,6 +161,10 @@ public sealed record BenchOptions
                 "--checkout-repeat" => options with { CheckoutRepeatShare = Number() },
                 "--catalog-rate" => options with { CatalogRate = Number() },
                 "--catalog-duration" => options with { CatalogDuration = TimeSpan.FromSeconds(Number()) },
+                "--storefront-rate" => options with { StorefrontRate = Number() },
+                "--storefront-duration" => options with { StorefrontDuration = TimeSpan.FromSeconds(Number()) },
+                "--bff-rate" => options with { BffRate = Number() },
+                "--bff-duration" => options with { BffDuration = TimeSpan.FromSeconds(Number()) },
                 "--ramp-start" => options with { RampStart = Number() },
                 "--ramp-step" => options with { RampStep = Number() },
                 "--ramp-max" => options with { RampMax = Number() },
@@ -188,9 +206,10 @@ public sealed record BenchOptions
     }
 
     public const string Usage = """
-        FlashSale.Bench [--scenario all|sale|soldout|checkout|catalog|ramp|ceilings|idle] [--quick] [--rate R] [--duration S]
+        FlashSale.Bench [--scenario all|sale|soldout|checkout|catalog|storefront|ramp|ceilings|idle] [--quick] [--rate R] [--duration S]
                         [--units N] [--buyers M] [--limit L] [--output DIR]
                         [--soldout-rate R] [--soldout-duration S] [--catalog-rate R] [--catalog-duration S]
+                        [--storefront-rate R] [--storefront-duration S] [--bff-rate R] [--bff-duration S]
                         [--checkout-rate R] [--checkout-duration S] [--checkout-items N] [--checkout-stock N | --checkout-stock-share F] [--checkout-repeat F]
                         [--ramp-start R] [--ramp-step R] [--ramp-max R] [--ramp-step-duration S] [--ceiling-duration S] [--idle-duration S]
                         [--connections C] [--max-in-flight N] [--buyer-burst B] [--buyer-rate R] [--max-decisions N]

@@ -110,6 +110,11 @@ public static class BenchRunner
             await context.SettleAsync(cancellationToken).ConfigureAwait(false);
             scenarios.Add(await CatalogScenario.RunAsync(context, options.CatalogRate, options.CatalogDuration, cancellationToken).ConfigureAwait(false));
         }
+        if (options.Runs("storefront"))
+        {
+            await context.SettleAsync(cancellationToken).ConfigureAwait(false);
+            scenarios.AddRange(await StorefrontScenario.RunAsync(context, cancellationToken).ConfigureAwait(false));
+        }
         if (options.Runs("ramp"))
         {
             await context.SettleAsync(cancellationToken).ConfigureAwait(false);
@@ -199,6 +204,10 @@ public static class BenchRunner
             {
                 await CatalogScenario.RunAsync(context, Math.Min(2_000, context.Options.CatalogRate), TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
+            if (context.Options.Runs("storefront"))
+            {
+                await StorefrontScenario.WarmUpViewsAsync(context, cancellationToken).ConfigureAwait(false);
+            }
             await context.SettleAsync(cancellationToken, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             var jit = ProcessCpu.TieredCompilationSeconds(services) - jitBefore;
             context.Log($"warm-up round {round}: the services' tiered JIT used {jit:F2} s of CPU");
@@ -223,6 +232,8 @@ public static class BenchRunner
                 + $"; baskets of 1–5 distinct items × 1–3 units, one Idempotency-Key each, {options.CheckoutRepeatShare:P0} sent twice with the same key (half 1–4 requests later, half up to 0.25 s later); "
                 + $"{I(options.CheckoutRate)} requests/s (new checkouts and their repeats) for {options.CheckoutDuration.TotalSeconds} s; checkout i comes from the (i mod {I(options.Buyers)})-th buyer",
             ["catalog read storm"] = $"{I(options.CatalogRate)}/s for {options.CatalogDuration.TotalSeconds} s",
+            ["storefront"] = $"anonymous GETs of a flash-sale page and of the home page, {I(options.StorefrontRate)}/s for {options.StorefrontDuration.TotalSeconds} s each; "
+                + $"buys through /bff by shoppers signed in with the storefront's form, then the same buys on ordering-api with tokens for the same shoppers, {I(options.BffRate)}/s for {options.BffDuration.TotalSeconds} s each",
             ["ramp"] = $"{I(options.RampStart)}/s to {I(options.RampMax)}/s in steps of {I(options.RampStep)}/s, {options.RampStepDuration.TotalSeconds} s each; holds while p99 ≤ {options.RampP99Ms} ms",
             ["generator"] = $"open loop, latency from the intended send time; {options.Connections} keep-alive HTTP/1.1 connections per server on loopback; at most {I(options.MaxInFlight)} requests in flight (beyond: generator-overrun); API replicas addressed directly, round-robin per request",
             ["ordering-api admission (Ordering:Buying)"] = $"BuyerBurst {shop.Admission.BuyerBurst}, BuyerRequestsPerSecond {shop.Admission.BuyerRequestsPerSecond}, MaxConcurrentDecisions {shop.Admission.MaxConcurrentDecisions} (Shop's defaults unless overridden)",

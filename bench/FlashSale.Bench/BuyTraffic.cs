@@ -19,12 +19,16 @@ public sealed class BuyTraffic
     private readonly Uri[] _targets;
     private readonly BuyerPool _buyers;
     private readonly byte[] _body;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _headers;
     private readonly Guid[] _orders;
     private long _lastReserved;
     private long _reservedUnits;
 
-    public BuyTraffic(LoadHttpClient http, IReadOnlyList<Uri> servers, string path, BuyerPool buyers, string keyPrefix, long requests, int quantity = 1)
+    /// <param name="headers">Sent with every request besides the buyer's credentials (the storefront's client header).</param>
+    public BuyTraffic(LoadHttpClient http, IReadOnlyList<Uri> servers, string path, BuyerPool buyers, string keyPrefix, long requests, int quantity = 1,
+        IReadOnlyList<KeyValuePair<string, string>>? headers = null)
     {
+        _headers = headers ?? [];
         _http = http;
         _targets = [.. servers.Select(s => new Uri(s, path))];
         _buyers = buyers;
@@ -65,7 +69,11 @@ public sealed class BuyTraffic
     public async ValueTask<Outcome> SendAsync(long index, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _targets[index % _targets.Length]);
-        request.Headers.TryAddWithoutValidation("Authorization", _buyers.Authorization(_buyers.BuyerOf(index)));
+        request.Headers.TryAddWithoutValidation(_buyers.CredentialHeader, _buyers.Credentials(_buyers.BuyerOf(index)));
+        foreach (var (name, value) in _headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
         request.Headers.TryAddWithoutValidation("Idempotency-Key", $"{KeyPrefix}-{index}");
         request.Content = new ByteArrayContent(_body);
         request.Content.Headers.ContentType = Json;

@@ -12,12 +12,16 @@ namespace Shop.Bench;
 public sealed class BuyerPool
 {
     private readonly string[] _ids;
-    private readonly string[] _authorization;
+    private readonly string[] _credentials;
     private readonly int[] _arrival;
 
-    private BuyerPool(string[] ids, string[] authorization, int[] arrival) => (_ids, _authorization, _arrival) = (ids, authorization, arrival);
+    private BuyerPool(string[] ids, string credentialHeader, string[] credentials, int[] arrival) =>
+        (_ids, CredentialHeader, _credentials, _arrival) = (ids, credentialHeader, credentials, arrival);
 
     public int Count => _ids.Length;
+
+    /// <summary>The header that says who the buyer is: <c>Authorization</c> for the APIs, <c>Cookie</c> for the storefront.</summary>
+    public string CredentialHeader { get; }
 
     public static BuyerPool Create(int count, string signingKey, string prefix = "bench-buyer", int seed = 6)
     {
@@ -31,15 +35,32 @@ public sealed class BuyerPool
             authorization[i] = "Bearer " + issuer.Issue(ids[i], ids[i], [ShopRoles.Shopper]).AccessToken;
             return issuer;
         }, _ => { });
+        return new BuyerPool(ids, "Authorization", authorization, Arrival(count, seed));
+    }
+
+    /// <summary>Shoppers signed in on the storefront: their session cookies (<c>Cookie</c> header values).</summary>
+    public static BuyerPool FromSessions(IReadOnlyList<string> ids, IReadOnlyList<string> cookies, int seed = 6) =>
+        new([.. ids], "Cookie", [.. cookies], Arrival(ids.Count, seed));
+
+    /// <summary>The same shoppers with access tokens minted for their user names, for the same buys on the API.</summary>
+    public BuyerPool WithTokens(string signingKey)
+    {
+        var options = Options.Create(new ShopTokenOptions { SigningKey = signingKey });
+        var issuer = new ShopTokenIssuer(options, TimeProvider.System);
+        return new BuyerPool(_ids, "Authorization", [.. _ids.Select(id => "Bearer " + issuer.Issue(id, id, [ShopRoles.Shopper]).AccessToken)], _arrival);
+    }
+
+    private static int[] Arrival(int count, int seed)
+    {
         var arrival = Enumerable.Range(0, count).ToArray();
         new Random(seed).Shuffle(arrival);
-        return new BuyerPool(ids, authorization, arrival);
+        return arrival;
     }
 
     public int BuyerOf(long requestIndex) => _arrival[requestIndex % _arrival.Length];
 
     public string Id(int buyer) => _ids[buyer];
 
-    /// <summary>The Authorization header value: <c>Bearer {token}</c>.</summary>
-    public string Authorization(int buyer) => _authorization[buyer];
+    /// <summary>The <see cref="CredentialHeader"/> value: <c>Bearer {token}</c> or the session cookie.</summary>
+    public string Credentials(int buyer) => _credentials[buyer];
 }

@@ -61,6 +61,9 @@ public sealed class ShopApp : IAsyncDisposable
 
     public NpgsqlDataSource OrderingDb { get; }
 
+    /// <summary>The storefront (webfrontend), one process: what a shopper's browser talks to.</summary>
+    public Uri Storefront => _app.GetEndpoint("webfrontend", "http");
+
     public StackExchange.Redis.ConnectionMultiplexer Redis { get; }
 
     /// <param name="perfMaps">Services write /tmp/perf-PID.map (DOTNET_PerfMapEnabled=1, W^X off) so that perf can name .NET methods.</param>

@@ -65,6 +65,22 @@ public sealed class TargetsTests
     }
 
     [Fact]
+    public void Storefront_pages_need_half_of_K_for_the_sale_page_and_a_quarter_for_the_home_page()
+    {
+        var salePage = Result(Scenarios.StorefrontScenario.SalePage, "storefront", 22_000, Outcome.Ok, answersPerSecond: 10_000);
+        var homePage = Result(Scenarios.StorefrontScenario.HomePage, "storefront", 22_000, Outcome.Ok, answersPerSecond: 4_900);
+
+        var targets = Targets.Check([salePage, homePage], null, Ceilings, Machine);
+
+        var sale = Single(targets, "storefront flash-sale page");
+        Assert.True(sale.Met); // 10,000 / 20,000 = 0.5 K
+        Assert.Contains("0.50 K", sale.Measured, StringComparison.Ordinal);
+        Assert.Contains("scenarios[name=\"storefront sale page\", system=\"storefront\"].latency.ok.ratePerSecond", sale.Field, StringComparison.Ordinal);
+        Assert.False(Single(targets, "storefront home page").Met); // 4,900 / 20,000 = 0.245 K
+        Assert.Null(Single(Targets.Check([], null, Ceilings, Machine), "storefront home page").Met);
+    }
+
+    [Fact]
     public void A_scenario_that_was_not_run_is_not_measured_rather_than_missed()
     {
         var targets = Targets.Check([], null, Ceilings, Machine);

@@ -38,6 +38,7 @@ public static class StormRates
         {
             SoldOutRate = Raise("sold-out storm", options.SoldOutRate, kestrel, "bare Kestrel K"),
             CatalogRate = Raise("catalog read storm", options.CatalogRate, kestrel, "bare Kestrel K"),
+            StorefrontRate = Raise("storefront page views", options.StorefrontRate, kestrel, "bare Kestrel K"),
             CheckoutRate = Raise("basket checkout", options.CheckoutRate, lua, "reserve.lua alone L"),
         };
         return (raisedOptions, notes);

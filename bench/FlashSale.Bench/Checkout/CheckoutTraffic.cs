@@ -78,7 +78,7 @@ public sealed class CheckoutTraffic
     {
         var attempt = _plan.AttemptOf(index);
         using var request = new HttpRequestMessage(HttpMethod.Post, _targets[index % _targets.Length]);
-        request.Headers.TryAddWithoutValidation("Authorization", _buyers.Authorization(attempt.Buyer));
+        request.Headers.TryAddWithoutValidation(_buyers.CredentialHeader, _buyers.Credentials(attempt.Buyer));
         request.Headers.TryAddWithoutValidation("Idempotency-Key", attempt.Key);
         request.Content = new ByteArrayContent(attempt.Body);
         request.Content.Headers.ContentType = Json;

@@ -69,6 +69,11 @@ public static class ReportBuilder
                 ratios.Add(new Ratio("catalog reads/s ÷ bare Kestrel ceiling", Divide(catalog.RateOf("ok"), kestrel.RatePerSecond),
                     $"{catalog.RateOf("ok"):N0}/s of {kestrel.RatePerSecond:N0}/s (at {catalog.OfferedRate:N0}/s offered)", IsFraction: true));
             }
+            foreach (var views in scenarios.Where(s => s.System == "storefront"))
+            {
+                ratios.Add(new Ratio($"{views.Name} views/s ÷ bare Kestrel ceiling", Divide(views.RateOf("ok"), kestrel.RatePerSecond),
+                    $"{views.RateOf("ok"):N0}/s of {kestrel.RatePerSecond:N0}/s (at {views.OfferedRate:N0}/s offered)", IsFraction: true));
+            }
             if (shopSale is not null && kestrel.P99Ms is { } floor)
             {
                 ratios.Add(new Ratio("sale p99 ÷ bare Kestrel p99 at the same offered rate", Divide(shopSale.All.P99Ms, floor),
@@ -89,6 +94,13 @@ public static class ReportBuilder
         {
             ratios.Add(new Ratio("ramp max buy decisions/s ÷ reserve.lua one call at a time", Divide(ramp.MaxDecisionRate, redisSingle.RatePerSecond),
                 $"{ramp.MaxDecisionRate:N0}/s of {redisSingle.RatePerSecond:N0}/s", IsFraction: true));
+        }
+
+        if (scenarios.FirstOrDefault(s => s.Name == Scenarios.StorefrontScenario.BffBuys) is { } bff
+            && scenarios.FirstOrDefault(s => s.Name == Scenarios.StorefrontScenario.ApiBuys) is { } api)
+        {
+            ratios.Add(new Ratio("buy through /bff ÷ buy on ordering-api: p99 (same shoppers, same rate)", Divide(bff.All.P99Ms, api.All.P99Ms),
+                $"{bff.All.P99Ms:N2} ms vs {api.All.P99Ms:N2} ms (p50 {bff.All.P50Ms:N2} vs {api.All.P50Ms:N2} ms; decisions {bff.DecisionRate:N0}/s vs {api.DecisionRate:N0}/s at {bff.OfferedRate:N0}/s offered)"));
         }
 
         // The targets, each a fraction of a ceiling of the same run (docs/benchmark-targets.md).

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Npgsql;
+using Shop.ServiceDefaults.Identity;
+
+namespace Shop.Bench.Storefront;
+
+/// <summary>
+/// Shoppers signed in on the storefront the way a browser signs in: accounts in catalog-api's users table, then
+/// the sign-in page (GET /signin for the form's antiforgery token and cookie, POST the form), keeping the session
+/// cookie the storefront sets. The buys through <c>/bff</c> then carry that cookie, as a browser's do.
+/// </summary>
+public static partial class StorefrontShoppers
+{
+    /// <summary>The demo shoppers' password (Catalog:Seed:ShopperPassword, documented in the README).</summary>
+    private const string DemoPassword = "Pass@word1";
+
+    private const string DemoShopper = "alice";
+
+    /// <summary>
+    /// How many shoppers <paramref name="rate"/> buys/s for <paramref name="duration"/> need so that none of them
+    /// is held back by the API's per-buyer token bucket (a burst, then a rate), with half again for the unevenness
+    /// of the arrival order.
+    /// </summary>
+    public static int Needed(double rate, TimeSpan duration, AdmissionSettings admission)
+    {
+        var perShopper = admission.BuyerBurst + admission.BuyerRequestsPerSecond * duration.TotalSeconds;
+        return Math.Max(10, (int)Math.Ceiling(rate * duration.TotalSeconds / perShopper * 1.5));
+    }
+
+    public static async Task<BuyerPool> SignInAsync(ShopApp shop, int count, Action<string> log, CancellationToken cancellationToken)
+    {
+        var accounts = await CreateAccountsAsync(shop, count, cancellationToken).ConfigureAwait(false);
+        log($"signing in {count:N0} shoppers on the storefront (its sign-in form; PBKDF2 on catalog-api, two at a time) ...");
+        var cookies = new string[accounts.Count];
+        // catalog-api lets two sign-ins hash at once (its sign-in concurrency limit on two cores).
+        await Parallel.ForAsync(0, accounts.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
+            async (i, token) => cookies[i] = await SignInOneAsync(shop.Storefront, accounts[i].UserName, token).ConfigureAwait(false)).ConfigureAwait(false);
+        return BuyerPool.FromSessions([.. accounts.Select(a => a.Id)], cookies);
+    }
+
+    /// <summary>
+    /// New shopper accounts with the demo password: the demo shopper's hash is copied (a PBKDF2 hash carries its
+    /// own salt and verifies the same password whatever the account), so no password is hashed here.
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Id, string UserName)>> CreateAccountsAsync(ShopApp shop, int count, CancellationToken cancellationToken)
+    {
+        await using var db = NpgsqlDataSource.Create(await shop.ConnectionStringAsync("catalogdb", cancellationToken).ConfigureAwait(false));
+        await using var command = db.CreateCommand("""
+            INSERT INTO users (id, user_name, normalized_user_name, display_name, password_hash, roles, created_at)
+            SELECT gen_random_uuid(), @prefix || n, @prefix || n, 'Bench shopper ' || n, demo.password_hash, ARRAY[@role], now()
+            FROM generate_series(1, @count) AS n, users demo
+            WHERE demo.normalized_user_name = @demo
+            RETURNING id, user_name
+            """);
+        command.Parameters.AddWithValue("prefix", $"bench-{Guid.NewGuid().ToString("N")[..8]}-");
+        command.Parameters.AddWithValue("count", count);
+        command.Parameters.AddWithValue("role", ShopRoles.Shopper);
+        command.Parameters.AddWithValue("demo", DemoShopper);
+        var accounts = new List<(string, string)>(count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            accounts.Add((reader.GetGuid(0).ToString(), reader.GetString(1)));
+        }
+        if (accounts.Count != count)
+        {
+            throw new InvalidOperationException($"Created {accounts.Count} of {count} shopper accounts: is the demo shopper '{DemoShopper}' seeded (Catalog:Seed:DemoUsers)?");
+        }
+        return accounts;
+    }
+
+    /// <summary>Signs one shopper in through the form; returns the <c>Cookie</c> header value of their session.</summary>
+    private static async Task<string> SignInOneAsync(Uri storefront, string userName, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+        {
+            BaseAddress = storefront,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        using var page = await client.GetAsync("/signin", cancellationToken).ConfigureAwait(false);
+        page.EnsureSuccessStatusCode();
+        var html = await page.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var token = AntiforgeryField().Match(html) is { Success: true } match
+            ? WebUtility.HtmlDecode(match.Groups["value"].Value)
+            : throw new InvalidOperationException("The sign-in page has no antiforgery token.");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/signin")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "signin",
+                ["__RequestVerificationToken"] = token,
+                ["Input.UserName"] = userName,
+                ["Input.Password"] = DemoPassword,
+                ["Input.ReturnUrl"] = "/",
+            }),
+        };
+        post.Headers.TryAddWithoutValidation("Cookie", CookieHeader(page));
+        using var answer = await client.SendAsync(post, cancellationToken).ConfigureAwait(false);
+        var session = CookieHeader(answer);
+        if (answer.StatusCode != HttpStatusCode.Redirect || !session.Contains("shop.session", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Signing in {userName} on the storefront answered {(int)answer.StatusCode} without a session cookie.");
+        }
+        return session;
+    }
+
+    /// <summary>The cookies a response sets, as a request's <c>Cookie</c> header (name=value; ...).</summary>
+    private static string CookieHeader(HttpResponseMessage response) =>
+        string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? values.Select(v => v.Split(';', 2)[0]).Where(v => !v.EndsWith('=')) : []);
+
+    [GeneratedRegex("""name="__RequestVerificationToken"[^>]*value="(?<value>[^"]+)"|value="(?<value>[^"]+)"[^>]*name="__RequestVerificationToken"\b""")]
+    private static partial Regex AntiforgeryField();
+}
