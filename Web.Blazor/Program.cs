@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Shop.Web.Bff;
+using Shop.Web.Caching;
 using Shop.Web.Components;
 using Shop.Web.Identity;
 using Shop.Web.Services;
@@ -40,11 +41,8 @@ buyClient.AddResilienceHandler("buy", pipeline => pipeline
     .AddTimeout(TimeSpan.FromSeconds(3)));
 builder.Services.AddSingleton<SaleStockCache>();
 
-builder.Services.AddOutputCache(options =>
-{
-    options.AddPolicy(SalePageCache.PolicyName, new SharedOutputCachePolicy(SalePageCache.Duration));
-    options.AddPolicy(PictureEndpoints.CachePolicy, new SharedOutputCachePolicy(TimeSpan.FromMinutes(5), "v"));
-});
+// What a crowd opens at once (the sale page, the anonymous home page, pictures) is rendered once and served as stored bytes.
+builder.Services.AddPageCaches();
 
 var app = builder.Build();
 
@@ -56,6 +54,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+// After authentication: the anonymous home page's cache policy asks whether the visitor is signed in.
 app.UseOutputCache();
 
 app.MapStaticAssets();

@@ -34,13 +34,13 @@ public static class BffEndpoints
         return routes;
     }
 
-    public static IResult Me(HttpContext http)
+    public static IResult Me(HttpContext http, TimeProvider time)
     {
         http.Response.Headers.CacheControl = "no-store";
         var user = http.User;
         return user.Identity?.IsAuthenticated == true
-            ? TypedResults.Json(new SignedInUser(true, user.DisplayName(), user.IsAdmin()), ShopJsonContext.Default.SignedInUser)
-            : TypedResults.Json(new SignedInUser(false, null, false), ShopJsonContext.Default.SignedInUser);
+            ? TypedResults.Json(new SignedInUser(true, user.DisplayName(), user.IsAdmin(), time.GetUtcNow()), ShopJsonContext.Default.SignedInUser)
+            : TypedResults.Json(new SignedInUser(false, null, false, time.GetUtcNow()), ShopJsonContext.Default.SignedInUser);
     }
 
     /// <summary>The sale's stock with this server's clock, for the countdown (the stock itself is at most 1 s old).</summary>

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.OutputCaching;
+using Shop.Web.Caching;
 using Shop.Web.Services;
 
 namespace Shop.Web.Bff;
@@ -10,11 +10,9 @@ namespace Shop.Web.Bff;
 /// </summary>
 public static class PictureEndpoints
 {
-    public const string CachePolicy = "pictures";
-
     public static IEndpointRouteBuilder MapPictures(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/catalog-pictures/{itemId:int}", ServeAsync).CacheOutput(CachePolicy);
+        routes.MapGet("/catalog-pictures/{itemId:int}", ServeAsync).CacheOutput(PageCaches.Pictures);
         return routes;
     }
 
@@ -58,41 +56,5 @@ public static class PictureEndpoints
                 await response.Body.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);
             }
         }
-    }
-}
-
-/// <summary>
-/// Output caching for responses that are the same for every visitor, signed in or not: the sale page and the
-/// pictures. Unlike the default policy it also caches for signed-in visitors (most visitors of a sale are) —
-/// safe only because these responses never depend on who asks (the sale page shows the visitor's state through
-/// its script). A response that sets a cookie or is not 200 is never stored.
-/// </summary>
-public sealed class SharedOutputCachePolicy(TimeSpan duration, params string[] varyByQueryKeys) : IOutputCachePolicy
-{
-    public ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
-    {
-        var method = context.HttpContext.Request.Method;
-        var cacheable = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
-        context.EnableOutputCaching = true;
-        context.AllowCacheLookup = cacheable;
-        context.AllowCacheStorage = cacheable;
-        context.AllowLocking = true; // one render per key when a crowd arrives at once
-        context.ResponseExpirationTimeSpan = duration;
-        // The path (with the sale or item id) is always part of the key; other query keys are ignored, so
-        // ?anything=random cannot bypass the cache.
-        context.CacheVaryByRules.QueryKeys = varyByQueryKeys;
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
-
-    public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
-    {
-        var response = context.HttpContext.Response;
-        if (response.StatusCode != StatusCodes.Status200OK || !Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(response.Headers.SetCookie))
-        {
-            context.AllowCacheStorage = false;
-        }
-        return ValueTask.CompletedTask;
     }
 }

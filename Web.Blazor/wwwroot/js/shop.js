@@ -101,6 +101,7 @@
     if (!slot) return;
     const answer = await api("/bff/me");
     const me = answer.status === 200 && answer.body ? answer.body : { signedIn: false };
+    if (me.serverTime) clock.sync(me.serverTime, answer.sentAt, answer.receivedAt);
     slot.replaceChildren();
     const link = (href, text, cls) => {
       const a = document.createElement("a");

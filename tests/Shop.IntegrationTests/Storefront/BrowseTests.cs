@@ -126,6 +126,29 @@ public sealed class BrowseTests(ShopAppFixture shop) : BrowserTest(shop)
     });
 
     [Fact]
+    public Task The_home_page_is_output_cached_for_visitors_who_are_not_signed_in() => RunAsync(async page =>
+    {
+        // Anonymous visitors without any cookie share one render per search and page (the 2 s cache, PageCaches).
+        var search = "/?q=" + Guid.NewGuid().ToString("N")[..8];
+        using var anonymous = new HttpClient { BaseAddress = Shop.Store };
+        using var rendered = await anonymous.GetAsync(search);
+        Assert.Equal(200, (int)rendered.StatusCode);
+        Assert.False(rendered.Headers.Contains("Set-Cookie"), "the anonymous home page sets no cookie");
+        using var stored = await anonymous.GetAsync(search);
+        Assert.True(stored.Headers.Age is not null, "served from the output cache");
+        Assert.Equal(await rendered.Content.ReadAsStringAsync(), await stored.Content.ReadAsStringAsync());
+
+        // A signed-in shopper's home page is their own: rendered for them, with their "Add to basket" forms.
+        await SignInAsync(page, "carol");
+        var response = await page.APIRequest.GetAsync(search);
+        Assert.Equal(200, response.Status);
+        Assert.False(response.Headers.ContainsKey("age"), "a signed-in shopper's home page is not served from the cache");
+        await page.GotoAsync("/");
+        await Expect(page.Locator("form[data-add-to-basket]").First).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-account-slot] [data-user-name]")).ToHaveTextAsync("carol");
+    });
+
+    [Fact]
     public Task Works_on_a_phone() => RunAsync(async page =>
     {
         var sale = await Shop.CreateSaleAsync("Phone", quantity: 5, perBuyerLimit: 1);

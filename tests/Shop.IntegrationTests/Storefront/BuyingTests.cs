@@ -211,6 +211,18 @@ public sealed class BuyingTests(ShopAppFixture shop) : BrowserTest(shop)
         var sale = await Shop.CreateSaleAsync("Cached", quantity: 5, perBuyerLimit: 1);
         using var anonymous = new HttpClient { BaseAddress = Shop.Store };
 
+        // A first-time visitor (no cookie of any kind, as every buyer who follows a link to the sale) gets a page
+        // that sets no cookie and may be stored, and the next one gets the stored page.
+        using (var first = new HttpClient { BaseAddress = Shop.Store })
+        {
+            using var rendered = await first.GetAsync($"/sales/{sale.Id}");
+            Assert.Equal(200, (int)rendered.StatusCode);
+            Assert.False(rendered.Headers.Contains("Set-Cookie"), "a shared page sets no antiforgery cookie");
+            Assert.False(rendered.Headers.CacheControl?.NoStore ?? false, "a shared page is not marked no-store");
+            using var stored = await first.GetAsync($"/sales/{sale.Id}");
+            Assert.True(stored.Headers.Age is not null, "the second visitor is served from the output cache");
+        }
+
         // A signed-in shopper and an anonymous visitor get the very same cached page: nothing personal in it,
         // no cookie set.
         await SignInAsync(page, "alice");
