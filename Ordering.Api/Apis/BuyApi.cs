@@ -11,9 +11,9 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Api.Apis;
 
 /// <summary>
-/// <c>POST /api/flash-sales/{saleId}/orders</c>: the buy hot path. Cheap checks first (input, the buyer's
-/// token bucket, the in-process sold-out flag, the concurrency limit), then one Lua script in Redis. No
-/// database on this path.
+/// <c>POST /api/flash-sales/{saleId}/orders</c>: the buy hot path. Cheap checks first (the token and the
+/// Idempotency-Key, the in-process sold-out flag, the body, the buyer's token bucket, the concurrency limit), then one
+/// Lua script in Redis. No database on this path.
 /// </summary>
 public static partial class BuyApi
 {
@@ -63,10 +63,24 @@ public static partial class BuyApi
             return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, keyProblem);
         }
         var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
+
+        // After the sell-out: answered from this replica's memory before anything else is paid for. A key the gate
+        // never accepted gets "sold out" without its body being read or the buyer's bucket being charged (the
+        // answer changes nothing, and a sold-out storm is most of a sale's requests); a retry of an accepted key
+        // gets its first answer, once its body says it is the same request.
+        var shortcut = soldOut.Check(saleId, buyerId, idempotencyKey, out var first);
+        if (shortcut == ShortcutAnswer.SoldOut)
+        {
+            return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut, "This sale is sold out.");
+        }
         var (request, bodyStatus, bodyProblem) = await ReadBodyAsync(http, options.Value.MaxBodyBytes).ConfigureAwait(false);
         if (bodyProblem is not null)
         {
             return Problem(metrics, "invalid", bodyStatus, BuyProblems.InvalidRequest, bodyProblem);
+        }
+        if (shortcut == ShortcutAnswer.Repeat)
+        {
+            return Answer(new GateDecision(GateOutcome.Repeat, first.OrderId, first.Quantity), saleId, request!.Quantity, http, soldOut, metrics);
         }
 
         using var buyerLease = admission.AdmitBuyer(buyerId);
@@ -74,14 +88,6 @@ public static partial class BuyApi
         {
             http.Response.Headers.RetryAfter = RetryAfterSeconds(buyerLease);
             return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "Too many attempts from your account: try again in a moment.");
-        }
-        // After the sell-out: answered from this replica's memory, a retry of an accepted key included (its first answer).
-        switch (soldOut.Check(saleId, buyerId, idempotencyKey, out var first))
-        {
-            case ShortcutAnswer.SoldOut:
-                return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut, "This sale is sold out.");
-            case ShortcutAnswer.Repeat:
-                return Answer(new GateDecision(GateOutcome.Repeat, first.OrderId, first.Quantity), saleId, request!.Quantity, http, soldOut, metrics);
         }
         using var decisionLease = admission.AdmitDecision();
         if (!decisionLease.IsAcquired)

@@ -120,20 +120,67 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         Assert.Equal(secondOrder, retryOrder);
     }
 
+    [Fact]
+    public async Task After_the_sell_out_a_new_key_is_answered_before_its_body_or_the_buyers_bucket_but_never_without_a_valid_token()
+    {
+        var saleId = await Shop.ArmSaleAsync(quantity: 1, perBuyerLimit: 1);
+        var (first, firstOrder) = await BuyAsync(_replicas[0], saleId, Shop.Token("holder"), "holder-1");
+        Assert.Equal(HttpStatusCode.Accepted, first);
+        foreach (var replica in _replicas)
+        {
+            await Eventually.TrueAsync(async () => (await BuyAsync(replica, saleId, Shop.Token("late"), $"late-{Guid.NewGuid():N}")).Status == HttpStatusCode.Conflict,
+                TimeSpan.FromSeconds(10), "sold out");
+        }
+
+        // One buyer, far more attempts than their bucket holds, each with a body that is not even JSON: all "sold out"
+        // (before the sell-out these were 400s and then 429s); nothing was read or charged for them.
+        var storm = Shop.Token("stormer");
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = await SendAsync(_replicas[i % 2], saleId, storm, $"storm-{i}", "{not json");
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Contains("urn:shop:problem:sold-out", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        // The accepted key still gets its first answer, and only for the same request (its body is read for that).
+        var holder = Shop.Token("holder");
+        Assert.Equal((HttpStatusCode.Accepted, firstOrder), await BuyAsync(_replicas[1], saleId, holder, "holder-1"));
+        using (var changed = await SendAsync(_replicas[1], saleId, holder, "holder-1", "{\"quantity\":2}"))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, changed.StatusCode);
+        }
+        // Nothing is answered to a request without a valid token, sold out or not.
+        using (var anonymous = await SendAsync(_replicas[0], saleId, null, "anonymous-1", Body))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+        using (var forged = await SendAsync(_replicas[0], saleId, storm[..^4] + "AAAA", "forged-1", Body))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        }
+    }
+
     private async Task<(HttpStatusCode Status, Guid? OrderId)> BuyAsync(HttpClient replica, Guid saleId, string token, string key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders")
-        {
-            Content = new StringContent(Body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Add("Idempotency-Key", key);
-        using var response = await replica.SendAsync(request);
+        using var response = await SendAsync(replica, saleId, token, key, Body);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             return (response.StatusCode, null);
         }
         return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetGuid());
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient replica, Guid saleId, string? token, string key, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flash-sales/{saleId}/orders")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        request.Headers.Add("Idempotency-Key", key);
+        return await replica.SendAsync(request);
     }
 
     /// <summary>Scripts the gate has run so far (EVALSHA and EVAL), from Redis's own command statistics.</summary>
