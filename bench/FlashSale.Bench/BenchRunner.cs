@@ -113,7 +113,7 @@ public static class BenchRunner
         if (options.Runs("storefront"))
         {
             await context.SettleAsync(cancellationToken).ConfigureAwait(false);
-            scenarios.AddRange(await StorefrontScenario.RunAsync(context, cancellationToken).ConfigureAwait(false));
+            scenarios.AddRange(await StorefrontScenario.RunAsync(context, options, cancellationToken).ConfigureAwait(false));
         }
         if (options.Runs("ramp"))
         {

@@ -168,13 +168,13 @@ public static class MarkdownReport
             Line("### Per answer: CPU and context switches of the serving process(es)");
             Line();
             Line("CPU µs and context switches (all threads, from /proc/PID/task/*/status) per answered request; ordering-api serves Shop and the baseline, "
-                + "catalog-api the catalog, the bare Kestrel its ceiling. The worker's, Redis' and RabbitMQ's CPU per answer shows what the pipeline behind the API costs.");
+                + "catalog-api the catalog, webfrontend the storefront's pages and its /bff buys, the bare Kestrel its ceiling. The worker's, Redis' and RabbitMQ's CPU per answer shows what the pipeline behind the API costs.");
             Line();
             Line("| scenario | system | answers/s | server CPU µs/answer | voluntary switches/answer | involuntary/answer | worker CPU µs/answer | gate (Redis) CPU µs/answer | RabbitMQ CPU µs/answer |");
             Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var s in withCpu.Where(s => s.AchievedRate > 0))
             {
-                var server = s.Cpu.FirstOrDefault(c => c.Part == (s.System == "catalog-api" ? "catalog-api" : s.System.StartsWith("bare", StringComparison.Ordinal) ? "bare kestrel" : "ordering-api"));
+                var server = s.Cpu.FirstOrDefault(c => c.Part == ServingPart(s.System));
                 string PerAnswer(string part) => s.Cpu.FirstOrDefault(c => c.Part == part) is { } c ? F(c.Cores * 1e6 / s.AchievedRate, "N1") : "—";
                 Line($"| {s.Name} | {s.System} | {F(s.AchievedRate)} | {(server is null ? "—" : F(server.Cores * 1e6 / s.AchievedRate, "N1"))} | "
                     + $"{(server?.VoluntarySwitchesPerSecond is { } v ? F(v / s.AchievedRate, "N2") : "—")} | {(server?.InvoluntarySwitchesPerSecond is { } i ? F(i / s.AchievedRate, "N2") : "—")} | "
@@ -182,6 +182,14 @@ public static class MarkdownReport
             }
             Line();
         }
+
+        static string ServingPart(string system) => system switch
+        {
+            "catalog-api" => "catalog-api",
+            "storefront" => "webfrontend",
+            _ when system.StartsWith("bare", StringComparison.Ordinal) => "bare kestrel",
+            _ => "ordering-api",
+        };
 
         if (report.IdleCpu.Count > 0)
         {

@@ -19,9 +19,9 @@ public static class StorefrontScenario
     public const string BffBuys = "buy through /bff";
     public const string ApiBuys = "buy on ordering-api";
 
-    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchContext context, CancellationToken cancellationToken)
+    /// <param name="options">The run's options with the rates raised to the ceilings (<see cref="Ceilings.StormRates"/>), not the context's as parsed.</param>
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchContext context, BenchOptions options, CancellationToken cancellationToken)
     {
-        var options = context.Options;
         var storefront = context.Shop.Storefront;
         var results = new List<ScenarioResult>();
 
