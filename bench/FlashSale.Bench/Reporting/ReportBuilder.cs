@@ -69,7 +69,7 @@ public static class ReportBuilder
                 ratios.Add(new Ratio("catalog reads/s ÷ bare Kestrel ceiling", Divide(catalog.RateOf("ok"), kestrel.RatePerSecond),
                     $"{catalog.RateOf("ok"):N0}/s of {kestrel.RatePerSecond:N0}/s (at {catalog.OfferedRate:N0}/s offered)", IsFraction: true));
             }
-            foreach (var views in scenarios.Where(s => s.System == "storefront"))
+            foreach (var views in scenarios.Where(s => s.Name is Scenarios.StorefrontScenario.SalePage or Scenarios.StorefrontScenario.HomePage))
             {
                 ratios.Add(new Ratio($"{views.Name} views/s ÷ bare Kestrel ceiling", Divide(views.RateOf("ok"), kestrel.RatePerSecond),
                     $"{views.RateOf("ok"):N0}/s of {kestrel.RatePerSecond:N0}/s (at {views.OfferedRate:N0}/s offered)", IsFraction: true));
