@@ -32,7 +32,9 @@ internal static class AppProcesses
             Assert.True(related.Count >= 12, $"saw only {related.Count} processes of the app");
 
             Assert.Equal(0, ProcessInfo.Signal(wholeGroup ? -appHost.Pid : appHost.Pid, signal));
-            Assert.True(await appHost.WaitForExitAsync(GoneWithin), "the AppHost did not exit");
+            Assert.True(await appHost.WaitForExitAsync(GoneWithin),
+                $"the AppHost did not exit within {GoneWithin.TotalSeconds:0} s; still running: {string.Join(", ", related.Where(ProcessInfo.IsAlive).Select(Describe))}; "
+                + $"its last output:\n{string.Join('\n', appHost.Output.Split('\n').TakeLast(40))}");
 
             var deadline = DateTime.UtcNow + GoneWithin;
             while (DateTime.UtcNow < deadline && related.Any(ProcessInfo.IsAlive))
