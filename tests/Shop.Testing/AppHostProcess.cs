@@ -32,9 +32,12 @@ public sealed class AppHostProcess : IDisposable
 
     public static AppHostProcess Start(AppIsolation isolation, params string[] arguments)
     {
-        // setsid execs the AppHost in place as the leader of a new session and process group.
-        var start = new ProcessStartInfo("/usr/bin/setsid") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["dotnet", "exec", AppHostBinary.AssemblyPath, .. isolation.Arguments, .. arguments])
+        // setsid execs the AppHost in place as the leader of a new session and process group. env first puts SIGINT
+        // and SIGQUIT back to their defaults: a test run started in the background by a shell without job control
+        // (test.sh's lanes, a CI runner's script) inherits them ignored, and .NET leaves an ignored SIGINT ignored,
+        // so the AppHost would not stop on Ctrl+C as it does in a terminal (seen: "the AppHost did not exit").
+        var start = new ProcessStartInfo("/usr/bin/env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["--default-signal=INT,QUIT", "/usr/bin/setsid", "dotnet", "exec", AppHostBinary.AssemblyPath, .. isolation.Arguments, .. arguments])
         {
             start.ArgumentList.Add(argument);
         }
