@@ -183,14 +183,6 @@ public static class MarkdownReport
             Line();
         }
 
-        static string ServingPart(string system) => system switch
-        {
-            "catalog-api" => "catalog-api",
-            "storefront" => "webfrontend",
-            _ when system.StartsWith("bare", StringComparison.Ordinal) => "bare kestrel",
-            _ => "ordering-api",
-        };
-
         if (report.IdleCpu.Count > 0)
         {
             Line($"## The app at rest ({F(report.IdleSeconds, "N0")} s with no load, after the warm-up)");
@@ -239,4 +231,13 @@ public static class MarkdownReport
 
     private static IEnumerable<ScenarioResult> AllScenarios(BenchReport report) =>
         report.Scenarios.Concat(report.Ramp?.Steps.Select(s => s.Result) ?? []);
+
+    /// <summary>The process that answers a scenario's requests: ordering-api for Shop and the baseline.</summary>
+    private static string ServingPart(string system) => system switch
+    {
+        "catalog-api" => "catalog-api",
+        "storefront" => "webfrontend",
+        _ when system.StartsWith("bare", StringComparison.Ordinal) => "bare kestrel",
+        _ => "ordering-api",
+    };
 }

@@ -24,8 +24,6 @@ public static class Targets
         var storm = scenarios.FirstOrDefault(s => s.Name == "sold-out storm" && s.System == "shop");
         var catalog = scenarios.FirstOrDefault(s => s.System == "catalog-api");
         var checkout = scenarios.FirstOrDefault(s => s.Checkout is not null);
-        string Of(double value, double? ceiling, string name) => ceiling is { } c ? $"{F(value)}/s = {value / c:0.00} {name} ({name} {F(c)}/s)" : $"{F(value)}/s ({name} not measured)";
-        bool? AtLeast(double value, double share, double? ceiling) => ceiling is { } c ? value >= share * c : null;
 
         var targets = new List<TargetCheck>();
         if (ramp is not null)
@@ -50,26 +48,9 @@ public static class Targets
             targets.Add(NotMeasured("reservations/s (ramp best) ≥ 0.5 L and ≥ 0.3 K", "ramp"));
             targets.Add(NotMeasured("p99 of reservations at 2,000/s ≤ F2k + fsync p99 + 2 ms", "ramp"));
         }
-        if (storm is not null)
-        {
-            var rate = storm.RateOf("sold-out");
-            targets.Add(new TargetCheck("sold-out answers/s ≥ 0.6 K", Of(rate, k, "K") + $" at {F(storm.OfferedRate)}/s offered", AtLeast(rate, 0.6, k),
-                $"p99 {Ms(storm.All.P99Ms)}; {NotSent(storm)}", Field: $"scenarios[name=\"sold-out storm\", system=\"shop\"].latency[\"sold-out\"].ratePerSecond ÷ {KestrelField}"));
-        }
-        else
-        {
-            targets.Add(NotMeasured("sold-out answers/s ≥ 0.6 K", "soldout"));
-        }
-        if (catalog is not null)
-        {
-            var rate = catalog.RateOf("ok");
-            targets.Add(new TargetCheck("catalog reads/s ≥ 0.6 K", Of(rate, k, "K") + $" at {F(catalog.OfferedRate)}/s offered", AtLeast(rate, 0.6, k),
-                $"p99 {Ms(catalog.All.P99Ms)}; {NotSent(catalog)}", Field: $"scenarios[system=\"catalog-api\"].latency.ok.ratePerSecond ÷ {KestrelField}"));
-        }
-        else
-        {
-            targets.Add(NotMeasured("catalog reads/s ≥ 0.6 K", "catalog"));
-        }
+        targets.Add(ShareOfK("sold-out answers/s ≥ 0.6 K", 0.6, storm, "sold-out", k, "soldout",
+            "scenarios[name=\"sold-out storm\", system=\"shop\"].latency[\"sold-out\"].ratePerSecond"));
+        targets.Add(ShareOfK("catalog reads/s ≥ 0.6 K", 0.6, catalog, "ok", k, "catalog", "scenarios[system=\"catalog-api\"].latency.ok.ratePerSecond"));
         if (checkout?.Checkout is { } figures)
         {
             var rate = figures.CheckoutsDecidedPerSecond;
@@ -81,7 +62,13 @@ public static class Targets
         {
             targets.Add(NotMeasured("basket checkouts decided/s ≥ 0.25 L", "checkout"));
         }
-        targets.AddRange(StorefrontTargets(scenarios, k));
+        // The storefront's anonymous page views; the buy through /bff is reported beside the API's, not judged.
+        foreach (var (name, share, label) in new[] { (Scenarios.StorefrontScenario.SalePage, 0.5, "flash-sale page"), (Scenarios.StorefrontScenario.HomePage, 0.25, "home page") })
+        {
+            targets.Add(ShareOfK($"storefront {label} views/s ≥ {share:0.##} K (anonymous)", share,
+                scenarios.FirstOrDefault(s => s.Name == name && s.System == "storefront"), "ok", k, "storefront",
+                $"scenarios[name=\"{name}\", system=\"storefront\"].latency.ok.ratePerSecond"));
+        }
         if (sale is not null)
         {
             var units = sale.Audit?.Stock ?? 0;
@@ -105,23 +92,23 @@ public static class Targets
         return targets;
     }
 
-    /// <summary>The storefront's anonymous page views against K; the buy through /bff is reported beside the API's, not judged.</summary>
-    private static IEnumerable<TargetCheck> StorefrontTargets(IReadOnlyList<ScenarioResult> scenarios, double? k)
+    /// <summary>A storm's answers of one outcome per second against <paramref name="share"/> × K, or "not measured" when its scenario did not run.</summary>
+    private static TargetCheck ShareOfK(string target, double share, ScenarioResult? storm, string outcome, double? k, string scenario, string field)
     {
-        foreach (var (name, share, label) in new[] { (Scenarios.StorefrontScenario.SalePage, 0.5, "flash-sale page"), (Scenarios.StorefrontScenario.HomePage, 0.25, "home page") })
+        if (storm is null)
         {
-            var target = $"storefront {label} views/s ≥ {share:0.##} K (anonymous)";
-            if (scenarios.FirstOrDefault(s => s.Name == name && s.System == "storefront") is not { } views)
-            {
-                yield return NotMeasured(target, "storefront");
-                continue;
-            }
-            var rate = views.RateOf("ok");
-            yield return new TargetCheck(target, (k is { } c ? $"{F(rate)}/s = {rate / c:0.00} K (K {F(c)}/s)" : $"{F(rate)}/s (K not measured)") + $" at {F(views.OfferedRate)}/s offered",
-                k is { } kk ? rate >= share * kk : null, $"p99 {Ms(views.All.P99Ms)}; {NotSent(views)}",
-                Field: $"scenarios[name=\"{name}\", system=\"storefront\"].latency.ok.ratePerSecond ÷ {KestrelField}");
+            return NotMeasured(target, scenario);
         }
+        var rate = storm.RateOf(outcome);
+        return new TargetCheck(target, Of(rate, k, "K") + $" at {F(storm.OfferedRate)}/s offered", AtLeast(rate, share, k),
+            $"p99 {Ms(storm.All.P99Ms)}; {NotSent(storm)}", Field: $"{field} ÷ {KestrelField}");
     }
+
+    /// <summary>"R/s = f C (C c/s)": a rate and its fraction of a ceiling, or that the ceiling was not measured.</summary>
+    private static string Of(double value, double? ceiling, string name) =>
+        ceiling is { } c ? $"{F(value)}/s = {value / c:0.00} {name} ({name} {F(c)}/s)" : $"{F(value)}/s ({name} not measured)";
+
+    private static bool? AtLeast(double value, double share, double? ceiling) => ceiling is { } c ? value >= share * c : null;
 
     private static TargetCheck NotMeasured(string target, string scenario) =>
         new(target, "not measured", null, $"the {scenario} scenario was not run (--scenario {scenario})");
