@@ -91,11 +91,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         var (first, firstOrder) = await BuyAsync(_replicas[0], saleId, Shop.Token("early"), "early-1");
         Assert.Equal(HttpStatusCode.Accepted, first);
         // Both replicas learn that the sale is sold out and start answering from memory.
-        foreach (var replica in _replicas)
-        {
-            await Eventually.TrueAsync(async () => (await BuyAsync(replica, saleId, Shop.Token("late"), $"late-{Guid.NewGuid():N}")).Status == HttpStatusCode.Conflict,
-                TimeSpan.FromSeconds(10), "sold out");
-        }
+        await SoldOutOnEveryReplicaAsync(saleId);
         var token = Shop.Token("early");
         await Eventually.TrueAsync(async () => (await Shop.GetAsync<JsonElement>($"/api/orders/{firstOrder}", token)).GetProperty("status").GetString() == "confirmed",
             TimeSpan.FromSeconds(30), "the first order confirmed");
@@ -126,11 +122,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         var saleId = await Shop.ArmSaleAsync(quantity: 1, perBuyerLimit: 1);
         var (first, firstOrder) = await BuyAsync(_replicas[0], saleId, Shop.Token("holder"), "holder-1");
         Assert.Equal(HttpStatusCode.Accepted, first);
-        foreach (var replica in _replicas)
-        {
-            await Eventually.TrueAsync(async () => (await BuyAsync(replica, saleId, Shop.Token("late"), $"late-{Guid.NewGuid():N}")).Status == HttpStatusCode.Conflict,
-                TimeSpan.FromSeconds(10), "sold out");
-        }
+        await SoldOutOnEveryReplicaAsync(saleId);
 
         // One buyer, far more attempts than their bucket holds, each with a body that is not even JSON: all "sold out"
         // (before the sell-out these were 400s and then 429s); nothing was read or charged for them.
@@ -156,6 +148,16 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         using (var forged = await SendAsync(_replicas[0], saleId, storm[..^4] + "AAAA", "forged-1", Body))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        }
+    }
+
+    /// <summary>Waits until every replica answers a new key "sold out" (each has learnt it and answers from memory).</summary>
+    private async Task SoldOutOnEveryReplicaAsync(Guid saleId)
+    {
+        foreach (var replica in _replicas)
+        {
+            await Eventually.TrueAsync(async () => (await BuyAsync(replica, saleId, Shop.Token("late"), $"late-{Guid.NewGuid():N}")).Status == HttpStatusCode.Conflict,
+                TimeSpan.FromSeconds(10), "sold out");
         }
     }
 
