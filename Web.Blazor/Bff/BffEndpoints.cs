@@ -38,9 +38,10 @@ public static class BffEndpoints
     {
         http.Response.Headers.CacheControl = "no-store";
         var user = http.User;
-        return user.Identity?.IsAuthenticated == true
-            ? TypedResults.Json(new SignedInUser(true, user.DisplayName(), user.IsAdmin(), time.GetUtcNow()), ShopJsonContext.Default.SignedInUser)
-            : TypedResults.Json(new SignedInUser(false, null, false, time.GetUtcNow()), ShopJsonContext.Default.SignedInUser);
+        var me = user.Identity?.IsAuthenticated == true
+            ? new SignedInUser(true, user.DisplayName(), user.IsAdmin(), time.GetUtcNow())
+            : new SignedInUser(false, null, false, time.GetUtcNow());
+        return TypedResults.Json(me, ShopJsonContext.Default.SignedInUser);
     }
 
     /// <summary>The sale's stock with this server's clock, for the countdown (the stock itself is at most 1 s old).</summary>
