@@ -40,6 +40,44 @@ public sealed class BenchContext(ShopApp shop, BuyerPool buyers, LoadHttpClient 
         Log($"settled: the app used {busy:F2} cores over the last second ({clock.Elapsed.TotalSeconds:F0} s)");
     }
 
+    private readonly List<PerfRecording> _recordings = [];
+    private bool _profiling;
+
+    /// <summary>With --perf: every load measured from now on is also recorded with perf (the warm-up is not).</summary>
+    public void ProfileFromNowOn() => _profiling = Options.Perf;
+
+    /// <summary>
+    /// The meter of one measured load, <paramref name="label"/> naming it in the profiles; <paramref name="extra"/>
+    /// are processes that are not the app's (e.g. the bare Kestrel).
+    /// </summary>
+    public LoadMeter Meter(string label, params (string Part, int Pid)[] extra) =>
+        new(Cpu(extra), label, (name, parts) => _profiling ? PerfRecording.Start(name, parts, log) : null, _recordings.Add);
+
+    /// <summary>
+    /// With --perf: writes every load's profile into one file (a section each) and returns its path, or null when
+    /// nothing was recorded. Removes perf's data files, and the perf maps the services wrote (megabytes each).
+    /// </summary>
+    public async Task<string?> WriteProfilesAsync(string file, string title, CancellationToken cancellationToken)
+    {
+        if (_recordings.Count == 0)
+        {
+            return null;
+        }
+        var text = new System.Text.StringBuilder($"# {title}\n\n");
+        foreach (var recording in _recordings)
+        {
+            text.Append(await PerfProfile.ReportAsync(recording, cancellationToken).ConfigureAwait(false));
+            recording.Delete();
+        }
+        await File.WriteAllTextAsync(file, text.ToString(), cancellationToken).ConfigureAwait(false);
+        foreach (var pid in _recordings.SelectMany(r => r.Parts.Keys).Distinct())
+        {
+            File.Delete($"/tmp/perf-{pid}.map");
+        }
+        _recordings.Clear();
+        return file;
+    }
+
     /// <summary>A CPU meter over the app's resources (and any extra processes, e.g. the bare Kestrel).</summary>
     public ProcessCpu Cpu(params (string Part, int Pid)[] extra)
     {

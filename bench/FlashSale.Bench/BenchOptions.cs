@@ -86,7 +86,7 @@ public sealed record BenchOptions
 
     public bool PgTestFsync { get; init; } = true;
 
-    /// <summary>Samples the services with perf during the sale (needs perf; services get DOTNET_PerfMapEnabled=1).</summary>
+    /// <summary>Samples the whole machine with perf during every measured load (needs perf; the .NET services get DOTNET_PerfMapEnabled=1).</summary>
     public bool Perf { get; init; }
 
     /// <summary>Experiments: ordering-api replicas instead of the AppHost's 2.</summary>

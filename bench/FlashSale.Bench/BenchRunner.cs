@@ -37,6 +37,7 @@ public static class BenchRunner
         RampResult? ramp = null;
 
         await WarmUpAsync(context, shopSystem, baseline, cancellationToken).ConfigureAwait(false);
+        context.ProfileFromNowOn();
 
         IReadOnlyList<CpuShare> idleCpu = [];
         if (options.Runs("idle"))
@@ -72,8 +73,7 @@ public static class BenchRunner
         if (options.Runs("sale"))
         {
             await context.SettleAsync(cancellationToken).ConfigureAwait(false);
-            shopSale = await ProfiledAsync(context, "sale", $"the sale, {options.Units:N0} units, {options.Rate:N0}/s offered for {options.Duration.TotalSeconds} s",
-                options.Duration, () => SaleScenario.RunAsync(context, shopSystem, sale, cancellationToken), notes, startedAt, cancellationToken).ConfigureAwait(false);
+            shopSale = await SaleScenario.RunAsync(context, shopSystem, sale, cancellationToken).ConfigureAwait(false);
             scenarios.Add(shopSale.Result);
             if (!options.NoBaseline)
             {
@@ -86,9 +86,8 @@ public static class BenchRunner
         {
             var soldOut = shopSale ?? await SoldOutScenario.SellOutFirstAsync(context, shopSystem, cancellationToken).ConfigureAwait(false);
             await context.SettleAsync(cancellationToken).ConfigureAwait(false);
-            scenarios.Add(await ProfiledAsync(context, "soldout", $"the sold-out storm, {options.SoldOutRate:N0}/s offered for {options.SoldOutDuration.TotalSeconds} s",
-                options.SoldOutDuration, () => SoldOutScenario.RunAsync(context, shopSystem, soldOut, shopSale is null ? SetupSpec(soldOut) : sale,
-                    options.SoldOutRate, options.SoldOutDuration, cancellationToken), notes, startedAt, cancellationToken).ConfigureAwait(false));
+            scenarios.Add(await SoldOutScenario.RunAsync(context, shopSystem, soldOut, shopSale is null ? SetupSpec(soldOut) : sale,
+                options.SoldOutRate, options.SoldOutDuration, cancellationToken).ConfigureAwait(false));
             if (!options.NoBaseline)
             {
                 var baseSoldOut = baselineSale ?? await SoldOutScenario.SellOutFirstAsync(context, baseline, cancellationToken).ConfigureAwait(false);
@@ -102,8 +101,7 @@ public static class BenchRunner
             await context.SettleAsync(cancellationToken).ConfigureAwait(false);
             var checkout = new CheckoutSpec("checkout", options.CheckoutRate, options.CheckoutDuration, options.CheckoutItems, options.CheckoutStock,
                 options.CheckoutStockShare, options.CheckoutRepeatShare);
-            scenarios.Add(await ProfiledAsync(context, "checkout", $"the basket checkout, {options.CheckoutRate:N0}/s offered for {options.CheckoutDuration.TotalSeconds} s",
-                options.CheckoutDuration, () => CheckoutScenario.RunAsync(context, checkout, cancellationToken), notes, startedAt, cancellationToken).ConfigureAwait(false));
+            scenarios.Add(await CheckoutScenario.RunAsync(context, checkout, cancellationToken).ConfigureAwait(false));
         }
         if (options.Runs("catalog"))
         {
@@ -123,6 +121,14 @@ public static class BenchRunner
 
         var (ratios, targets) = ReportBuilder.Compare(scenarios, ramp, ceilings, machine);
         notes.AddRange(StandardNotes(options));
+        var folder = options.Output ?? ReportWriter.DefaultFolder();
+        Directory.CreateDirectory(folder);
+        if (await context.WriteProfilesAsync(Path.Combine(folder, $"{startedAt:yyyy-MM-dd}-{options.Scenario.Replace(',', '+')}-perf.md"),
+                $"perf profiles, run of {startedAt:yyyy-MM-dd HH:mm} UTC: the whole machine during each measured load", cancellationToken).ConfigureAwait(false) is { } profiles)
+        {
+            notes.Add($"perf profiles of every measured load (the whole machine, a section each): {Path.GetFileName(profiles)}");
+            Log($"perf profiles written to {profiles}");
+        }
         return new BenchReport
         {
             Title = $"Flash-sale benchmark — {options.Scenario}{(options.Quick ? " (quick)" : "")}",
@@ -140,32 +146,6 @@ public static class BenchRunner
             IdleCpu = idleCpu,
             IdleSeconds = options.IdleDuration.TotalSeconds,
         };
-    }
-
-    /// <summary>With --perf: samples ordering-api, the worker and the gate's Redis with perf while the scenario runs, and writes what it found.</summary>
-    private static async Task<T> ProfiledAsync<T>(BenchContext context, string name, string what, TimeSpan duration, Func<Task<T>> scenario,
-        List<string> notes, DateTimeOffset startedAt, CancellationToken cancellationToken)
-    {
-        if (!context.Options.Perf)
-        {
-            return await scenario().ConfigureAwait(false);
-        }
-        var profiled = new[] { "ordering-api", "ordering-worker", "gate" }
-            .SelectMany(r => context.Shop.Pids(r).Select(pid => (Pid: pid, Resource: r))).ToDictionary(p => p.Pid, p => p.Resource);
-        // The scenario arms its sale first (well under a second): record a little longer than the load.
-        var profile = PerfProfile.Start(profiled.Keys, duration + TimeSpan.FromSeconds(1), context.Log);
-        var result = await scenario().ConfigureAwait(false);
-        if (profile is not null)
-        {
-            var folder = context.Options.Output ?? ReportWriter.DefaultFolder();
-            Directory.CreateDirectory(folder);
-            var file = Path.Combine(folder, $"{startedAt:yyyy-MM-dd}-perf-{name}.md");
-            await File.WriteAllTextAsync(file, $"# perf profile of {what}: ordering-api, ordering-worker and Redis\n\n"
-                + await profile.ReportAsync(profiled, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            notes.Add($"perf profile of {what}: {Path.GetFileName(file)}");
-            context.Log($"perf profile written to {file}");
-        }
-        return result;
     }
 
     private static SaleSpec SetupSpec(SaleOutcome outcome) =>
@@ -242,7 +222,7 @@ public static class BenchRunner
                     + (options.ApiReplicas is { } r ? $"{r} ordering-api replica(s); " : "")
                     + (options.ApiEnvironment.Count > 0 ? string.Join(' ', options.ApiEnvironment.Select(e => $"{e.Key}={e.Value}")) + " on ordering-api; " : "")
                     + (options.WorkerEnvironment.Count > 0 ? string.Join(' ', options.WorkerEnvironment.Select(e => $"{e.Key}={e.Value}")) + " on ordering-worker" : ""))
-                + (options.Perf ? "; profiled (perf; DOTNET_PerfMapEnabled=1 and W^X off on ordering-api and ordering-worker)" : ""),
+                + (options.Perf ? "; profiled (perf on the whole machine during each measured load; DOTNET_PerfMapEnabled=1 and W^X off on every .NET service)" : ""),
         };
     }
 

@@ -5,12 +5,12 @@ using System.Text;
 namespace Shop.Bench;
 
 /// <summary>
-/// Samples processes with Linux perf while a scenario runs (cpu-clock, 999 Hz), then says where their CPU time
-/// went: by thread kind, and by component (kernel, runtime, JIT, Kestrel, ASP.NET Core, JWT validation, the
-/// Redis and RabbitMQ clients, rate limiting, telemetry, Shop's own code ...), with the top symbols. The
+/// Reads a <see cref="PerfRecording"/> (the whole machine sampled while a measured load ran): each part's share of
+/// the machine's time, and for the busiest, where it went by component (kernel, runtime, JIT, Kestrel, ASP.NET Core,
+/// JWT validation, the Redis and RabbitMQ clients, telemetry, Postgres, Shop's own code ...) and by symbol. The
 /// services run with DOTNET_PerfMapEnabled=1 (and W^X off) so that perf can name JIT-compiled .NET methods.
 /// </summary>
-public sealed partial class PerfProfile
+public static partial class PerfProfile
 {
     // Managed frames are named "[Assembly] Namespace.Type::Method": the first rule whose text appears wins.
     private static readonly (string Text, string Component)[] ManagedRules =
@@ -37,85 +37,74 @@ public sealed partial class PerfProfile
         ("System.Runtime.CompilerServices", "threads, tasks, async"),
     ];
 
-    private readonly Process _perf;
-    private readonly string _data;
-    private readonly int[] _pids;
-
-    private PerfProfile(Process perf, string data, int[] pids) => (_perf, _data, _pids) = (perf, data, pids);
-
-    public static string? Binary => new[] { "/usr/bin/perf", "/usr/local/bin/perf" }.FirstOrDefault(File.Exists);
-
-    public static PerfProfile? Start(IEnumerable<int> processes, TimeSpan duration, Action<string> log)
+    /// <summary>
+    /// Where the machine's time went while <paramref name="recording"/> ran, as markdown: every part's share of all
+    /// CPUs (idle included, so the shares add up to 100 %), then, for the busiest parts, by component and top symbols.
+    /// </summary>
+    public static async Task<string> ReportAsync(PerfRecording recording, CancellationToken cancellationToken)
     {
-        var pids = processes.ToArray();
-        if (Binary is not { } perf)
+        var md = new StringBuilder().Append(CultureInfo.InvariantCulture, $"## {recording.Label}\n\n");
+        if (!File.Exists(recording.DataFile))
         {
-            log("perf is not installed (apt-get install linux-perf): no profile");
-            return null;
+            return md.Append(CultureInfo.InvariantCulture, $"perf record failed: {recording.Errors}\n\n").ToString();
         }
-        var data = Path.Combine(Path.GetTempPath(), $"shop-bench-{Environment.ProcessId}.perf.data");
-        var start = new ProcessStartInfo(perf) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "record", "-e", "cpu-clock", "-F", "999", "-o", data, "-p", string.Join(',', pids), "--", "sleep",
-                     duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) })
+        var samples = await SamplesAsync(recording.DataFile, cancellationToken).ConfigureAwait(false);
+        if (samples.Count == 0)
         {
-            start.ArgumentList.Add(argument);
+            return md.Append("perf recorded no samples.\n\n").ToString();
         }
-        return new PerfProfile(Process.Start(start)!, data, pids);
+        var cpus = Environment.ProcessorCount;
+        md.Append(CultureInfo.InvariantCulture, $"{recording.Seconds:F1} s, {samples.Count:N0} samples on {cpus} CPUs: every CPU's time, idle included, is 100 %.\n\n");
+        md.Append("| part | cores | share of the machine |\n| --- | --- | --- |\n");
+        var byPart = samples.GroupBy(s => PartOf(s, recording.Parts)).OrderByDescending(g => g.Count()).ToList();
+        foreach (var part in byPart.Where(p => p.Count() >= samples.Count * SmallestPartShown))
+        {
+            var share = (double)part.Count() / samples.Count;
+            md.Append(CultureInfo.InvariantCulture, $"| {part.Key} | {share * cpus:F2} | {share:P1} |\n");
+        }
+        var small = byPart.Where(p => p.Count() < samples.Count * SmallestPartShown).ToList();
+        if (small.Count > 0)
+        {
+            var share = (double)small.Sum(p => p.Count()) / samples.Count;
+            md.Append(CultureInfo.InvariantCulture, $"| {small.Count} other processes, each < {SmallestPartShown:P1} | {share * cpus:F2} | {share:P1} |\n");
+        }
+        foreach (var part in byPart.Where(p => p.Key != Idle).Take(3))
+        {
+            var partTotal = (double)part.Count();
+            md.Append(CultureInfo.InvariantCulture, $"\n### {part.Key}: by component\n\n| component | share of {part.Key} |\n| --- | --- |\n");
+            foreach (var component in part.GroupBy(s => Component(s.Dso, s.Symbol)).OrderByDescending(g => g.Count()))
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {component.Key} | {component.Count() / partTotal:P1} |\n");
+            }
+            md.Append(CultureInfo.InvariantCulture, $"\n{part.Key}: by thread: ")
+                .AppendJoin(", ", part.GroupBy(s => s.Thread).OrderByDescending(g => g.Count()).Take(6)
+                    .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count() / partTotal:P0}")))
+                .Append("\n\n");
+            md.Append(CultureInfo.InvariantCulture, $"{part.Key}: top symbols (self time)\n\n```\n");
+            foreach (var symbol in part.GroupBy(s => s.Symbol).OrderByDescending(g => g.Count()).Take(20))
+            {
+                md.Append(CultureInfo.InvariantCulture, $"{symbol.Count() / partTotal,7:P1}  {Shorten(symbol.Key)}\n");
+            }
+            md.Append("```\n");
+        }
+        return md.Append('\n').ToString();
     }
 
-    /// <summary>Waits for the recording to end and returns the summary as markdown.</summary>
-    /// <param name="processNames">pid → resource name, to label each process.</param>
-    public async Task<string> ReportAsync(IReadOnlyDictionary<int, string> processNames, CancellationToken cancellationToken)
-    {
-        var recordErrors = _perf.StandardError.ReadToEndAsync(cancellationToken);
-        _ = await _perf.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await _perf.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (!File.Exists(_data))
-        {
-            return "perf record failed: " + await recordErrors.ConfigureAwait(false);
-        }
-        try
-        {
-            var md = new StringBuilder();
-            var samples = await SamplesAsync(cancellationToken).ConfigureAwait(false);
-            var total = samples.Sum(s => s.Percent);
-            md.Append("Share of the sampled CPU time (all profiled processes = 100 %).\n\n");
-            md.Append("| process | share |\n| --- | --- |\n");
-            foreach (var group in samples.GroupBy(s => processNames.GetValueOrDefault(s.Pid, $"pid {s.Pid}")).OrderByDescending(g => g.Sum(s => s.Percent)))
-            {
-                md.Append(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Sum(s => s.Percent) / total:P1} |\n");
-            }
-            foreach (var process in samples.GroupBy(s => processNames.GetValueOrDefault(s.Pid, $"pid {s.Pid}")).OrderByDescending(g => g.Sum(s => s.Percent)).Take(2))
-            {
-                var processTotal = process.Sum(s => s.Percent);
-                md.Append(CultureInfo.InvariantCulture, $"\n## {process.Key}: by component\n\n| component | share of {process.Key} |\n| --- | --- |\n");
-                foreach (var component in process.GroupBy(s => Component(s.Dso, s.Symbol)).OrderByDescending(g => g.Sum(s => s.Percent)))
-                {
-                    md.Append(CultureInfo.InvariantCulture, $"| {component.Key} | {component.Sum(s => s.Percent) / processTotal:P1} |\n");
-                }
-                md.Append(CultureInfo.InvariantCulture, $"\n{process.Key}: by thread kind: ")
-                    .AppendJoin(", ", process.GroupBy(s => s.Thread).OrderByDescending(g => g.Sum(s => s.Percent)).Take(6)
-                        .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Sum(s => s.Percent) / processTotal:P0}")))
-                    .Append("\n\n");
-                md.Append(CultureInfo.InvariantCulture, $"{process.Key}: top symbols (self time)\n\n```\n");
-                foreach (var symbol in process.GroupBy(s => s.Symbol).OrderByDescending(g => g.Sum(s => s.Percent)).Take(25))
-                {
-                    md.Append(CultureInfo.InvariantCulture, $"{symbol.Sum(s => s.Percent) / processTotal,7:P1}  {Shorten(symbol.Key)}\n");
-                }
-                md.Append("```\n");
-            }
-            return md.ToString();
-        }
-        finally
-        {
-            File.Delete(_data);
-            // The runtime leaves /tmp/perf-PID.map behind (megabytes each); it keeps writing to its open file unharmed.
-            foreach (var pid in _pids)
-            {
-                File.Delete($"/tmp/perf-{pid}.map");
-            }
-        }
-    }
+    private const double SmallestPartShown = 0.005;
+
+    /// <summary>The CPUs' idle time (perf's "swapper", pid 0).</summary>
+    public const string Idle = "idle";
+
+    /// <summary>
+    /// The part a sample belongs to: the app's resource or the bench (by pid, descendants included), the CPUs' idle
+    /// time, or else the process's own name, a kernel thread's without its CPU number ("ksoftirqd/1" → "ksoftirqd").
+    /// </summary>
+    public static string PartOf(int pid, string thread, IReadOnlyDictionary<int, string> parts) =>
+        parts.TryGetValue(pid, out var part) ? part
+        : pid == 0 ? Idle
+        : thread.Split('/')[0];
+
+    private static string PartOf(Sample sample, IReadOnlyDictionary<int, string> parts) => PartOf(sample.Pid, sample.Thread, parts);
 
     /// <summary>Which part of the stack a sample's library and symbol belong to.</summary>
     public static string Component(string dso, string symbol)
@@ -159,17 +148,22 @@ public sealed partial class PerfProfile
                 ? "BCL (strings, collections, formatting ...)"
                 : "managed, other";
         }
-        return dso.StartsWith("redis", StringComparison.Ordinal) ? "redis-server" : $"other ({dso})";
+        return dso switch
+        {
+            _ when dso.StartsWith("redis", StringComparison.Ordinal) => "redis-server",
+            "postgres" => "postgres (executor, storage, WAL)",
+            "beam.smp" => "Erlang VM (RabbitMQ)",
+            _ => $"other ({dso})",
+        };
     }
 
-    /// <param name="Percent">Weight of the sample (1 each; shares are computed from sums).</param>
-    private sealed record Sample(double Percent, int Pid, string Thread, string Dso, string Symbol);
+    private sealed record Sample(int Pid, string Thread, string Dso, string Symbol);
 
     /// <summary>Every sample: its process, thread name, library and symbol (perf script; each line one sample).</summary>
-    private async Task<List<Sample>> SamplesAsync(CancellationToken cancellationToken)
+    private static async Task<List<Sample>> SamplesAsync(string data, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Binary!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "script", "-i", _data, "-F", "comm,pid,tid,ip,sym,dso", "-G" })
+        var start = new ProcessStartInfo(PerfRecording.Binary!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "script", "-i", data, "-F", "comm,pid,tid,ip,sym,dso", "-G" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -184,7 +178,7 @@ public sealed partial class PerfProfile
             {
                 var dso = match.Groups["dso"].Value;
                 var library = dso.StartsWith("/tmp/perf-", StringComparison.Ordinal) ? "[JIT]" : dso.StartsWith('[') ? dso : Path.GetFileName(dso);
-                samples.Add(new Sample(1, int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture), match.Groups["comm"].Value.Trim(), library, match.Groups["sym"].Value.Trim()));
+                samples.Add(new Sample(int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture), match.Groups["comm"].Value.Trim(), library, match.Groups["sym"].Value.Trim()));
             }
         }
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);

@@ -91,11 +91,37 @@ public sealed class ProcessCpu
     private Dictionary<string, (long Ticks, Dictionary<int, (long Voluntary, long Involuntary)> Threads)> Sample()
     {
         var stats = ReadAllStats();
+        var result = new Dictionary<string, (long, Dictionary<int, (long, long)>)> { [BenchPart] = Totals([Environment.ProcessId], stats) };
+        foreach (var (part, members) in MembersOf(stats))
+        {
+            result[part] = Totals(members, stats);
+        }
+        return result;
+    }
+
+    /// <summary>The part the benchmark process itself is counted in.</summary>
+    public const string BenchPart = "bench (generator + orchestrator)";
+
+    /// <summary>Which part each process running now belongs to (pid → part), the benchmark's own included: for a profiler.</summary>
+    public IReadOnlyDictionary<int, string> PartOfEachProcess()
+    {
+        var parts = new Dictionary<int, string> { [Environment.ProcessId] = BenchPart };
+        foreach (var (part, members) in MembersOf(ReadAllStats()))
+        {
+            foreach (var pid in members)
+            {
+                parts[pid] = part;
+            }
+        }
+        return parts;
+    }
+
+    /// <summary>Each part's root processes and all their descendants.</summary>
+    private IEnumerable<(string Part, HashSet<int> Members)> MembersOf(Dictionary<int, (int Parent, int Session, long Ticks)> stats)
+    {
         var children = stats.ToLookup(s => s.Value.Parent, s => s.Key);
-        var result = new Dictionary<string, (long, Dictionary<int, (long, long)>)> { ["bench (generator + orchestrator)"] = Totals([Environment.ProcessId], stats) };
         foreach (var (part, pids) in _parts)
         {
-            // The root processes and all their descendants.
             var members = new HashSet<int>();
             var pending = new Stack<int>(pids.Where(stats.ContainsKey));
             while (pending.TryPop(out var pid))
@@ -108,9 +134,8 @@ public sealed class ProcessCpu
                     }
                 }
             }
-            result[part] = Totals(members, stats);
+            yield return (part, members);
         }
-        return result;
     }
 
     private static (long Ticks, Dictionary<int, (long Voluntary, long Involuntary)> Threads) Totals(IEnumerable<int> pids, Dictionary<int, (int Parent, int Session, long Ticks)> stats)

@@ -15,4 +15,19 @@ public sealed class PerfProfileTests
     [InlineData("libcrypto.so.3", "CRYPTO_free", "crypto (HMAC-SHA256)")]
     public void Samples_are_attributed_to_the_part_of_the_stack_they_belong_to(string library, string symbol, string component) =>
         Assert.Equal(component, PerfProfile.Component(library, symbol));
+
+    [Theory]
+    [InlineData(4242, "postgres", "postgres")]
+    [InlineData(0, "swapper", PerfProfile.Idle)]
+    [InlineData(17, "ksoftirqd/1", "ksoftirqd")]
+    [InlineData(99, "kworker/u4:2-events_unbound", "kworker")]
+    [InlineData(512, "dcp", "dcp")]
+    public void A_sample_belongs_to_its_resource_or_else_to_its_process_name(int pid, string thread, string part) =>
+        Assert.Equal(part, PerfProfile.PartOf(pid, thread, new Dictionary<int, string> { [4242] = "postgres", [4243] = "ordering-api" }));
+
+    [Theory]
+    [InlineData("postgres", "ExecAgg", "postgres (executor, storage, WAL)")]
+    [InlineData("beam.smp", "process_main", "Erlang VM (RabbitMQ)")]
+    public void Server_samples_are_named_after_the_server(string library, string symbol, string component) =>
+        Assert.Equal(component, PerfProfile.Component(library, symbol));
 }

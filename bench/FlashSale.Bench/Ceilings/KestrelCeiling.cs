@@ -25,7 +25,7 @@ public static class KestrelCeiling
         {
             var settings = new LoadSettings(rate, duration, maxInFlight, TimeSpan.FromSeconds(10));
             var traffic = new BuyTraffic(context.Http, [kestrel.Address], path, context.Buyers, "c", settings.Requests);
-            var cpu = context.Cpu(("bare kestrel", kestrel.Pid));
+            var cpu = context.Meter(name, ("bare kestrel", kestrel.Pid));
             cpu.Start();
             var run = await new OpenLoopGenerator(settings).RunAsync(traffic.SendAsync, cancellationToken).ConfigureAwait(false);
             var result = ScenarioResult.From(name, "bare-kestrel", $"bare Kestrel endpoint (same request, constant 202 JSON) at {rate:N0}/s offered", run, traffic.Errors)

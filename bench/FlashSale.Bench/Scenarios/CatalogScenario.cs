@@ -20,7 +20,7 @@ public static class CatalogScenario
         var settings = new LoadSettings(rate, duration, context.Options.MaxInFlight, TimeSpan.FromSeconds(30));
         var traffic = new ReadTraffic(context.Http, context.Shop.Catalog, paths);
         context.Log($"catalog read storm: {settings.Requests:N0} requests at {rate:N0}/s over {paths.Count} URLs ...");
-        var cpu = context.Cpu();
+        var cpu = context.Meter($"catalog read storm (catalog-api, {rate:N0}/s offered)");
         cpu.Start();
         var run = await new OpenLoopGenerator(settings).RunAsync(traffic.SendAsync, cancellationToken).ConfigureAwait(false);
         var shares = cpu.Stop();

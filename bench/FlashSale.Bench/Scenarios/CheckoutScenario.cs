@@ -34,7 +34,7 @@ public static class CheckoutScenario
         var traffic = new CheckoutTraffic(context.Http, context.Shop.OrderingReplicas, plan, buyers);
         context.Log($"{spec.Name}: {items.Count} items {items[0]}–{items[^1]} × {stock:N0} units, {plan.Attempts.Count:N0} baskets ({plan.AttemptsSentTwice:N0} sent twice) "
             + $"in {settings.Requests:N0} requests at {spec.Rate:N0}/s from {Math.Min(plan.Attempts.Count, buyers.Count):N0} buyers ...");
-        var cpu = context.Cpu();
+        var cpu = context.Meter($"{spec.Name} ({spec.Rate:N0}/s offered)");
         cpu.Start();
         var run = await new OpenLoopGenerator(settings).RunAsync(traffic.SendAsync, cancellationToken).ConfigureAwait(false);
         var shares = cpu.Stop();

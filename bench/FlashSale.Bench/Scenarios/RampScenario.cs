@@ -36,7 +36,7 @@ public static class RampScenario
             var traffic = new BuyTraffic(context.Http, context.Shop.OrderingReplicas, system.OrdersPath(saleId), context.Buyers,
                 $"r{steps.Count}{saleId.ToString("N")[..8]}", settings.Requests);
             context.Log($"ramp step {steps.Count + 1}: {rate:N0}/s for {options.RampStepDuration.TotalSeconds:0.#} s ...");
-            var cpu = context.Cpu();
+            var cpu = context.Meter($"ramp {rate:N0}/s ({system.Name})");
             cpu.Start();
             var run = await new OpenLoopGenerator(settings).RunAsync(traffic.SendAsync, cancellationToken).ConfigureAwait(false);
             var shares = cpu.Stop();

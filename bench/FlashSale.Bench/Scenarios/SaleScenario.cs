@@ -23,7 +23,7 @@ public static class SaleScenario
         var traffic = new BuyTraffic(context.Http, context.Shop.OrderingReplicas, system.OrdersPath(saleId), context.Buyers,
             $"{spec.Name[0]}{saleId.ToString("N")[..8]}", settings.Requests);
         context.Log($"{spec.Name} on {system.Name}: {spec.Units:N0} units, {settings.Requests:N0} requests at {spec.Rate:N0}/s from {Math.Min(settings.Requests, context.Buyers.Count):N0} buyers ...");
-        var cpu = context.Cpu();
+        var cpu = context.Meter($"{spec.Name} ({system.Name}, {spec.Rate:N0}/s offered)");
         cpu.Start();
         var run = await new OpenLoopGenerator(settings).RunAsync(traffic.SendAsync, cancellationToken).ConfigureAwait(false);
         var shares = cpu.Stop();

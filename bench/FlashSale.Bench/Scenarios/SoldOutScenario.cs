@@ -17,7 +17,7 @@ public static class SoldOutScenario
         var traffic = new BuyTraffic(context.Http, context.Shop.OrderingReplicas, system.OrdersPath(soldOutSale.SaleId), context.Buyers,
             $"o{soldOutSale.SaleId.ToString("N")[..8]}", settings.Requests);
         context.Log($"sold-out storm on {system.Name}: {settings.Requests:N0} requests at {rate:N0}/s ...");
-        var cpu = context.Cpu();
+        var cpu = context.Meter($"sold-out storm ({system.Name}, {rate:N0}/s offered)");
         cpu.Start();
         var run = await new OpenLoopGenerator(settings).RunAsync(traffic.SendAsync, cancellationToken).ConfigureAwait(false);
         var shares = cpu.Stop();

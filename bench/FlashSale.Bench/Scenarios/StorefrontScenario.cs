@@ -61,7 +61,7 @@ public static class StorefrontScenario
         var settings = new LoadSettings(rate, duration, context.Options.MaxInFlight, TimeSpan.FromSeconds(30));
         var traffic = new ReadTraffic(context.Http, context.Shop.Storefront, [path]);
         context.Log($"{name}: {settings.Requests:N0} anonymous GET {path} at {rate:N0}/s ...");
-        var cpu = context.Cpu();
+        var cpu = context.Meter($"{name} (storefront, anonymous GET {path}, {rate:N0}/s offered)");
         cpu.Start();
         var run = await new OpenLoopGenerator(settings).RunAsync(traffic.SendAsync, cancellationToken).ConfigureAwait(false);
         var result = ScenarioResult.From(name, "storefront", $"anonymous GET {path} at {rate:N0}/s for {duration.TotalSeconds:0.#} s", run, traffic.Errors) with
@@ -86,7 +86,7 @@ public static class StorefrontScenario
         var saleId = await context.Shop.ArmSaleAsync(units, Limit, cancellationToken).ConfigureAwait(false);
         var traffic = new BuyTraffic(context.Http, servers, path(saleId), shoppers, $"f{saleId.ToString("N")[..8]}", settings.Requests, headers: headers);
         context.Log($"{name}: {settings.Requests:N0} buys at {options.BffRate:N0}/s by {shoppers.Count:N0} signed-in shoppers ...");
-        var cpu = context.Cpu();
+        var cpu = context.Meter($"{name} ({system}, {options.BffRate:N0}/s offered)");
         cpu.Start();
         var run = await new OpenLoopGenerator(settings).RunAsync(traffic.SendAsync, cancellationToken).ConfigureAwait(false);
         var shares = cpu.Stop();
