@@ -46,7 +46,7 @@ public static class CatalogApi
         return api;
     }
 
-    public static async Task<Results<JsonBytesResult<CatalogItemsPage>, ValidationProblem>> GetItemsAsync(
+    public static async Task<Results<Ok<CatalogItemsPage>, ValidationProblem>> GetItemsAsync(
         CatalogReader reader,
         [Description("Zero-based page number.")] int pageIndex = 0,
         [Description("Items per page, 1 to 100.")] int pageSize = 10,
@@ -73,15 +73,14 @@ public static class CatalogApi
             return Problems.Validation(errors);
         }
 
-        return new JsonBytesResult<CatalogItemsPage>(
-            await reader.GetItemsPageJsonAsync(pageIndex, pageSize, categoryId, search, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await reader.GetItemsPageAsync(pageIndex, pageSize, categoryId, search, cancellationToken).ConfigureAwait(false));
     }
 
-    public static async Task<Results<JsonBytesResult<CatalogItemResponse>, ProblemHttpResult>> GetItemAsync(
+    public static async Task<Results<Ok<CatalogItemResponse>, ProblemHttpResult>> GetItemAsync(
         int id, CatalogReader reader, CancellationToken cancellationToken)
     {
-        var json = id > 0 ? await reader.GetItemJsonAsync(id, cancellationToken).ConfigureAwait(false) : null;
-        return json is null ? Problems.NotFound($"There is no catalog item with id {id}.") : new JsonBytesResult<CatalogItemResponse>(json);
+        var item = id > 0 ? await reader.GetItemAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        return item is null ? Problems.NotFound($"There is no catalog item with id {id}.") : TypedResults.Ok(item);
     }
 
     public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetItemPictureAsync(

@@ -9,40 +9,28 @@ namespace Shop.Catalog.Api.Caching;
 /// The read models, through the cache. Each load runs in a scope of its own, not the request's: a load is shared
 /// by every request that waits for the same key and must not end with the request that happened to start it.
 /// Sale statuses (upcoming, live, ended) are computed at answer time from the cached windows, and so is an item's
-/// stock: Ordering's figure (<see cref="ItemStockSnapshot"/>) over the cached row, never cached itself (the items'
-/// JSON is kept per cached value and figures, <see cref="SerializedAnswers"/>). Every type
+/// stock: Ordering's figure (<see cref="ItemStockSnapshot"/>) over the cached row, never cached itself. Every type
 /// cached here is listed in <see cref="CatalogCacheJsonContext"/>, for Redis.
 /// </summary>
-public sealed class CatalogReader(CatalogCache cache, ItemStockSnapshot stock, SerializedAnswers answers, IServiceScopeFactory scopes, TimeProvider time)
+public sealed class CatalogReader(CatalogCache cache, ItemStockSnapshot stock, IServiceScopeFactory scopes, TimeProvider time)
 {
-    /// <summary>A page of items with the current stock figures, as the JSON the API answers (serialized once per change).</summary>
-    public async ValueTask<byte[]> GetItemsPageJsonAsync(int pageIndex, int pageSize, int? categoryId, string? name, CancellationToken cancellationToken)
+    public async ValueTask<CatalogItemsPage> GetItemsPageAsync(int pageIndex, int pageSize, int? categoryId, string? name, CancellationToken cancellationToken)
     {
         var page = await cache.GetOrLoadAsync(
             CacheKeys.ItemsPage(pageIndex, pageSize, categoryId, name),
             token => WithDbAsync(db => CatalogQueries.GetItemsPageAsync(db, pageIndex, pageSize, categoryId, name, token)),
             cancellationToken).ConfigureAwait(false);
-        return answers.Json(page, stock.Current, static (cached, figures) => figures.Overlay(cached));
-    }
-
-    /// <summary>One item with its current stock figure, as the JSON the API answers; null for an unknown id.</summary>
-    public async ValueTask<byte[]?> GetItemJsonAsync(int id, CancellationToken cancellationToken)
-    {
-        var item = await LoadItemAsync(id, cancellationToken).ConfigureAwait(false);
-        return item is null ? null : answers.Json(item, stock.Current, static (cached, figures) => figures.Overlay(cached));
+        return stock.Overlay(page);
     }
 
     public async ValueTask<CatalogItemResponse?> GetItemAsync(int id, CancellationToken cancellationToken)
     {
-        var item = await LoadItemAsync(id, cancellationToken).ConfigureAwait(false);
-        return item is null ? null : stock.Overlay(item);
-    }
-
-    private ValueTask<CatalogItemResponse?> LoadItemAsync(int id, CancellationToken cancellationToken) =>
-        cache.GetOrLoadAsync(
+        var item = await cache.GetOrLoadAsync(
             CacheKeys.Item(id),
             token => WithDbAsync(db => CatalogQueries.GetItemAsync(db, id, token)),
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        return item is null ? null : stock.Overlay(item);
+    }
 
     public ValueTask<List<CategoryResponse>> GetCategoriesAsync(CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync(

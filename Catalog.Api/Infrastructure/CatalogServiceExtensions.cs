@@ -30,7 +30,6 @@ public static class CatalogServiceExtensions
 
         // Reads: FusionCache (memory, Redis, backplane on the "cache" connection) with the catalog's metrics.
         services.AddCatalogCache();
-        services.AddSingleton<SerializedAnswers>();
         services.AddSingleton<CatalogReader>();
 
         // Stock: the figures Ordering reports (docs/checkout.md), read every second, shown over the cached rows.

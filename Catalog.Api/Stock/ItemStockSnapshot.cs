@@ -10,18 +10,12 @@ namespace Shop.Catalog.Api.Stock;
 /// </summary>
 public sealed class ItemStockSnapshot
 {
-    private volatile ItemStockFigures _current = ItemStockFigures.None;
-
-    /// <summary>
-    /// The figures now: one immutable set, replaced whole, so a reader that holds it sees one report throughout, and
-    /// the same instance for as long as no figure changes (what <see cref="Caching.SerializedAnswers"/> keys on).
-    /// </summary>
-    public ItemStockFigures Current => _current;
+    private volatile FrozenDictionary<int, int> _available = FrozenDictionary<int, int>.Empty;
 
     /// <summary>How many items the snapshot has a figure for.</summary>
-    public int Count => _current.Count;
+    public int Count => _available.Count;
 
-    /// <summary>Replaces the figures (readers see the old set or the new one, never a mix); the same figures keep the set.</summary>
+    /// <summary>Replaces the whole snapshot (readers see the old one or the new one, never a mix).</summary>
     public void Replace(IEnumerable<ItemStockLevel> levels)
     {
         var available = new Dictionary<int, int>();
@@ -30,33 +24,13 @@ public sealed class ItemStockSnapshot
             // The catalog's field is an int and never negative; Ordering's figure is a long.
             available[level.ItemId] = (int)Math.Clamp(level.Available, 0, int.MaxValue);
         }
-        if (!_current.SameAs(available))
-        {
-            _current = new ItemStockFigures(available.ToFrozenDictionary());
-        }
+        _available = available.ToFrozenDictionary();
     }
 
-    public bool TryGetAvailable(int itemId, out int available) => _current.TryGetAvailable(itemId, out available);
-
-    public CatalogItemResponse Overlay(CatalogItemResponse item) => _current.Overlay(item);
-
-    public CatalogItemsPage Overlay(CatalogItemsPage page) => _current.Overlay(page);
-}
-
-/// <summary>One report of Ordering's stock figures, by item id (immutable).</summary>
-public sealed class ItemStockFigures(FrozenDictionary<int, int> available)
-{
-    public static readonly ItemStockFigures None = new(FrozenDictionary<int, int>.Empty);
-
-    public int Count => available.Count;
-
-    public bool TryGetAvailable(int itemId, out int units) => available.TryGetValue(itemId, out units);
-
-    public bool SameAs(IReadOnlyDictionary<int, int> other) =>
-        other.Count == available.Count && other.All(pair => available.TryGetValue(pair.Key, out var units) && units == pair.Value);
+    public bool TryGetAvailable(int itemId, out int available) => _available.TryGetValue(itemId, out available);
 
     public CatalogItemResponse Overlay(CatalogItemResponse item) =>
-        TryGetAvailable(item.Id, out var units) && units != item.AvailableStock ? item with { AvailableStock = units } : item;
+        TryGetAvailable(item.Id, out var available) && available != item.AvailableStock ? item with { AvailableStock = available } : item;
 
     public CatalogItemsPage Overlay(CatalogItemsPage page)
     {
