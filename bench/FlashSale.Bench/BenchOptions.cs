@@ -217,5 +217,7 @@ public sealed record BenchOptions
         Starts a fresh Shop (the AppHost composition with random ports and its own data folder), runs the
         scenarios with an open-loop generator, audits the database, and writes bench/results/<date>-<scenario>.md/.json
         and bench/results/latest.md. --quick: a small run of a few seconds per scenario.
+        FlashSale.Bench --render FILE.json             a saved report as markdown again, its targets computed anew
+        FlashSale.Bench --compare A.json B.json ...     saved runs side by side, each figure a fraction of its own run's ceiling (an A/B)
         """;
 }

@@ -20,6 +20,12 @@ if (args is ["--render", var jsonFile])
     Console.Write(MarkdownReport.Render(saved with { Ratios = ratios, Targets = targets }));
     return 0;
 }
+if (args is ["--compare", .. var jsonFiles] && jsonFiles.Length > 0)
+{
+    // Saved runs side by side, each figure a fraction of its own run's ceiling: the table of an interleaved A/B.
+    Console.Write(RunComparison.Render([.. jsonFiles.Select(file => (RunComparison.Label(file, jsonFiles), ReportWriter.Read(file)))]));
+    return 0;
+}
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(BenchOptions.Usage);

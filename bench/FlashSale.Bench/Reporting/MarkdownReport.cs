@@ -174,9 +174,9 @@ public static class MarkdownReport
             Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var s in withCpu.Where(s => s.AchievedRate > 0))
             {
-                var server = s.Cpu.FirstOrDefault(c => c.Part == ServingPart(s.System));
+                var server = s.Cpu.FirstOrDefault(c => c.Part == s.ServingPart());
                 string PerAnswer(string part) => s.Cpu.FirstOrDefault(c => c.Part == part) is { } c ? F(c.Cores * 1e6 / s.AchievedRate, "N1") : "—";
-                Line($"| {s.Name} | {s.System} | {F(s.AchievedRate)} | {(server is null ? "—" : F(server.Cores * 1e6 / s.AchievedRate, "N1"))} | "
+                Line($"| {s.Name} | {s.System} | {F(s.AchievedRate)} | {(s.ServerMicrosecondsPerAnswer() is { } us ? F(us, "N1") : "—")} | "
                     + $"{(server?.VoluntarySwitchesPerSecond is { } v ? F(v / s.AchievedRate, "N2") : "—")} | {(server?.InvoluntarySwitchesPerSecond is { } i ? F(i / s.AchievedRate, "N2") : "—")} | "
                     + $"{PerAnswer("ordering-worker")} | {PerAnswer("gate")} | {PerAnswer("messaging")} |");
             }
@@ -231,13 +231,4 @@ public static class MarkdownReport
 
     private static IEnumerable<ScenarioResult> AllScenarios(BenchReport report) =>
         report.Scenarios.Concat(report.Ramp?.Steps.Select(s => s.Result) ?? []);
-
-    /// <summary>The process that answers a scenario's requests: ordering-api for Shop and the baseline.</summary>
-    private static string ServingPart(string system) => system switch
-    {
-        "catalog-api" => "catalog-api",
-        "storefront" => "webfrontend",
-        _ when system.StartsWith("bare", StringComparison.Ordinal) => "bare kestrel",
-        _ => "ordering-api",
-    };
 }

@@ -74,6 +74,19 @@ public sealed record ScenarioResult
 
     public double DecisionRate => ElapsedSeconds > 0 ? Decisions / ElapsedSeconds : 0;
 
+    /// <summary>The part whose processes answer this scenario's requests: ordering-api for Shop and the baseline.</summary>
+    public string ServingPart() => System switch
+    {
+        "catalog-api" => "catalog-api",
+        "storefront" => "webfrontend",
+        _ when System.StartsWith("bare", StringComparison.Ordinal) => "bare kestrel",
+        _ => "ordering-api",
+    };
+
+    /// <summary>The serving part's CPU per answer, in µs (null without a CPU measurement or answers).</summary>
+    public double? ServerMicrosecondsPerAnswer() =>
+        AchievedRate > 0 && Cpu.FirstOrDefault(c => c.Part == ServingPart()) is { } server ? server.Cores * 1e6 / AchievedRate : null;
+
     public long Count(string outcome) => Latency.TryGetValue(outcome, out var summary) ? summary.Count : 0;
 
     public LatencySummary All => Latency["all"];
