@@ -51,11 +51,11 @@ public sealed class BenchContext(ShopApp shop, BuyerPool buyers, LoadHttpClient 
     /// are processes that are not the app's (e.g. the bare Kestrel).
     /// </summary>
     public LoadMeter Meter(string label, params (string Part, int Pid)[] extra) =>
-        new(Cpu(extra), label, (name, parts) => _profiling ? PerfRecording.Start(name, parts, log) : null, _recordings.Add);
+        new(Cpu(extra), label, (name, cpu) => _profiling ? PerfRecording.Start(name, cpu.PartOfEachProcess(), log) : null, _recordings.Add);
 
     /// <summary>
     /// With --perf: writes every load's profile into one file (a section each) and returns its path, or null when
-    /// nothing was recorded. Removes perf's data files, and the perf maps the services wrote (megabytes each).
+    /// nothing was recorded. Removes perf's data files, and the perf maps the app's services wrote (megabytes each).
     /// </summary>
     public async Task<string?> WriteProfilesAsync(string file, string title, CancellationToken cancellationToken)
     {
@@ -70,7 +70,8 @@ public sealed class BenchContext(ShopApp shop, BuyerPool buyers, LoadHttpClient 
             recording.Delete();
         }
         await File.WriteAllTextAsync(file, text.ToString(), cancellationToken).ConfigureAwait(false);
-        foreach (var pid in _recordings.SelectMany(r => r.Parts.Keys).Distinct())
+        // Only the maps of the processes this run started (the app's and its own), never another program's.
+        foreach (var pid in _recordings.SelectMany(r => r.Parts).Where(p => Resources.Contains(p.Value) || p.Value == ProcessCpu.BenchPart).Select(p => p.Key).Distinct())
         {
             File.Delete($"/tmp/perf-{pid}.map");
         }

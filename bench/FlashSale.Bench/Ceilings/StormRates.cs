@@ -15,8 +15,8 @@ public static class StormRates
 
     public static (BenchOptions Options, IReadOnlyList<string> Notes) AtLeastTheCeilings(BenchOptions options, IReadOnlyList<CeilingResult> ceilings)
     {
-        var kestrel = ceilings.FirstOrDefault(c => c.Name.StartsWith("Bare Kestrel", StringComparison.Ordinal))?.RatePerSecond;
-        var lua = ceilings.Where(c => c.Name.StartsWith("Redis", StringComparison.Ordinal)).Select(c => (double?)c.RatePerSecond).Max();
+        var kestrel = CeilingResult.Kestrel(ceilings)?.RatePerSecond;
+        var lua = CeilingResult.Lua(ceilings)?.RatePerSecond;
         if (options.Quick || (kestrel is null && lua is null))
         {
             // A quick run is for trying things out (small numbers); without ceilings there is nothing to raise to.

@@ -1,7 +1,16 @@
 namespace Shop.Bench.Reporting;
 
 /// <summary>A ceiling: the most the bare parts give on this machine, measured in the same run.</summary>
-public sealed record CeilingResult(string Name, string How, double RatePerSecond, double? P50Ms, double? P99Ms);
+public sealed record CeilingResult(string Name, string How, double RatePerSecond, double? P50Ms, double? P99Ms)
+{
+    /// <summary>K: the bare Kestrel ceiling of a run (its name starts "Bare Kestrel"), or null when it was not measured.</summary>
+    public static CeilingResult? Kestrel(IEnumerable<CeilingResult> ceilings) =>
+        ceilings.FirstOrDefault(c => c.Name.StartsWith("Bare Kestrel", StringComparison.Ordinal));
+
+    /// <summary>L: the best of a run's reserve.lua ceilings (their names start "Redis"), or null when none was measured.</summary>
+    public static CeilingResult? Lua(IEnumerable<CeilingResult> ceilings) =>
+        ceilings.Where(c => c.Name.StartsWith("Redis", StringComparison.Ordinal)).MaxBy(c => c.RatePerSecond);
+}
 
 /// <summary>One step of the ramp and whether it held the p99 limit.</summary>
 public sealed record RampStep(double OfferedRate, ScenarioResult Result, bool Held, string Verdict);

@@ -16,8 +16,8 @@ public static class ReportBuilder
         var baseStorm = scenarios.FirstOrDefault(s => s.Name == "sold-out storm" && s.System == "baseline");
         var catalog = scenarios.FirstOrDefault(s => s.System == "catalog-api");
         var checkout = scenarios.FirstOrDefault(s => s.Checkout is not null);
-        var kestrel = ceilings.FirstOrDefault(c => c.Name.StartsWith("Bare Kestrel", StringComparison.Ordinal));
-        var redisPipelined = ceilings.Where(c => c.Name.StartsWith("Redis", StringComparison.Ordinal)).MaxBy(c => c.RatePerSecond);
+        var kestrel = CeilingResult.Kestrel(ceilings);
+        var redisPipelined = CeilingResult.Lua(ceilings);
         var redisSingle = ceilings.FirstOrDefault(c => c.Name.Contains("one call at a time", StringComparison.Ordinal));
 
         // Shop against the baseline.

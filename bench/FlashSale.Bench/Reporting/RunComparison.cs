@@ -74,7 +74,7 @@ public static class RunComparison
 
     /// <summary>K: the saturated bare Kestrel's rate (NaN when the run did not measure the ceilings).</summary>
     private static double Ceiling(BenchReport report) =>
-        report.Ceilings.FirstOrDefault(c => c.Name.StartsWith("Bare Kestrel", StringComparison.Ordinal))?.RatePerSecond ?? double.NaN;
+        CeilingResult.Kestrel(report.Ceilings)?.RatePerSecond ?? double.NaN;
 
     private static double? BareMicroseconds(BenchReport report) =>
         report.Scenarios.FirstOrDefault(s => s.System == "bare-kestrel" && s.Name.Contains("saturated", StringComparison.Ordinal))?.ServerMicrosecondsPerAnswer();

@@ -16,8 +16,8 @@ public static class Targets
 
     public static IReadOnlyList<TargetCheck> Check(IReadOnlyList<ScenarioResult> scenarios, RampResult? ramp, IReadOnlyList<CeilingResult> ceilings, MachineFacts? machine)
     {
-        var k = ceilings.FirstOrDefault(c => c.Name.StartsWith("Bare Kestrel", StringComparison.Ordinal))?.RatePerSecond;
-        var l = ceilings.Where(c => c.Name.StartsWith("Redis", StringComparison.Ordinal)).Select(c => (double?)c.RatePerSecond).Max();
+        var k = CeilingResult.Kestrel(ceilings)?.RatePerSecond;
+        var l = CeilingResult.Lua(ceilings)?.RatePerSecond;
         var f2k = scenarios.FirstOrDefault(s => s.System == "bare-kestrel" && Math.Abs(s.OfferedRate - Ceilings.KestrelCeiling.FloorRate) < 1)?.All.P99Ms;
         var sale = scenarios.FirstOrDefault(s => s.Name == "sale" && s.System == "shop");
         var baseSale = scenarios.FirstOrDefault(s => s.Name == "sale" && s.System == "baseline");
