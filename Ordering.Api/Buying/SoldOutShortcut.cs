@@ -25,7 +25,10 @@ public enum ShortcutAnswer
 /// can be accepted, so the snapshot stays exact until units come back:
 /// <list type="bullet">
 /// <item>release.lua and arm.lua publish <see cref="GateKeys.SaleReopened"/> when they give units back; the flag
-///   is dropped at once and the gate decides again;</item>
+///   is dropped as soon as this replica hears it and the gate decides again. Until then (pub/sub's delivery time,
+///   well under a millisecond when idle, longer on a starved machine) this replica still answers "sold out": a key
+///   that another replica accepted in that window and that is retried here within it would be told "sold out"
+///   once. Closing that window would cost a Redis call per sold-out answer, which is what this class avoids;</item>
 /// <item>as a safety net the flag lasts only <see cref="BuyingOptions.SoldOutMemory"/>; the gate's next "sold out"
 ///   reports how many keys it holds, and the snapshot is read again only when that number changed.</item>
 /// </list>

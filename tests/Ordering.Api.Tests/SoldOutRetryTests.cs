@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
+using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
 
@@ -107,8 +108,17 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         var redis = await Shop.RedisAsync();
         await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "stock") == 1, TimeSpan.FromSeconds(30), "the unit back in the gate");
 
-        // The notice reaches both replicas before any buyer could retry: the next buyer gets the unit, and its
-        // retry on the other replica at once gets the same order.
+        // Each replica drops its flag when it hears the notice, long before its memory (30 s here) runs out. A probe
+        // that cannot take the unit tells: two units, over the limit of one, are "sold out" from memory but "over the
+        // limit" from the gate. (Until a replica hears the notice, pub/sub's delivery time, it still answers "sold
+        // out" from memory: that is the window the notice closes, so the test waits for it instead of racing it.)
+        foreach (var replica in _replicas)
+        {
+            await Eventually.TrueAsync(async () => await ProblemTypeAsync(replica, saleId, Shop.Token("prober"), $"probe-{Guid.NewGuid():N}") == BuyProblems.OverLimit,
+                TimeSpan.FromSeconds(10), "the replica asks the gate again");
+        }
+
+        // Then the next buyer gets the unit, and its retry on the other replica at once gets the same order.
         var (second, secondOrder) = await BuyAsync(_replicas[1], saleId, Shop.Token("second"), "second-1");
         var (retry, retryOrder) = await BuyAsync(_replicas[0], saleId, Shop.Token("second"), "second-1");
         Assert.Equal(HttpStatusCode.Accepted, second);
@@ -169,6 +179,14 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
             return (response.StatusCode, null);
         }
         return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderId").GetGuid());
+    }
+
+    /// <summary>The problem type a buy of two units is answered with.</summary>
+    private static async Task<string?> ProblemTypeAsync(HttpClient replica, Guid saleId, string token, string key)
+    {
+        using var response = await SendAsync(replica, saleId, token, key, "{\"quantity\":2}");
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString();
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient replica, Guid saleId, string? token, string key, string body)
