@@ -8,6 +8,7 @@ using Shop.Ordering.Api.Relay;
 using Shop.Ordering.Api.Telemetry;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
+using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Core.Schema;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.OpenApi;
@@ -35,8 +36,7 @@ builder.Services.AddOptions<BuyingOptions>().BindConfiguration(BuyingOptions.Sec
 builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
 builder.Services.AddSingleton<OrderingApiMetrics>();
 builder.Services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.SectionName);
-builder.Services.AddSingleton<ReservationGate>();
-builder.Services.AddSingleton<CheckoutGate>();
+builder.Services.AddSingleton<GateClient>();
 builder.Services.AddSingleton<SoldOutShortcut>();
 builder.Services.AddSingleton<BuyAdmission>();
 builder.Services.AddSingleton<OrderStore>();

@@ -1,5 +1,6 @@
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
+using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Arming;
 using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Infrastructure;
@@ -24,7 +25,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<StartupGate>();
         services.AddSingleton<ConsumerReadiness>();
         services.AddSingleton<GateLock>();
-        services.AddSingleton<GateState>();
+        services.AddSingleton<GateClient>();
         services.AddSingleton<GateRebuilder>();
         services.AddSingleton<QueueProbe>();
         services.AddSingleton<ReservationBuffer>();

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Api.Telemetry;
+using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Identity;
+using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.Api.Apis;
@@ -46,7 +48,7 @@ public static partial class BuyApi
         Guid saleId,
         HttpContext http,
         ClaimsPrincipal user,
-        ReservationGate gate,
+        GateClient gate,
         SoldOutShortcut soldOut,
         BuyAdmission admission,
         IOptions<BuyingOptions> options,
@@ -80,7 +82,7 @@ public static partial class BuyApi
         }
         if (shortcut == ShortcutAnswer.Repeat)
         {
-            return Answer(new GateDecision(GateOutcome.Repeat, first.OrderId, first.Quantity), saleId, request!.Quantity, http, soldOut, metrics);
+            return Answer(new ReservationDecision(ReservationOutcome.Repeat, first.OrderId, first.Quantity), saleId, request!.Quantity, http, soldOut, metrics);
         }
 
         using var buyerLease = admission.AdmitBuyer(buyerId);
@@ -96,10 +98,10 @@ public static partial class BuyApi
             return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "The shop is very busy: try again in a second.");
         }
 
-        GateDecision decision;
+        ReservationDecision decision;
         try
         {
-            decision = await gate.ReserveAsync(saleId, buyerId, idempotencyKey, request!.Quantity).ConfigureAwait(false);
+            decision = await gate.ReserveAsync(saleId, buyerId, idempotencyKey, request!.Quantity, TraceParents.Current()).ConfigureAwait(false);
         }
         // Unreachable, too slow, or refusing (an error reply, e.g. out of memory under noeviction): not the buyer's fault.
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or RedisServerException or TimeoutException)
@@ -112,41 +114,41 @@ public static partial class BuyApi
     }
 
     private static Results<Accepted<BuyAccepted>, ProblemHttpResult> Answer(
-        GateDecision decision, Guid saleId, int quantity, HttpContext http, SoldOutShortcut soldOut, OrderingApiMetrics metrics)
+        ReservationDecision decision, Guid saleId, int quantity, HttpContext http, SoldOutShortcut soldOut, OrderingApiMetrics metrics)
     {
         switch (decision.Outcome)
         {
-            case GateOutcome.Accepted:
+            case ReservationOutcome.Accepted:
                 metrics.Decision("reserved");
                 return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
-            case GateOutcome.Repeat when decision.Quantity == quantity:
+            case ReservationOutcome.Repeat when decision.Quantity == quantity:
                 // The same request again (a double click, a retry): the first answer, never a second unit.
                 metrics.Decision("repeat");
                 return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
-            case GateOutcome.Repeat:
+            case ReservationOutcome.Repeat:
                 return Problem(metrics, "invalid", StatusCodes.Status422UnprocessableEntity, BuyProblems.IdempotencyKeyReused,
                     $"This Idempotency-Key was used for a request of {decision.Quantity} unit(s); use a new key for a different request.");
-            case GateOutcome.SoldOut:
+            case ReservationOutcome.SoldOut:
                 if (decision.Number == 0)
                 {
                     soldOut.MarkSoldOut(saleId, decision.AcceptedKeys);
                 }
                 return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut,
                     decision.Number == 0 ? "This sale is sold out." : $"Only {decision.Number} unit(s) left: ask for fewer.");
-            case GateOutcome.OverLimit:
+            case ReservationOutcome.OverLimit:
                 return Problem(metrics, "over-limit", StatusCodes.Status409Conflict, BuyProblems.OverLimit,
                     decision.Number <= 0
                         ? $"You already hold the most units one buyer may have in this sale ({decision.Limit})."
                         : $"One buyer may hold at most {decision.Limit} unit(s) in this sale: you may take {decision.Number} more.");
-            case GateOutcome.NotStarted:
+            case ReservationOutcome.NotStarted:
                 var starts = DateTimeOffset.FromUnixTimeMilliseconds(decision.Number);
                 return Problem(metrics, "not-started", StatusCodes.Status403Forbidden, BuyProblems.NotStarted,
                     $"The sale starts at {starts.ToString("O", CultureInfo.InvariantCulture)}.");
-            case GateOutcome.Ended:
+            case ReservationOutcome.Ended:
                 return Problem(metrics, "ended", StatusCodes.Status409Conflict, BuyProblems.Ended, "The sale has ended.");
-            case GateOutcome.Cancelled:
+            case ReservationOutcome.Cancelled:
                 return Problem(metrics, "ended", StatusCodes.Status409Conflict, BuyProblems.Cancelled, "The sale was cancelled.");
-            case GateOutcome.UnknownSale:
+            case ReservationOutcome.UnknownSale:
                 return Problem(metrics, "unknown", StatusCodes.Status404NotFound, BuyProblems.UnknownSale, $"There is no flash sale {saleId}.");
             default:
                 http.Response.Headers.RetryAfter = "2";

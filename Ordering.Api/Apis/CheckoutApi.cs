@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Api.Checkout;
 using Shop.Ordering.Api.Telemetry;
+using Shop.Ordering.Core.Checkout;
+using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Identity;
+using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.Api.Apis;
@@ -42,7 +45,7 @@ public static partial class CheckoutApi
     public static async Task<Results<Accepted<BuyAccepted>, ProblemHttpResult>> CheckoutAsync(
         HttpContext http,
         ClaimsPrincipal user,
-        CheckoutGate gate,
+        GateClient gate,
         BuyAdmission admission,
         IOptions<CheckoutOptions> options,
         OrderingApiMetrics metrics,
@@ -85,7 +88,7 @@ public static partial class CheckoutApi
         CheckoutDecision decision;
         try
         {
-            decision = await gate.CheckoutAsync(buyerId, idempotencyKey, lines).ConfigureAwait(false);
+            decision = await gate.CheckoutAsync(buyerId, idempotencyKey, lines, TraceParents.Current()).ConfigureAwait(false);
         }
         // Unreachable, too slow, or refusing (an error reply): not the buyer's fault.
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or RedisServerException or TimeoutException)
@@ -104,7 +107,7 @@ public static partial class CheckoutApi
             case CheckoutOutcome.Accepted:
                 metrics.Checkout("reserved");
                 return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
-            case CheckoutOutcome.Repeat when decision.Fingerprint == CheckoutGate.Fingerprint(lines):
+            case CheckoutOutcome.Repeat when decision.Fingerprint == GateClient.CheckoutFingerprint(lines):
                 // The same checkout again (a double click, a retry): its first answer, never a second order.
                 metrics.Checkout("repeat");
                 return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Shop.Ordering.Api.Checkout;
 using Shop.Ordering.Api.Orders;
+using Shop.Ordering.Core.Checkout;
 using Shop.Ordering.Core.Reconciliation;
 
 namespace Shop.Ordering.Api.Apis;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
 using Shop.Ordering.Api.Telemetry;
+using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Telemetry;
 
 namespace Shop.Ordering.Api.Relay;
@@ -13,7 +14,7 @@ namespace Shop.Ordering.Api.Relay;
 /// </summary>
 public static class RelayTracing
 {
-    public static Activity? StartPublish(RelayEntry entry, BasicProperties properties)
+    public static Activity? StartPublish(GateStreamEntry entry, BasicProperties properties)
     {
         var parent = TraceParents.Parse(entry.TraceParent);
         if (parent == default)

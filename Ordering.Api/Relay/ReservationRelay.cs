@@ -81,14 +81,14 @@ public sealed partial class ReservationRelay(
     }
 
     /// <summary>What this relay had read but not acknowledged, else entries of a dead relay, else new entries.</summary>
-    private async Task<List<RelayEntry>> NextBatchAsync(IDatabase database)
+    private async Task<List<GateStreamEntry>> NextBatchAsync(IDatabase database)
     {
         var batch = options.Value.BatchSize;
         // Position 0 of a group read: this consumer's entries read earlier but not acknowledged.
         var own = await database.StreamReadGroupAsync(GateKeys.Reservations, Group, _consumer, "0", batch).ConfigureAwait(false);
         if (own.Length > 0)
         {
-            return StreamEntries.ToRelayEntries(own);
+            return GateStreamEntries.Read(own);
         }
         if (time.GetUtcNow() >= _nextClaim)
         {
@@ -98,7 +98,7 @@ public sealed partial class ReservationRelay(
             if (claimed.ClaimedEntries.Length > 0)
             {
                 LogClaimed(claimed.ClaimedEntries.Length);
-                return StreamEntries.ToRelayEntries(claimed.ClaimedEntries);
+                return GateStreamEntries.Read(claimed.ClaimedEntries);
             }
         }
         var fresh = await database.StreamReadGroupAsync(GateKeys.Reservations, Group, _consumer, StreamPosition.NewMessages, batch).ConfigureAwait(false);
@@ -106,7 +106,7 @@ public sealed partial class ReservationRelay(
         {
             await WaitForEntriesAsync(database, batch).ConfigureAwait(false);
         }
-        return StreamEntries.ToRelayEntries(fresh);
+        return GateStreamEntries.Read(fresh);
     }
 
     /// <summary>
@@ -119,7 +119,7 @@ public sealed partial class ReservationRelay(
         await database.ExecuteAsync("XREADGROUP", "GROUP", Group, _consumer, "COUNT", batch,
             "BLOCK", (long)options.Value.ReadBlock.TotalMilliseconds, "STREAMS", (string)GateKeys.Reservations!, ">").ConfigureAwait(false);
 
-    private async Task RelayAsync(IChannel channel, List<RelayEntry> entries, CancellationToken cancellationToken)
+    private async Task RelayAsync(IChannel channel, List<GateStreamEntry> entries, CancellationToken cancellationToken)
     {
         var publishes = new List<Task>(entries.Count);
         foreach (var entry in entries)
@@ -145,7 +145,7 @@ public sealed partial class ReservationRelay(
         await Task.WhenAll(publishes).ConfigureAwait(false);
 
         var database = redis.GetDatabase();
-        foreach (var bad in entries.Where(e => e.Reservation is null && e.Raw != RelayEntry.Deleted))
+        foreach (var bad in entries.Where(e => e.Reservation is null && e.Raw != GateStreamEntry.Deleted))
         {
             // Never expected: keep it for a person to look at rather than drop it or block the stream.
             LogMalformedEntry(bad.Id, bad.Raw);

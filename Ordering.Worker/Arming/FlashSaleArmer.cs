@@ -25,8 +25,7 @@ public enum LedgerChange
 /// </summary>
 public sealed partial class FlashSaleArmer(
     NpgsqlDataSource dataSource,
-    IConnectionMultiplexer redis,
-    GateState gateState,
+    GateClient gate,
     GateLock gateLock,
     GateRebuilder rebuilder,
     TimeProvider time,
@@ -59,14 +58,13 @@ public sealed partial class FlashSaleArmer(
 
         // A gate without ordering:alive lost its data and waits for the rebuild, which arms every sale from the
         // ledger (this row included). Arming it now would give it a sale while it cannot sell anything anyway.
-        if (!await gateState.IsAliveAsync())
+        if (!await gate.IsAliveAsync())
         {
             return (ledger, false);
         }
-        var database = redis.GetDatabase();
-        if (await database.KeyExistsAsync(GateKeys.Sale(row.SaleId)))
+        if (await gate.HoldsSaleAsync(row.SaleId))
         {
-            await database.RunAsync(GateScripts.Arm, [GateKeys.Alive, GateKeys.Sale(row.SaleId)], row.ArmArguments());
+            await gate.ArmAsync(row.SaleId, row.GateDefinition());
         }
         else
         {

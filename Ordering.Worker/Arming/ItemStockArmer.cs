@@ -22,8 +22,7 @@ namespace Shop.Ordering.Worker.Arming;
 /// </summary>
 public sealed partial class ItemStockArmer(
     NpgsqlDataSource dataSource,
-    IConnectionMultiplexer redis,
-    GateState gateState,
+    GateClient gate,
     GateLock gateLock,
     GateRebuilder rebuilder,
     ILogger<ItemStockArmer> logger)
@@ -54,12 +53,11 @@ public sealed partial class ItemStockArmer(
     public async Task<LedgerChange> ArmAsync(CatalogItemChanged change, CancellationToken cancellationToken)
     {
         using var held = await gateLock.AcquireAsync(cancellationToken);
-        if (!await gateState.IsAliveAsync())
+        if (!await gate.IsAliveAsync())
         {
             throw new GateNotReadyException();
         }
         var stockId = ItemStocks.StockId(change.ItemId);
-        var database = redis.GetDatabase();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -82,14 +80,14 @@ public sealed partial class ItemStockArmer(
         }
         // The gate may have lost this stock alone (or never got it): rebuild it from the ledger first, so that a
         // new stock is applied to the true figures.
-        if (!await database.KeyExistsAsync(GateKeys.Sale(stockId)))
+        if (!await gate.HoldsSaleAsync(stockId))
         {
             await rebuilder.RebuildAsync(stockId, cancellationToken);
         }
         var ledger = LedgerChange.Unchanged;
         if (change.StockVersion > stockVersion)
         {
-            var delta = await RestockGateAsync(database, stockId, change);
+            var delta = await RestockGateAsync(stockId, change);
             await using var move = Command(connection, transaction, MoveStockSql, change, stockId);
             move.Parameters.Add(new NpgsqlParameter<int>("delta", delta));
             if (await move.ExecuteNonQueryAsync(cancellationToken) != 1)
@@ -115,18 +113,16 @@ public sealed partial class ItemStockArmer(
         await transaction.CommitAsync(cancellationToken);
         // Name, price and status (deletion) from the row; the stock was moved above (arm.lua keeps it, since the
         // gate's "initial" already moved with restock.lua).
-        await database.RunAsync(GateScripts.Arm, [GateKeys.Alive, GateKeys.Sale(stockId)], row.ArmArguments());
+        await gate.ArmAsync(stockId, row.GateDefinition());
         return ledger;
     }
 
-    private static async Task<int> RestockGateAsync(IDatabase database, Guid stockId, CatalogItemChanged change)
+    private async Task<int> RestockGateAsync(Guid stockId, CatalogItemChanged change)
     {
-        var result = (RedisResult[])(await database.RunAsync(GateScripts.Restock, [GateKeys.Sale(stockId)], [change.StockVersion, change.Stock]))!;
-        return (string?)result[0] switch
-        {
-            "applied" => (int)result[1],
-            var other => throw new InvalidOperationException($"restock.lua answered '{other}' for item {change.ItemId} stock v{change.StockVersion}."),
-        };
+        var reply = await gate.RestockAsync(stockId, change.StockVersion, change.Stock);
+        return reply.Outcome == RestockOutcome.Applied
+            ? reply.Delta
+            : throw new InvalidOperationException($"restock.lua answered '{reply.Outcome}' for item {change.ItemId} stock v{change.StockVersion}.");
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CatalogItemChanged change, Guid stockId) => new(sql, connection, transaction)

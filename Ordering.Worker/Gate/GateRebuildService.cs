@@ -20,7 +20,7 @@ namespace Shop.Ordering.Worker.Gate;
 /// </summary>
 public sealed partial class GateRebuildService(
     GateRebuilder rebuilder,
-    GateState gateState,
+    GateClient gateClient,
     GateLock gateLock,
     ReservationBuffer buffer,
     QueueProbe probe,
@@ -38,7 +38,7 @@ public sealed partial class GateRebuildService(
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (await gateState.IsAliveAsync())
+        if (await gateClient.IsAliveAsync())
         {
             _lost = false;
             return;
@@ -50,7 +50,7 @@ public sealed partial class GateRebuildService(
         }
 
         using var held = await gateLock.AcquireAsync(cancellationToken);
-        if (await gateState.IsAliveAsync())
+        if (await gateClient.IsAliveAsync())
         {
             return;
         }

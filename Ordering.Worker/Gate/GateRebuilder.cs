@@ -46,7 +46,7 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
 
     private const string ReleasedSql = "SELECT order_id FROM stock_releases WHERE sale_id = @sale";
 
-    // The answers checkout.lua keeps per buyer: key → "checkoutId|itemId:quantity,…" in item order (CheckoutGate.Fingerprint).
+    // The answers checkout.lua keeps per buyer: key → "checkoutId|itemId:quantity,…" in item order (GateClient.CheckoutFingerprint).
     private const string CheckoutAnswersSql = """
         SELECT o.buyer_id, o.idempotency_key, o.checkout_id, string_agg(s.item_id || ':' || o.quantity, ',' ORDER BY s.item_id)
         FROM orders o JOIN flash_sales s ON s.sale_id = o.sale_id

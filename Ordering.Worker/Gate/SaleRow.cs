@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.Worker.Gate;
@@ -37,9 +38,8 @@ public sealed record SaleRow(
     /// <summary>The price as the gate stores it (invariant, the ledger's two decimals): the API copies it into each order.</summary>
     public string Price => SalePrice.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>arm.lua's ARGV: version, status, initial, limit, starts, ends (unix ms), price, ledger remaining.</summary>
-    public RedisValue[] ArmArguments() =>
-        [Version, Status, Initial, PerBuyerLimit, StartsAt.ToUnixTimeMilliseconds(), EndsAt.ToUnixTimeMilliseconds(), Price, Remaining];
+    /// <summary>What arm.lua writes into the gate.</summary>
+    public GateSaleDefinition GateDefinition() => new(Version, Status, Initial, PerBuyerLimit, StartsAt, EndsAt, Price, Remaining);
 
     /// <summary>The whole meta hash, as the rebuild writes it: stock is what the ledger has not sold, nothing is pending.</summary>
     public HashEntry[] MetaEntries() =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Reservations;
@@ -14,7 +15,7 @@ namespace Shop.Ordering.Worker.Lifecycle;
 public sealed class GateConfirmerService(
     NpgsqlDataSource dataSource,
     GateConfirmations confirmations,
-    GateState gateState,
+    GateClient gateClient,
     GateLock gateLock,
     StartupGate gate,
     IOptions<WorkerOptions> options,
@@ -38,7 +39,7 @@ public sealed class GateConfirmerService(
         using var held = await gateLock.AcquireAsync(cancellationToken);
         // Again under the lock: the batch loop may have confirmed them in between.
         var orders = await UnconfirmedAsync(cancellationToken);
-        if (orders.Count > 0 && await gateState.IsAliveAsync())
+        if (orders.Count > 0 && await gateClient.IsAliveAsync())
         {
             await confirmations.ConfirmAsync(orders, cancellationToken);
         }

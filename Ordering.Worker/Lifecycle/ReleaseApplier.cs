@@ -3,7 +3,6 @@ using Npgsql;
 using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Telemetry;
-using StackExchange.Redis;
 
 namespace Shop.Ordering.Worker.Lifecycle;
 
@@ -13,7 +12,7 @@ namespace Shop.Ordering.Worker.Lifecycle;
 /// the sale's released set and does nothing for an order already there, so a row applied but not yet marked (a
 /// crash in between) is harmless the second time.
 /// <para>
-/// Result -1 (the gate has no such sale) is marked applied too. That is safe because of how a sale's gate state
+/// <see cref="ReleaseOutcome.NoSale"/> (the gate has no such sale) is marked applied too. That is safe because of how a sale's gate state
 /// comes into being: only arming (first time) and the rebuild create it, both take the stock from the ledger, and
 /// both read the ledger under the <see cref="GateLock"/> that this applier also holds — so they run entirely
 /// before this round (and then the script finds the sale) or entirely after it (and then the ledger they read
@@ -23,8 +22,7 @@ namespace Shop.Ordering.Worker.Lifecycle;
 /// </summary>
 public sealed partial class ReleaseApplier(
     NpgsqlDataSource dataSource,
-    IConnectionMultiplexer redis,
-    GateState gateState,
+    GateClient gateClient,
     GateLock gateLock,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
@@ -53,15 +51,12 @@ public sealed partial class ReleaseApplier(
         }
         using var held = await gateLock.AcquireAsync(cancellationToken);
         var pending = await PendingAsync(cancellationToken);
-        if (pending.Count == 0 || !await gateState.IsAliveAsync())
+        if (pending.Count == 0 || !await gateClient.IsAliveAsync())
         {
             return 0;
         }
 
-        var database = redis.GetDatabase();
-        var calls = pending.Select(r => database.RunAsync(GateScripts.Release,
-            [GateKeys.Sale(r.SaleId), GateKeys.Buyers(r.SaleId), GateKeys.Released(r.SaleId)],
-            [r.OrderId.ToString("N"), r.BuyerId, r.Quantity])).ToArray();
+        var calls = pending.Select(r => gateClient.ReleaseAsync(r.OrderId, r.SaleId, r.BuyerId, r.Quantity)).ToArray();
         try
         {
             await Task.WhenAll(calls);
@@ -77,9 +72,14 @@ public sealed partial class ReleaseApplier(
             if (calls[i].IsCompletedSuccessfully)
             {
                 applied.Add(pending[i].OrderId);
-                var result = (long)calls[i].Result;
-                metrics.ReleaseApplied(result switch { 1 => "applied", 0 => "already", _ => "no-sale" });
-                if (result < 0)
+                var outcome = calls[i].Result;
+                metrics.ReleaseApplied(outcome switch
+                {
+                    ReleaseOutcome.Released => "applied",
+                    ReleaseOutcome.AlreadyReleased => "already",
+                    _ => "no-sale",
+                });
+                if (outcome == ReleaseOutcome.NoSale)
                 {
                     LogNoSale(logger, pending[i].OrderId, pending[i].SaleId);
                 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Shop.Ordering.Core.Reconciliation;
+using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Telemetry;
@@ -19,7 +20,7 @@ namespace Shop.Ordering.Worker.Reconciliation;
 public sealed partial class ReconciliationService(
     NpgsqlDataSource dataSource,
     SaleReconciler reconciler,
-    GateState gateState,
+    GateClient gateClient,
     GateLock gateLock,
     WorkerMetrics metrics,
     StartupGate gate,
@@ -44,7 +45,7 @@ public sealed partial class ReconciliationService(
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (!await gateState.IsAliveAsync())
+        if (!await gateClient.IsAliveAsync())
         {
             return;
         }

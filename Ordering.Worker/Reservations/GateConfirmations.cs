@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
-using Shop.Ordering.Core;
 using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Telemetry;
-using StackExchange.Redis;
 
 namespace Shop.Ordering.Worker.Reservations;
 
@@ -14,9 +11,8 @@ namespace Shop.Ordering.Worker.Reservations;
 /// retry; the script is idempotent, so confirming twice is harmless. Callers hold the <c>GateLock</c>.
 /// </summary>
 public sealed partial class GateConfirmations(
-    IConnectionMultiplexer redis,
+    GateClient gate,
     NpgsqlDataSource dataSource,
-    IOptions<OrderingOptions> ordering,
     WorkerMetrics metrics,
     ILogger<GateConfirmations> logger)
 {
@@ -29,16 +25,11 @@ public sealed partial class GateConfirmations(
         {
             return 0;
         }
-        var database = redis.GetDatabase();
-        var ttlSeconds = (long)ordering.Value.ReservationRetention.TotalSeconds;
-        var calls = new Task<RedisResult>[orders.Count];
+        var calls = new Task<ConfirmOutcome>[orders.Count];
         for (var i = 0; i < orders.Count; i++)
         {
             var order = orders[i];
-            // Gate values spell ids without hyphens ("N"), as the API's reserve.lua call does.
-            calls[i] = database.RunAsync(GateScripts.Confirm,
-                [GateKeys.Order(order.OrderId), GateKeys.Sale(order.SaleId), GateKeys.Buyers(order.SaleId), GateKeys.BuyerPending(order.BuyerId)],
-                [order.OrderId.ToString("N"), order.BuyerId, order.Quantity, ttlSeconds]);
+            calls[i] = gate.ConfirmAsync(order.OrderId, order.SaleId, order.BuyerId, order.Quantity);
         }
         try
         {
@@ -50,7 +41,7 @@ public sealed partial class GateConfirmations(
         }
 
         var done = new List<Guid>(orders.Count);
-        var outcomes = new int[4];
+        var outcomes = new int[Enum.GetValues<ConfirmOutcome>().Length];
         for (var i = 0; i < calls.Length; i++)
         {
             if (!calls[i].IsCompletedSuccessfully)
@@ -58,11 +49,9 @@ public sealed partial class GateConfirmations(
                 continue;
             }
             done.Add(orders[i].OrderId);
-            // 1 pending → confirmed, 0 already confirmed, 2 counted now (the gate never saw it), -1 no such sale.
-            // Every one of them leaves nothing for the gate to learn: for -1, whoever creates the sale's state
-            // next (arming or the rebuild) takes it from the ledger, which has this order.
-            var result = (long)calls[i].Result;
-            outcomes[result switch { 1 => 0, 0 => 1, 2 => 2, _ => 3 }]++;
+            // Every outcome leaves nothing for the gate to learn: for NoSale, whoever creates the sale's state next
+            // (arming or the rebuild) takes it from the ledger, which has this order.
+            outcomes[(int)calls[i].Result]++;
         }
         if (done.Count < orders.Count)
         {
@@ -74,10 +63,10 @@ public sealed partial class GateConfirmations(
             await using var command = dataSource.CreateCommand(MarkSql);
             command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. done]));
             await command.ExecuteNonQueryAsync(cancellationToken);
-            Count("confirmed", outcomes[0]);
-            Count("already", outcomes[1]);
-            Count("counted", outcomes[2]);
-            Count("no-sale", outcomes[3]);
+            Count("confirmed", outcomes[(int)ConfirmOutcome.Confirmed]);
+            Count("already", outcomes[(int)ConfirmOutcome.AlreadyConfirmed]);
+            Count("counted", outcomes[(int)ConfirmOutcome.CountedNow]);
+            Count("no-sale", outcomes[(int)ConfirmOutcome.NoSale]);
         }
         return done.Count;
     }

@@ -1,5 +1,5 @@
-using Shop.Ordering.Api.Buying;
-using Shop.Ordering.Api.Checkout;
+using Shop.Ordering.Core.Checkout;
+using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.UnitTests;
@@ -17,49 +17,49 @@ public sealed class GateReplyTests
     [Fact]
     public void Accepted_carries_the_order_and_the_stock_left()
     {
-        var decision = ReservationGate.Parse(Reply("accepted", OrderId.ToString("N"), "41"));
+        var decision = GateReplies.Reservation(Reply("accepted", OrderId.ToString("N"), "41"));
 
-        Assert.Equal(new GateDecision(GateOutcome.Accepted, OrderId, Number: 41), decision);
+        Assert.Equal(new ReservationDecision(ReservationOutcome.Accepted, OrderId, Number: 41), decision);
     }
 
     [Fact]
     public void A_repeat_carries_the_first_answer_of_the_key()
     {
-        var decision = ReservationGate.Parse(Reply("repeat", $"{OrderId:N}|3"));
+        var decision = GateReplies.Reservation(Reply("repeat", $"{OrderId:N}|3"));
 
-        Assert.Equal(new GateDecision(GateOutcome.Repeat, OrderId, Quantity: 3), decision);
+        Assert.Equal(new ReservationDecision(ReservationOutcome.Repeat, OrderId, Quantity: 3), decision);
     }
 
     [Fact]
     public void Sold_out_with_nothing_left_counts_the_accepted_keys_and_with_some_left_does_not()
     {
-        Assert.Equal(new GateDecision(GateOutcome.SoldOut, Number: 0, AcceptedKeys: 1500), ReservationGate.Parse(Reply("sold-out", "0", "1500")));
-        Assert.Equal(new GateDecision(GateOutcome.SoldOut, Number: 2), ReservationGate.Parse(Reply("sold-out", "2")));
+        Assert.Equal(new ReservationDecision(ReservationOutcome.SoldOut, Number: 0, AcceptedKeys: 1500), GateReplies.Reservation(Reply("sold-out", "0", "1500")));
+        Assert.Equal(new ReservationDecision(ReservationOutcome.SoldOut, Number: 2), GateReplies.Reservation(Reply("sold-out", "2")));
     }
 
     [Theory]
-    [InlineData("over-limit", GateOutcome.OverLimit, 1, 2)]
-    [InlineData("not-started", GateOutcome.NotStarted, 1_800_000_000_000, 0)]
-    [InlineData("ended", GateOutcome.Ended, 0, 0)]
-    [InlineData("cancelled", GateOutcome.Cancelled, 0, 0)]
-    [InlineData("unknown", GateOutcome.UnknownSale, 0, 0)]
-    [InlineData("restoring", GateOutcome.Restoring, 0, 0)]
-    public void Every_refusal_has_its_outcome_and_figures(string reply, GateOutcome outcome, long number, long limit)
+    [InlineData("over-limit", ReservationOutcome.OverLimit, 1, 2)]
+    [InlineData("not-started", ReservationOutcome.NotStarted, 1_800_000_000_000, 0)]
+    [InlineData("ended", ReservationOutcome.Ended, 0, 0)]
+    [InlineData("cancelled", ReservationOutcome.Cancelled, 0, 0)]
+    [InlineData("unknown", ReservationOutcome.UnknownSale, 0, 0)]
+    [InlineData("restoring", ReservationOutcome.Restoring, 0, 0)]
+    public void Every_refusal_has_its_outcome_and_figures(string reply, ReservationOutcome outcome, long number, long limit)
     {
         string[] values = outcome switch
         {
-            GateOutcome.OverLimit => [reply, number.ToString(System.Globalization.CultureInfo.InvariantCulture), limit.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            GateOutcome.NotStarted => [reply, number.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ReservationOutcome.OverLimit => [reply, number.ToString(System.Globalization.CultureInfo.InvariantCulture), limit.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ReservationOutcome.NotStarted => [reply, number.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             _ => [reply],
         };
 
-        Assert.Equal(new GateDecision(outcome, Number: number, Limit: limit), ReservationGate.Parse(Reply(values)));
+        Assert.Equal(new ReservationDecision(outcome, Number: number, Limit: limit), GateReplies.Reservation(Reply(values)));
     }
 
     [Fact]
     public void A_reply_this_version_does_not_know_is_an_error_not_a_guess()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => ReservationGate.Parse(Reply("paused")));
+        var error = Assert.Throws<InvalidOperationException>(() => GateReplies.Reservation(Reply("paused")));
         Assert.Contains("'paused'", error.Message, StringComparison.Ordinal);
     }
 
@@ -77,9 +77,9 @@ public sealed class GateReplyTests
     {
         CheckoutItem[] lines = [new(7, 2), new(3, 1)];
 
-        Assert.Equal(new CheckoutDecision(CheckoutOutcome.Accepted, OrderId), CheckoutGate.Parse(Reply("accepted", OrderId.ToString("N")), lines));
-        Assert.Equal(new CheckoutDecision(CheckoutOutcome.Repeat, OrderId, "3:1,7:2"), CheckoutGate.Parse(Reply("repeat", $"{OrderId:N}|3:1,7:2"), lines));
-        Assert.Equal(new CheckoutDecision(CheckoutOutcome.Restoring), CheckoutGate.Parse(Reply("restoring"), lines));
+        Assert.Equal(new CheckoutDecision(CheckoutOutcome.Accepted, OrderId), GateReplies.Checkout(Reply("accepted", OrderId.ToString("N")), lines));
+        Assert.Equal(new CheckoutDecision(CheckoutOutcome.Repeat, OrderId, "3:1,7:2"), GateReplies.Checkout(Reply("repeat", $"{OrderId:N}|3:1,7:2"), lines));
+        Assert.Equal(new CheckoutDecision(CheckoutOutcome.Restoring), GateReplies.Checkout(Reply("restoring"), lines));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class GateReplyTests
     {
         CheckoutItem[] lines = [new(7, 5), new(3, 1), new(9, 2)];
 
-        var decision = CheckoutGate.Parse(Reply("refused", "short", "7", "4", "unavailable", "3", "0", "unknown", "9", "0"), lines);
+        var decision = GateReplies.Checkout(Reply("refused", "short", "7", "4", "unavailable", "3", "0", "unknown", "9", "0"), lines);
 
         Assert.Equal(CheckoutOutcome.Refused, decision.Outcome);
         Assert.Equal(new[] { new RefusedLine(7, 5, 4, "short"), new RefusedLine(3, 1, 0, "unavailable"), new RefusedLine(9, 2, 0, "unknown") }, decision.Refused!);
@@ -96,14 +96,46 @@ public sealed class GateReplyTests
     [Fact]
     public void A_checkout_reply_this_version_does_not_know_is_an_error()
     {
-        Assert.Throws<InvalidOperationException>(() => CheckoutGate.Parse(Reply("queued"), [new CheckoutItem(1, 1)]));
+        Assert.Throws<InvalidOperationException>(() => GateReplies.Checkout(Reply("queued"), [new CheckoutItem(1, 1)]));
     }
 
     [Fact]
     public void The_fingerprint_of_a_checkout_is_its_lines_in_item_order_whatever_order_they_came_in()
     {
-        Assert.Equal("3:1,7:2", CheckoutGate.Fingerprint([new(7, 2), new(3, 1)]));
-        Assert.Equal(CheckoutGate.Fingerprint([new(3, 1), new(7, 2)]), CheckoutGate.Fingerprint([new(7, 2), new(3, 1)]));
-        Assert.NotEqual(CheckoutGate.Fingerprint([new(3, 1), new(7, 2)]), CheckoutGate.Fingerprint([new(3, 2), new(7, 1)]));
+        Assert.Equal("3:1,7:2", GateClient.CheckoutFingerprint([new(7, 2), new(3, 1)]));
+        Assert.Equal(GateClient.CheckoutFingerprint([new(3, 1), new(7, 2)]), GateClient.CheckoutFingerprint([new(7, 2), new(3, 1)]));
+        Assert.NotEqual(GateClient.CheckoutFingerprint([new(3, 1), new(7, 2)]), GateClient.CheckoutFingerprint([new(3, 2), new(7, 1)]));
+    }
+
+    [Theory]
+    [InlineData(1, ConfirmOutcome.Confirmed)]
+    [InlineData(0, ConfirmOutcome.AlreadyConfirmed)]
+    [InlineData(2, ConfirmOutcome.CountedNow)]
+    [InlineData(-1, ConfirmOutcome.NoSale)]
+    public void Confirm_replies_are_read_into_their_outcomes(long reply, ConfirmOutcome outcome) =>
+        Assert.Equal(outcome, GateReplies.Confirm(RedisResult.Create((RedisValue)reply)));
+
+    [Theory]
+    [InlineData(1, ReleaseOutcome.Released)]
+    [InlineData(0, ReleaseOutcome.AlreadyReleased)]
+    [InlineData(-1, ReleaseOutcome.NoSale)]
+    public void Release_replies_are_read_into_their_outcomes(long reply, ReleaseOutcome outcome) =>
+        Assert.Equal(outcome, GateReplies.Release(RedisResult.Create((RedisValue)reply)));
+
+    [Fact]
+    public void A_number_confirm_or_release_never_answers_is_an_error()
+    {
+        Assert.Throws<InvalidOperationException>(() => GateReplies.Confirm(RedisResult.Create((RedisValue)3)));
+        Assert.Throws<InvalidOperationException>(() => GateReplies.Release(RedisResult.Create((RedisValue)2)));
+    }
+
+    [Fact]
+    public void A_restock_carries_the_difference_it_made_up_or_down()
+    {
+        Assert.Equal(new RestockReply(RestockOutcome.Applied, 15), GateReplies.Restock(Reply("applied", "15")));
+        Assert.Equal(new RestockReply(RestockOutcome.Applied, -4), GateReplies.Restock(Reply("applied", "-4")));
+        Assert.Equal(new RestockReply(RestockOutcome.Older), GateReplies.Restock(Reply("older")));
+        Assert.Equal(new RestockReply(RestockOutcome.Missing), GateReplies.Restock(Reply("missing")));
+        Assert.Throws<InvalidOperationException>(() => GateReplies.Restock(Reply("skipped")));
     }
 }

@@ -1,5 +1,5 @@
-using Shop.Ordering.Api.Relay;
 using Shop.Ordering.Core.Messaging;
+using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
 
 namespace Shop.Ordering.UnitTests;
@@ -27,7 +27,7 @@ public sealed class StreamEntryTests
     [Fact]
     public void A_buy_is_read_field_by_field_with_its_trace_context()
     {
-        var entry = StreamEntries.ToRelayEntries([Entry("1733479200000-0", [.. Buy(), "traceparent", TraceParent])]).Single();
+        var entry = GateStreamEntries.Read([Entry("1733479200000-0", [.. Buy(), "traceparent", TraceParent])]).Single();
 
         Assert.Equal("1733479200000-0", entry.Id);
         Assert.Equal(new ReservationMessage(OrderId, SaleId, "alice", 2, 9.99m, DateTimeOffset.Parse("2026-12-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), "key-1"), entry.Reservation);
@@ -38,7 +38,7 @@ public sealed class StreamEntryTests
     [Fact]
     public void An_untraced_buy_has_no_trace_context()
     {
-        Assert.Null(StreamEntries.ToRelayEntries([Entry("1-0", Buy())]).Single().TraceParent);
+        Assert.Null(GateStreamEntries.Read([Entry("1-0", Buy())]).Single().TraceParent);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class StreamEntryTests
         var stock1 = Guid.Parse("00000000-0000-0000-0000-000000000007");
         var stock2 = Guid.Parse("00000000-0000-0000-0000-000000000003");
 
-        var entry = StreamEntries.ToRelayEntries([Entry("2-0",
+        var entry = GateStreamEntries.Read([Entry("2-0",
             "kind", "checkout", "orderId", OrderId.ToString("N"), "buyerId", "bob", "reservedAt", "2026-12-06T10:00:00.0000000+00:00",
             "idempotencyKey", "basket-1", "lines", $"{line1:N}:{stock1:N}:2:12.50,{line2:N}:{stock2:N}:1:3")]).Single();
 
@@ -65,10 +65,10 @@ public sealed class StreamEntryTests
     [Fact]
     public void An_entry_deleted_while_pending_is_marked_deleted()
     {
-        var entry = StreamEntries.ToRelayEntries([new StreamEntry("3-0", [])]).Single();
+        var entry = GateStreamEntries.Read([new StreamEntry("3-0", [])]).Single();
 
         Assert.Null(entry.Reservation);
-        Assert.Equal(RelayEntry.Deleted, entry.Raw);
+        Assert.Equal(GateStreamEntry.Deleted, entry.Raw);
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class StreamEntryTests
         var fields = Buy();
         fields[Array.IndexOf(fields, field) + 1] = value;
 
-        var entry = StreamEntries.ToRelayEntries([Entry("4-0", fields)]).Single();
+        var entry = GateStreamEntries.Read([Entry("4-0", fields)]).Single();
 
         Assert.Null(entry.Reservation);
         Assert.Contains($"{field}={value}", entry.Raw, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class StreamEntryTests
     {
         var fields = Buy()[2..]; // no orderId
 
-        Assert.Null(StreamEntries.ToRelayEntries([Entry("5-0", fields)]).Single().Reservation);
+        Assert.Null(GateStreamEntries.Read([Entry("5-0", fields)]).Single().Reservation);
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public sealed class StreamEntryTests
     [InlineData("a:b:c:d")]
     public void A_checkout_with_no_lines_or_a_malformed_line_is_malformed(string lines)
     {
-        var entry = StreamEntries.ToRelayEntries([Entry("6-0", "kind", "checkout", "orderId", OrderId.ToString("N"), "buyerId", "bob",
+        var entry = GateStreamEntries.Read([Entry("6-0", "kind", "checkout", "orderId", OrderId.ToString("N"), "buyerId", "bob",
             "reservedAt", "2026-12-06T10:00:00Z", "idempotencyKey", "k", "lines", lines)]).Single();
 
         Assert.Null(entry.Reservation);
@@ -111,7 +111,7 @@ public sealed class StreamEntryTests
     [Fact]
     public void Entries_keep_their_order_and_a_bad_one_does_not_spoil_the_others()
     {
-        var entries = StreamEntries.ToRelayEntries([Entry("7-0", Buy()), Entry("7-1", "orderId", "x"), Entry("7-2", Buy(quantity: "1"))]);
+        var entries = GateStreamEntries.Read([Entry("7-0", Buy()), Entry("7-1", "orderId", "x"), Entry("7-2", Buy(quantity: "1"))]);
 
         Assert.Equal(new[] { "7-0", "7-1", "7-2" }, entries.Select(e => e.Id));
         Assert.Equal(new[] { true, false, true }, entries.Select(e => e.Reservation is not null));

@@ -72,8 +72,8 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         Assert.Equal(lostBefore, fixture.WorkerLog().Count(l => l.Contains(LostLine, StringComparison.Ordinal)));
 
         // A retried buy gets its first answer; a new one is accepted and goes through the whole pipeline.
-        var (_, repeat) = await Client.ReserveRawAsync(sale.SaleId, orders[0].BuyerId, orders[0].IdempotencyKey, orders[0].Quantity);
-        Assert.Equal(["repeat", $"{orders[0].OrderId:N}|{orders[0].Quantity}"], repeat);
+        var repeat = await Client.Gate.ReserveAsync(sale.SaleId, orders[0].BuyerId, orders[0].IdempotencyKey, orders[0].Quantity);
+        Assert.Equal(new ReservationDecision(ReservationOutcome.Repeat, orders[0].OrderId, orders[0].Quantity), repeat);
         var next = await Client.ReserveAsync(sale.SaleId, "after-restart", "k", 2);
         Assert.NotNull(next);
         await Client.PublishAsync(next);
@@ -125,8 +125,8 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
             Assert.Equal($"{order.OrderId:N}|{order.Quantity}", (string?)await Client.Redis.HashGetAsync(GateKeys.Answers(sale.SaleId), $"{order.BuyerId}|{order.IdempotencyKey}"));
         }
         Assert.True(await Client.Redis.SetContainsAsync(GateKeys.Released(sale.SaleId), orders[3].OrderId.ToString("N")));
-        var (_, repeat) = await Client.ReserveRawAsync(sale.SaleId, orders[0].BuyerId, orders[0].IdempotencyKey, orders[0].Quantity);
-        Assert.Equal(["repeat", $"{orders[0].OrderId:N}|{orders[0].Quantity}"], repeat);
+        var repeat = await Client.Gate.ReserveAsync(sale.SaleId, orders[0].BuyerId, orders[0].IdempotencyKey, orders[0].Quantity);
+        Assert.Equal(new ReservationDecision(ReservationOutcome.Repeat, orders[0].OrderId, orders[0].Quantity), repeat);
         await Client.AssertReconcilesAsync(sale.SaleId);
 
         // Buying works again, and the new order goes through the whole pipeline.

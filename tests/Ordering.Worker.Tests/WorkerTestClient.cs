@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using Npgsql;
-using RabbitMQ.Client;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using RabbitMQ.Client;
 using Shop.IntegrationEvents;
+using Shop.Ordering.Core;
 using Shop.Ordering.Core.Messaging;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.Ordering.Core.Redis;
@@ -28,6 +30,7 @@ public sealed class WorkerTestClient : IAsyncDisposable
     {
         Db = db;
         RedisConnection = redis;
+        Gate = new GateClient(redis, Options.Create(new OrderingOptions()), TimeProvider.System);
         _rabbitUri = rabbitUri;
     }
 
@@ -36,6 +39,9 @@ public sealed class WorkerTestClient : IAsyncDisposable
     public ConnectionMultiplexer RedisConnection { get; }
 
     public IDatabase Redis => RedisConnection.GetDatabase();
+
+    /// <summary>The gate's scripts, called as the API and the worker call them.</summary>
+    public GateClient Gate { get; }
 
     public static async Task<WorkerTestClient> CreateAsync(DistributedApplication app)
     {
@@ -106,31 +112,19 @@ public sealed class WorkerTestClient : IAsyncDisposable
 
     // ---- reservations ----
 
-    /// <summary>The buy decision exactly as the API takes it (reserve.lua, same keys and arguments); null when refused.</summary>
+    /// <summary>The buy decision exactly as the API takes it (the API's <see cref="GateClient"/>); null when refused.</summary>
     public async Task<ReservationMessage?> ReserveAsync(Guid saleId, string buyerId, string idempotencyKey, int quantity, decimal unitPrice = 9.99m)
     {
-        var (outcome, _) = await ReserveRawAsync(saleId, buyerId, idempotencyKey, quantity);
-        return outcome.Reservation is { } r ? r with { UnitPrice = unitPrice } : null;
-    }
-
-    /// <summary>reserve.lua's whole answer: its first element ("accepted", "repeat", "sold-out", …) and the rest.</summary>
-    public async Task<((ReservationMessage? Reservation, string Outcome) Result, string[] Answer)> ReserveRawAsync(Guid saleId, string buyerId, string idempotencyKey, int quantity)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var orderId = Guid.CreateVersion7(now);
-        RedisKey[] keys =
-        [
-            GateKeys.Alive, GateKeys.Sale(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId),
-            GateKeys.Reservations, GateKeys.Order(orderId), GateKeys.BuyerPending(buyerId),
-        ];
-        RedisValue[] values =
-        [
-            buyerId, idempotencyKey, quantity, now.ToUnixTimeMilliseconds(), orderId.ToString("N"), saleId.ToString("N"),
-            now.ToString("O", CultureInfo.InvariantCulture), (long)TimeSpan.FromDays(7).TotalSeconds,
-        ];
-        var answer = ((RedisResult[])(await Redis.RunAsync(GateScripts.Reserve, keys, values))!).Select(r => (string)r!).ToArray();
-        var reservation = answer[0] == "accepted" ? new ReservationMessage(orderId, saleId, buyerId, quantity, 9.99m, now, idempotencyKey) : null;
-        return ((reservation, answer[0]), answer);
+        var decision = await Gate.ReserveAsync(saleId, buyerId, idempotencyKey, quantity);
+        if (decision.Outcome != ReservationOutcome.Accepted)
+        {
+            return null;
+        }
+        // The time the gate stamped on the reservation, as its stream entry carries it to the worker.
+        var reservedAt = (string?)await Redis.HashGetAsync(GateKeys.Order(decision.OrderId), "reservedAt")
+            ?? throw new InvalidOperationException($"The gate accepted {decision.OrderId} but holds no order hash for it.");
+        return new ReservationMessage(decision.OrderId, saleId, buyerId, quantity, unitPrice,
+            DateTimeOffset.Parse(reservedAt, CultureInfo.InvariantCulture), idempotencyKey);
     }
 
     /// <summary>A reservation the gate never saw (the worker must still persist it, and count it in the gate).</summary>

@@ -40,7 +40,7 @@ public static class RedisLuaCeiling
                     $"StackExchange.Redis {ClientVersion}, one multiplexer, {window} concurrent call(s), {duration.TotalSeconds:F0} s",
                     rate, latency.Percentile(50) / 1000.0, latency.Percentile(99) / 1000.0));
             }
-            var sha = Convert.ToHexStringLower(await server.ScriptLoadAsync(GateScripts.Reserve).ConfigureAwait(false));
+            var sha = Convert.ToHexStringLower(await server.ScriptLoadAsync(GateScripts.Reserve.Text).ConfigureAwait(false));
             foreach (var pipeline in new[] { 1, 16 })
             {
                 if (await RedisBenchmarkAsync(connectionString, sha, saleId, pipeline, duration, log, cancellationToken).ConfigureAwait(false) is { } result)
@@ -85,7 +85,7 @@ public static class RedisLuaCeiling
                 RedisKey[] keys = [GateKeys.Alive, GateKeys.Sale(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId), GateKeys.Reservations, GateKeys.Order(orderId), GateKeys.BuyerPending(buyer)];
                 RedisValue[] values = [buyer, $"k{n}", 1, now.ToUnixTimeMilliseconds(), orderId.ToString("N"), sale, now.ToString("O", CultureInfo.InvariantCulture), 600];
                 var start = Stopwatch.GetTimestamp();
-                await db.ScriptEvaluateAsync(GateScripts.Reserve, keys, values).ConfigureAwait(false);
+                await GateScripts.Reserve.RunAsync(db, keys, values).ConfigureAwait(false);
                 latency.Record(LatencyRecorder.ToMicroseconds(Stopwatch.GetTimestamp() - start));
             }
         })).ConfigureAwait(false);

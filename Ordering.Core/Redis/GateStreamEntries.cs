@@ -1,12 +1,11 @@
 using System.Globalization;
 using Shop.Ordering.Core.Messaging;
-using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
 
-namespace Shop.Ordering.Api.Relay;
+namespace Shop.Ordering.Core.Redis;
 
 /// <summary>One entry of the reservations stream: its id and, when well formed, the reservation; <see cref="Raw"/> is the text of an entry that is not (empty otherwise).</summary>
-public sealed record RelayEntry(string Id, ReservationMessage? Reservation, string Raw)
+public sealed record GateStreamEntry(string Id, ReservationMessage? Reservation, string Raw)
 {
     /// <summary>The W3C traceparent of the request that made the reservation, when it was traced.</summary>
     public string? TraceParent { get; init; }
@@ -15,30 +14,36 @@ public sealed record RelayEntry(string Id, ReservationMessage? Reservation, stri
     public const string Deleted = "(deleted)";
 }
 
-/// <summary>Turns the stream entries the reserve and checkout scripts wrote (field/value pairs) into reservations.</summary>
-public static class StreamEntries
+/// <summary>
+/// Reads the entries reserve.lua and checkout.lua append to <see cref="GateKeys.Reservations"/> (field/value pairs)
+/// into reservations. The field names are the scripts'; keep them in step.
+/// </summary>
+public static class GateStreamEntries
 {
+    /// <summary>The field that carries the W3C trace context of the request that made the reservation.</summary>
+    public const string TraceParentField = "traceparent";
+
     /// <summary>
     /// A price as the scripts write it ("9.99"): digits and a decimal point only. The default number style would also
     /// take thousands separators, and read a malformed "9,99" as 999.
     /// </summary>
     private const NumberStyles Price = NumberStyles.AllowDecimalPoint;
 
-    public static List<RelayEntry> ToRelayEntries(StreamEntry[] entries)
+    public static List<GateStreamEntry> Read(StreamEntry[] entries)
     {
-        var result = new List<RelayEntry>(entries.Length);
+        var result = new List<GateStreamEntry>(entries.Length);
         foreach (var entry in entries)
         {
             var id = entry.Id.ToString();
             // An entry deleted while pending comes back without fields (XADD never writes an entry without one).
             if (entry.Values.Length == 0)
             {
-                result.Add(new RelayEntry(id, null, RelayEntry.Deleted));
+                result.Add(new GateStreamEntry(id, null, GateStreamEntry.Deleted));
                 continue;
             }
             // Every well-formed entry pays only for its parse; the text of the whole entry is made for a malformed one.
             var reservation = Parse(entry.Values, out var traceParent);
-            result.Add(new RelayEntry(id, reservation, reservation is null ? string.Join(' ', entry.Values.Select(f => $"{f.Name}={f.Value}")) : "")
+            result.Add(new GateStreamEntry(id, reservation, reservation is null ? string.Join(' ', entry.Values.Select(f => $"{f.Name}={f.Value}")) : "")
             {
                 TraceParent = traceParent,
             });
@@ -57,7 +62,7 @@ public static class StreamEntries
             switch ((string?)field.Name)
             {
                 case "kind": kind = field.Value; break;
-                case TraceParents.Header: traceParent = field.Value; break;
+                case TraceParentField: traceParent = field.Value; break;
                 case "lines": lines = field.Value; break;
                 case "orderId": orderId = field.Value; break;
                 case "saleId": saleId = field.Value; break;

@@ -1,4 +1,4 @@
-namespace Shop.Ordering.Api.Checkout;
+namespace Shop.Ordering.Core.Checkout;
 
 public enum CheckoutOutcome
 {

@@ -1,6 +1,6 @@
-namespace Shop.Ordering.Api.Buying;
+namespace Shop.Ordering.Core.Redis;
 
-public enum GateOutcome
+public enum ReservationOutcome
 {
     Accepted,
     Repeat,
@@ -18,5 +18,5 @@ public enum GateOutcome
 /// <param name="Quantity">For a repeat: the quantity of the first request with that key.</param>
 /// <param name="Number">Accepted: stock left; sold out: stock left; over limit: units the buyer may still take; not started: start (unix ms).</param>
 /// <param name="Limit">Over limit: the per-buyer limit.</param>
-/// <param name="AcceptedKeys">Sold out with no unit left: how many keys the gate has accepted for the sale (see <see cref="SoldOutShortcut"/>).</param>
-public readonly record struct GateDecision(GateOutcome Outcome, Guid OrderId = default, int Quantity = 0, long Number = 0, long Limit = 0, long AcceptedKeys = 0);
+/// <param name="AcceptedKeys">Sold out with no unit left: how many keys the gate has accepted for the sale (the API's sold-out shortcut reads them once).</param>
+public readonly record struct ReservationDecision(ReservationOutcome Outcome, Guid OrderId = default, int Quantity = 0, long Number = 0, long Limit = 0, long AcceptedKeys = 0);

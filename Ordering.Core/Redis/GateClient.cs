@@ -1,0 +1,110 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Shop.Ordering.Core.Checkout;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Core.Redis;
+
+/// <summary>
+/// The one caller of the gate's scripts: it owns their keys, their arguments (in the order each script's header
+/// lists them) and the reading of their replies, so the API, the worker and the tests call a method instead of
+/// building key and argument arrays. Ids go to the gate in the "N" format (no hyphens), times as unix ms or ISO 8601.
+/// </summary>
+public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOptions> options, TimeProvider time)
+{
+    private readonly long _orderTtlSeconds = (long)options.Value.ReservationRetention.TotalSeconds;
+
+    /// <summary>Whether the gate holds real state: <see cref="GateKeys.Alive"/> is set by the rebuild and lost with Redis's data.</summary>
+    public Task<bool> IsAliveAsync() => redis.GetDatabase().KeyExistsAsync(GateKeys.Alive);
+
+    /// <summary>Whether the gate holds a sale's (or an item stock's) state.</summary>
+    public Task<bool> HoldsSaleAsync(Guid saleId) => redis.GetDatabase().KeyExistsAsync(GateKeys.Sale(saleId));
+
+    /// <summary>
+    /// The buy decision (reserve.lua), one round trip. An accepted reservation gets a new order id (version 7, so
+    /// ids sort by acceptance) and its stream entry carries <paramref name="traceParent"/> ("" when not traced).
+    /// </summary>
+    public async Task<ReservationDecision> ReserveAsync(Guid saleId, string buyerId, string idempotencyKey, int quantity, string traceParent = "")
+    {
+        var now = time.GetUtcNow();
+        var orderId = Guid.CreateVersion7(now);
+        RedisKey[] keys =
+        [
+            GateKeys.Alive, GateKeys.Sale(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId),
+            GateKeys.Reservations, GateKeys.Order(orderId), GateKeys.BuyerPending(buyerId),
+        ];
+        RedisValue[] values =
+        [
+            buyerId, idempotencyKey, quantity, now.ToUnixTimeMilliseconds(), orderId.ToString("N"), saleId.ToString("N"),
+            now.ToString("O", CultureInfo.InvariantCulture), _orderTtlSeconds, traceParent,
+        ];
+        var reply = (RedisResult[])(await GateScripts.Reserve.RunAsync(redis.GetDatabase(), keys, values).ConfigureAwait(false))!;
+        return GateReplies.Reservation(reply);
+    }
+
+    /// <summary>"itemId:quantity" of each line in item order: what makes a repeated checkout key the same checkout.</summary>
+    public static string CheckoutFingerprint(IEnumerable<CheckoutItem> lines) =>
+        string.Join(',', lines.OrderBy(l => l.ItemId).Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.ItemId}:{l.Quantity}")));
+
+    /// <summary>
+    /// A basket checkout (checkout.lua): every line against its item's stock, all or nothing, one round trip. Lines
+    /// arrive validated (distinct items, quantities in bounds).
+    /// </summary>
+    public async Task<CheckoutDecision> CheckoutAsync(string buyerId, string idempotencyKey, IReadOnlyList<CheckoutItem> lines, string traceParent = "")
+    {
+        var now = time.GetUtcNow();
+        var checkoutId = Guid.CreateVersion7(now);
+        var keys = new RedisKey[4 + lines.Count * 3];
+        var values = new RedisValue[7 + lines.Count * 4];
+        (keys[0], keys[1], keys[2], keys[3]) = (GateKeys.Alive, GateKeys.BuyerCheckouts(buyerId), GateKeys.Reservations, GateKeys.BuyerPending(buyerId));
+        (values[0], values[1], values[2], values[3], values[4], values[5], values[6]) =
+            (buyerId, idempotencyKey, checkoutId.ToString("N"), now.ToString("O", CultureInfo.InvariantCulture), _orderTtlSeconds,
+             CheckoutFingerprint(lines), traceParent);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var stockId = ItemStocks.StockId(lines[i].ItemId);
+            var lineId = Guid.CreateVersion7(now);
+            (keys[4 + i * 3], keys[5 + i * 3], keys[6 + i * 3]) = (GateKeys.Sale(stockId), GateKeys.Buyers(stockId), GateKeys.Order(lineId));
+            (values[7 + i * 4], values[8 + i * 4], values[9 + i * 4], values[10 + i * 4]) =
+                (lineId.ToString("N"), stockId.ToString("N"), lines[i].ItemId, lines[i].Quantity);
+        }
+        var reply = (RedisResult[])(await GateScripts.Checkout.RunAsync(redis.GetDatabase(), keys, values).ConfigureAwait(false))!;
+        return GateReplies.Checkout(reply, lines);
+    }
+
+    /// <summary>Tells the gate that an order is durable (confirm.lua); idempotent.</summary>
+    public async Task<ConfirmOutcome> ConfirmAsync(Guid orderId, Guid saleId, string buyerId, int quantity)
+    {
+        var reply = await GateScripts.Confirm.RunAsync(redis.GetDatabase(),
+            [GateKeys.Order(orderId), GateKeys.Sale(saleId), GateKeys.Buyers(saleId), GateKeys.BuyerPending(buyerId)],
+            [orderId.ToString("N"), buyerId, quantity, _orderTtlSeconds]).ConfigureAwait(false);
+        return GateReplies.Confirm(reply);
+    }
+
+    /// <summary>Gives an expired or cancelled order's units back (release.lua), once per order.</summary>
+    public async Task<ReleaseOutcome> ReleaseAsync(Guid orderId, Guid saleId, string buyerId, int quantity)
+    {
+        var reply = await GateScripts.Release.RunAsync(redis.GetDatabase(),
+            [GateKeys.Sale(saleId), GateKeys.Buyers(saleId), GateKeys.Released(saleId)],
+            [orderId.ToString("N"), buyerId, quantity]).ConfigureAwait(false);
+        return GateReplies.Release(reply);
+    }
+
+    /// <summary>Arms or updates a sale from its ledger row (arm.lua); false when an equal or later version is armed already.</summary>
+    public async Task<bool> ArmAsync(Guid saleId, GateSaleDefinition sale)
+    {
+        var reply = await GateScripts.Arm.RunAsync(redis.GetDatabase(), [GateKeys.Alive, GateKeys.Sale(saleId)],
+        [
+            sale.Version, sale.Status, sale.Initial, sale.PerBuyerLimit, sale.StartsAt.ToUnixTimeMilliseconds(),
+            sale.EndsAt.ToUnixTimeMilliseconds(), sale.Price, sale.LedgerRemaining,
+        ]).ConfigureAwait(false);
+        return (long)reply == 1;
+    }
+
+    /// <summary>Sets an item's free stock as the admin announced it at <paramref name="stockVersion"/> (restock.lua), once per version.</summary>
+    public async Task<RestockReply> RestockAsync(Guid stockId, long stockVersion, int stock)
+    {
+        var reply = (RedisResult[])(await GateScripts.Restock.RunAsync(redis.GetDatabase(), [GateKeys.Sale(stockId)], [stockVersion, stock]).ConfigureAwait(false))!;
+        return GateReplies.Restock(reply);
+    }
+}

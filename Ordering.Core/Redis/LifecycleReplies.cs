@@ -1,0 +1,45 @@
+namespace Shop.Ordering.Core.Redis;
+
+/// <summary>confirm.lua's reply: what telling the gate that an order is durable changed.</summary>
+public enum ConfirmOutcome
+{
+    /// <summary>The order's units left "pending": they are sold in the ledger now.</summary>
+    Confirmed,
+
+    /// <summary>Confirmed before; nothing changed.</summary>
+    AlreadyConfirmed,
+
+    /// <summary>The gate never counted the order (it lost its data and was rebuilt meanwhile): counted now.</summary>
+    CountedNow,
+
+    /// <summary>The gate holds no such sale: whoever creates its state next takes it from the ledger, which has the order.</summary>
+    NoSale,
+}
+
+/// <summary>release.lua's reply: what giving an order's units back changed.</summary>
+public enum ReleaseOutcome
+{
+    Released,
+
+    /// <summary>Given back before (the sale's released set has the order); nothing changed.</summary>
+    AlreadyReleased,
+
+    /// <summary>The gate holds no such sale; its units are in the ledger, which the gate is armed from.</summary>
+    NoSale,
+}
+
+/// <summary>restock.lua's reply.</summary>
+public enum RestockOutcome
+{
+    /// <summary>The version is applied (now or before): <see cref="RestockReply.Delta"/> is the difference it made.</summary>
+    Applied,
+
+    /// <summary>A later version is applied already.</summary>
+    Older,
+
+    /// <summary>The gate holds no such stock.</summary>
+    Missing,
+}
+
+/// <summary>restock.lua's reply: the outcome and, when applied, the units by which it moved the stock.</summary>
+public readonly record struct RestockReply(RestockOutcome Outcome, int Delta = 0);
