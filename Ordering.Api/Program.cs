@@ -4,7 +4,6 @@ using Shop.Ordering.Api.Baseline;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Api.Checkout;
 using Shop.Ordering.Api.Orders;
-using Shop.Ordering.Api.Relay;
 using Shop.Ordering.Api.Telemetry;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
@@ -21,19 +20,16 @@ builder.AddShopTelemetrySource(OrderingApiMetrics.MeterName);
 builder.AddDefaultAuthentication();
 
 // Redis is the buy path's gate (its own durable Redis, `gate`, not the catalog's cache: the only Redis connection
-// of this service, so the gate, the relay's stream and the order lookups all use it); Postgres is the ledger;
-// RabbitMQ carries reservations to the worker. Aspire's client integrations, by the resources' names: connection
-// strings arrive as ConnectionStrings__{name}. /health lists each dependency under that name.
+// of this service, so the gate and the order lookups both use it); its stream carries each reservation to the worker.
+// Postgres is the ledger. Aspire's client integrations, by the resources' names: connection strings arrive as
+// ConnectionStrings__{name}. /health lists each dependency under that name.
 builder.AddRedisClient("gate");
 builder.AddNpgsqlDataSource("orderingdb");
-builder.AddRabbitMQClient("messaging");
 builder.NameHealthCheck(IntegrationHealthChecks.Redis, "gate")
-    .NameHealthCheck(IntegrationHealthChecks.Npgsql, "orderingdb")
-    .NameHealthCheck(IntegrationHealthChecks.RabbitMQ, "messaging");
+    .NameHealthCheck(IntegrationHealthChecks.Npgsql, "orderingdb");
 
 builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName);
 builder.Services.AddOptions<BuyingOptions>().BindConfiguration(BuyingOptions.SectionName);
-builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
 builder.Services.AddSingleton<OrderingApiMetrics>();
 builder.Services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.SectionName);
 builder.Services.AddSingleton<GateClient>();
@@ -42,7 +38,6 @@ builder.Services.AddSingleton<BuyAdmission>();
 builder.Services.AddSingleton<OrderStore>();
 builder.Services.AddSingleton<OrderCommands>();
 builder.Services.AddSingleton<SaleReconciler>();
-builder.Services.AddHostedService<ReservationRelay>();
 builder.Services.AddSingleton<BaselineBuy>();
 var baselineEnabled = builder.Configuration.GetSection(BaselineOptions.SectionName).Get<BaselineOptions>()?.Enabled ?? false;
 

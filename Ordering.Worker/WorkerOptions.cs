@@ -10,10 +10,6 @@ public sealed class WorkerOptions
 {
     public const string SectionName = "Ordering:Worker";
 
-    /// <summary>Unacknowledged reservations RabbitMQ may push ahead of the batch loop: a few batches' worth keeps it busy.</summary>
-    [Range(1, ushort.MaxValue)]
-    public int Prefetch { get; set; } = 1000;
-
     /// <summary>Most reservations persisted in one transaction (measured here: ~44k orders/s at 100).</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 200;
@@ -21,11 +17,17 @@ public sealed class WorkerOptions
     /// <summary>How long a batch waits for more reservations after its first: short, it only groups a burst.</summary>
     public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>How long one wait for new reservations on the gate's stream lasts (on a connection of its own).</summary>
+    public TimeSpan ReadBlock { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Entries another worker read but did not settle for this long are taken over (that worker is gone).</summary>
+    public TimeSpan ClaimAfter { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Attempts of a whole batch that failed for a reason other than an outage, before it is split.</summary>
     [Range(1, 100)]
     public int BatchAttempts { get; set; } = 3;
 
-    /// <summary>Attempts of a single reservation, after the split, before it is dead-lettered.</summary>
+    /// <summary>Attempts of a single reservation, after the split, before it is parked.</summary>
     [Range(1, 100)]
     public int MessageAttempts { get; set; } = 5;
 
@@ -47,12 +49,6 @@ public sealed class WorkerOptions
     [Range(1, 100_000)]
     public int ReleaseBatchSize { get; set; } = 500;
 
-    /// <summary>How often orders whose gate confirmation failed (Redis was down) are confirmed again.</summary>
-    public TimeSpan GateConfirmInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>An order is retried by the gate confirmer only once it is this old: younger ones belong to the batch loop.</summary>
-    public TimeSpan GateConfirmMinAge { get; set; } = TimeSpan.FromSeconds(2);
-
     /// <summary>How often the worker checks that the gate still holds its state (<c>ordering:alive</c>).</summary>
     public TimeSpan RebuildCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -69,6 +65,6 @@ public sealed class WorkerOptions
     /// <summary>An item's stock is reconciled while it has moved this recently (it never ends, unlike a sale).</summary>
     public TimeSpan ItemReconciliationLookback { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often the reservations queue's depth is sampled for the gauge.</summary>
-    public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How often the reservations stream's backlog is sampled for the gauges.</summary>
+    public TimeSpan StreamLagInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

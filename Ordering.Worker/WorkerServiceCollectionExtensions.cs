@@ -14,7 +14,7 @@ namespace Shop.Ordering.Worker;
 
 public static class WorkerServiceCollectionExtensions
 {
-    /// <summary>The worker's pieces and loops. Expects orderingdb (NpgsqlDataSource), messaging and cache to be registered.</summary>
+    /// <summary>The worker's pieces and loops. Expects orderingdb (NpgsqlDataSource), messaging and gate to be registered.</summary>
     public static IServiceCollection AddOrderingWorker(this IServiceCollection services)
     {
         services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName);
@@ -25,12 +25,11 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<StartupGate>();
         services.AddSingleton<ConsumerReadiness>();
         services.AddSingleton<GateLock>();
+        services.AddSingleton<GateMoves>();
         services.AddSingleton<GateClient>();
         services.AddSingleton<GateRebuilder>();
-        services.AddSingleton<QueueProbe>();
-        services.AddSingleton<ReservationBuffer>();
+        services.AddSingleton<LedgerStreamReader>();
         services.AddSingleton<OrderBatchWriter>();
-        services.AddSingleton<GateConfirmations>();
         services.AddSingleton<BatchProcessor>();
         services.AddSingleton<FlashSaleArmer>();
         services.AddSingleton<ItemStockArmer>();
@@ -43,14 +42,12 @@ public static class WorkerServiceCollectionExtensions
         // The schema first: every other service waits for the StartupGate it opens.
         services.AddHostedService<SchemaMigrationService>();
         services.AddHostedService<CatalogEventsConsumer>();
-        services.AddHostedService<ReservationConsumer>();
         services.AddHostedService<ReservationBatchLoop>();
         services.AddHostedService<GateRebuildService>();
-        services.AddHostedService<GateConfirmerService>();
         services.AddHostedService<OrderExpiryService>();
         services.AddHostedService<ReleaseApplierService>();
         services.AddHostedService<ReconciliationService>();
-        services.AddHostedService<QueueDepthMonitor>();
+        services.AddHostedService<StreamLagMonitor>();
         return services;
     }
 }

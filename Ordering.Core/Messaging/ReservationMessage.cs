@@ -1,12 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Shop.Ordering.Core.Messaging;
 
 /// <summary>
-/// One accepted reservation on its way from the Redis stream to the worker (queue
-/// <see cref="OrderingTopology.ReservationsQueue"/>). The message id is <see cref="OrderId"/>; a message may
-/// arrive more than once and the worker inserts each order once.
+/// One accepted reservation as the gate's stream carries it to the worker (read by <c>GateStreamEntries</c>). An entry
+/// may be read more than once (a worker that died before settling it) and the worker inserts each order once.
 /// <para>
 /// A flash-sale buy is one line: <see cref="SaleId"/>, <see cref="Quantity"/>, <see cref="UnitPrice"/>. A basket
 /// checkout carries its <see cref="Lines"/> (each against an item's stock id), with <see cref="SaleId"/> empty,
@@ -24,14 +20,12 @@ public sealed record ReservationMessage(
     string IdempotencyKey)
 {
     /// <summary>A checkout's lines; null for a flash-sale buy.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<CheckoutLine>? Lines { get; init; }
 
     /// <summary>
-    /// Only on the rows <see cref="ToOrderRows"/> makes of a checkout (never on the wire): the checkout the line
+    /// Only on the rows <see cref="ToOrderRows"/> makes of a checkout (never in the stream): the checkout the line
     /// belongs to, stored in <c>orders.checkout_id</c>.
     /// </summary>
-    [JsonIgnore]
     public Guid? CheckoutId { get; init; }
 
     /// <summary>The order rows this reservation is persisted as: itself for a flash-sale buy, one per line for a checkout.</summary>
@@ -46,22 +40,9 @@ public sealed record ReservationMessage(
 /// <summary>One line of a checkout: its own id (its order row), the item's stock id, units and the price the gate reserved them at.</summary>
 public sealed record CheckoutLine(Guid LineId, Guid StockId, int Quantity, decimal UnitPrice);
 
-/// <summary>The queues of the buy pipeline.</summary>
+/// <summary>Ordering's RabbitMQ queues (the reservations travel on the gate's stream, not here).</summary>
 public static class OrderingTopology
 {
-    /// <summary>Durable queue of reservations, fed by the relay, consumed by the worker.</summary>
-    public const string ReservationsQueue = "ordering.reservations";
-
-    /// <summary>Where a reservation goes after repeated failures (via the dead-letter exchange).</summary>
-    public const string DeadLetterExchange = "ordering.dead-letter";
-
-    public const string DeadLetterQueue = "ordering.reservations.dead";
-
     /// <summary>The worker's queue of catalog events (FlashSaleChanged), bound to the shop.events exchange.</summary>
     public const string CatalogEventsQueue = "ordering.catalog-events";
 }
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(ReservationMessage))]
-[JsonSerializable(typeof(CheckoutLine))]
-public sealed partial class OrderingJsonContext : JsonSerializerContext;

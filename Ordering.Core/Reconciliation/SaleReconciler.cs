@@ -5,20 +5,23 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Core.Reconciliation;
 
 /// <summary>
-/// Measures a sale's invariant from the ledger (Postgres) and the gate (Redis). The two reads are not one
-/// snapshot: while orders move (a confirm or a release is two small steps, Redis then Postgres) a single
-/// measurement can be off for a few milliseconds, so callers judge a violation over several measurements.
+/// Measures a sale's invariant from the ledger (Postgres) and the gate (Redis). The two reads are not one snapshot:
+/// the caller says how many of the sale's units are committed in the ledger but not yet settled in the gate (still
+/// "pending" there), and a measurement taken while an order moves between the two stores (the worker's commit and
+/// settle, a release and its mark) can be off; the worker measures only between such moves (its
+/// <c>GateMoves</c>), anyone else judges over several measurements. Its cost follows what is new, not what was ever
+/// sold: the ledger terms are counters and unapplied releases, and the per-buyer check can be limited to the buyers of
+/// orders from a given one on (order ids are UUIDv7, ordered by the time the gate accepted them).
 /// </summary>
 public sealed class SaleReconciler(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, TimeProvider time)
 {
     private const string LedgerSql = """
         SELECT s.initial_quantity, s.remaining, s.per_buyer_limit,
-               COALESCE((SELECT sum(o.quantity) FROM orders o WHERE o.sale_id = s.sale_id AND NOT o.gate_confirmed), 0)::int,
                COALESCE((SELECT sum(r.quantity) FROM stock_releases r WHERE r.sale_id = s.sale_id AND r.applied_at IS NULL), 0)::int
         FROM flash_sales s WHERE s.sale_id = @sale
         """;
 
-    private const string BuyersOverLimitSql = """
+    private const string AllBuyersOverLimitSql = """
         SELECT o.buyer_id, sum(o.quantity)::int
         FROM orders o JOIN flash_sales s ON s.sale_id = o.sale_id
         WHERE o.sale_id = @sale AND o.status IN ('Confirmed', 'Paid')
@@ -27,13 +30,33 @@ public sealed class SaleReconciler(NpgsqlDataSource dataSource, IConnectionMulti
         ORDER BY o.buyer_id LIMIT 100
         """;
 
+    // The buyers of the orders from @since on (a primary-key range), then each one's units in the sale (by buyer).
+    private const string NewBuyersOverLimitSql = """
+        SELECT o.buyer_id, sum(o.quantity)::int
+        FROM orders o JOIN flash_sales s ON s.sale_id = o.sale_id
+        WHERE o.sale_id = @sale AND o.status IN ('Confirmed', 'Paid')
+          AND o.buyer_id IN (SELECT n.buyer_id FROM orders n WHERE n.order_id >= @since AND n.sale_id = @sale)
+        GROUP BY o.buyer_id, s.per_buyer_limit
+        HAVING sum(o.quantity) > s.per_buyer_limit
+        ORDER BY o.buyer_id LIMIT 100
+        """;
+
+    /// <summary>The smallest UUIDv7 of a moment: every order the gate accepted from then on has an id at least this.</summary>
+    public static Guid FirstOrderIdAt(DateTimeOffset moment)
+    {
+        var ms = Math.Max(0, moment.ToUnixTimeMilliseconds());
+        return Guid.ParseExact($"{ms >> 16:x8}-{ms & 0xFFFF:x4}-7000-8000-000000000000", "D");
+    }
+
     /// <summary>Null when the sale is not in the ledger.</summary>
-    public async Task<ReconciliationReport?> MeasureAsync(Guid saleId, CancellationToken cancellationToken)
+    /// <param name="unsettledUnits">Units committed in the ledger whose entries the gate has not settled yet.</param>
+    /// <param name="buyersFrom">Check only the buyers of orders with an id from this one on; null checks every buyer.</param>
+    public async Task<ReconciliationReport?> MeasureAsync(Guid saleId, long unsettledUnits, Guid? buyersFrom, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // One snapshot for all ledger figures.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        int initial, remaining, limit, unconfirmedInGate, releasing;
+        int initial, remaining, limit, releasing;
         await using (var ledger = new NpgsqlCommand(LedgerSql, connection, transaction))
         {
             ledger.Parameters.AddWithValue("sale", saleId);
@@ -42,13 +65,16 @@ public sealed class SaleReconciler(NpgsqlDataSource dataSource, IConnectionMulti
             {
                 return null;
             }
-            (initial, remaining, limit, unconfirmedInGate, releasing) =
-                (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4));
+            (initial, remaining, limit, releasing) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
         }
         var overLimit = new List<BuyerOverLimit>();
-        await using (var buyers = new NpgsqlCommand(BuyersOverLimitSql, connection, transaction))
+        await using (var buyers = new NpgsqlCommand(buyersFrom is null ? AllBuyersOverLimitSql : NewBuyersOverLimitSql, connection, transaction))
         {
             buyers.Parameters.AddWithValue("sale", saleId);
+            if (buyersFrom is { } since)
+            {
+                buyers.Parameters.AddWithValue("since", since);
+            }
             await using var reader = await buyers.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -60,7 +86,7 @@ public sealed class SaleReconciler(NpgsqlDataSource dataSource, IConnectionMulti
         var gate = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(saleId), ["stock", "pending"]).ConfigureAwait(false);
         long? stock = gate[0].IsNull ? null : (long)gate[0];
         // Units still "pending" in the gate although their order is committed are sold, not in flight.
-        long? inFlight = gate[1].IsNull ? null : (long)gate[1] - unconfirmedInGate;
+        long? inFlight = gate[1].IsNull ? null : (long)gate[1] - unsettledUnits;
         var sold = initial - remaining;
         var holds = stock is not null && inFlight is not null
             && stock + inFlight + sold + releasing == initial
@@ -70,15 +96,16 @@ public sealed class SaleReconciler(NpgsqlDataSource dataSource, IConnectionMulti
     }
 
     /// <summary>
-    /// Measures up to <paramref name="attempts"/> times until the invariant holds: a violation that persists across
-    /// every measurement is real, one that vanishes was an order moving between the two stores.
+    /// Measures up to <paramref name="attempts"/> times until the invariant holds, every buyer checked and nothing
+    /// assumed unsettled: a violation that persists across every measurement is real, one that vanishes was an order
+    /// moving between the two stores. For a reader outside the worker (the API's admin endpoint).
     /// </summary>
     public async Task<ReconciliationReport?> ReconcileAsync(Guid saleId, int attempts, TimeSpan spacing, CancellationToken cancellationToken)
     {
         ReconciliationReport? report = null;
         for (var attempt = 0; attempt < attempts; attempt++)
         {
-            report = await MeasureAsync(saleId, cancellationToken).ConfigureAwait(false);
+            report = await MeasureAsync(saleId, unsettledUnits: 0, buyersFrom: null, cancellationToken).ConfigureAwait(false);
             if (report is null || report.Holds)
             {
                 return report;

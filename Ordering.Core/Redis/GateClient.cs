@@ -72,15 +72,6 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         return GateReplies.Checkout(reply, lines);
     }
 
-    /// <summary>Tells the gate that an order is durable (confirm.lua); idempotent.</summary>
-    public async Task<ConfirmOutcome> ConfirmAsync(Guid orderId, Guid saleId, string buyerId, int quantity)
-    {
-        var reply = await GateScripts.Confirm.RunAsync(redis.GetDatabase(),
-            [GateKeys.Order(orderId), GateKeys.Sale(saleId), GateKeys.Buyers(saleId), GateKeys.BuyerPending(buyerId)],
-            [orderId.ToString("N"), buyerId, quantity, _orderTtlSeconds]).ConfigureAwait(false);
-        return GateReplies.Confirm(reply);
-    }
-
     /// <summary>Gives an expired or cancelled order's units back (release.lua), once per order.</summary>
     public async Task<ReleaseOutcome> ReleaseAsync(Guid orderId, Guid saleId, string buyerId, int quantity)
     {
@@ -107,4 +98,42 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         var reply = (RedisResult[])(await GateScripts.Restock.RunAsync(redis.GetDatabase(), [GateKeys.Sale(stockId)], [stockVersion, stock]).ConfigureAwait(false))!;
         return GateReplies.Restock(reply);
     }
+
+    /// <summary>
+    /// Settles stream entries whose orders the ledger has committed (settle.lua): acknowledged in
+    /// <paramref name="group"/> and deleted, their units out of "pending". Once per entry, whoever calls it again.
+    /// </summary>
+    /// <returns>How many entries were settled now (the others were settled before).</returns>
+    public async Task<long> SettleAsync(string group, IReadOnlyList<GateStreamEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return 0;
+        }
+        var orders = entries.Select(e => e.Reservation is { } r ? r.ToOrderRows().ToList() : []).ToList();
+        var orderCount = orders.Sum(o => o.Count);
+        var keys = new RedisKey[1 + orderCount * 3];
+        var values = new RedisValue[2 + entries.Count * 2 + orderCount * 2];
+        keys[0] = GateKeys.Reservations;
+        (values[0], values[1]) = (group, entries.Count);
+        int k = 1, a = 2 + entries.Count * 2;
+        for (var e = 0; e < entries.Count; e++)
+        {
+            (values[2 + e * 2], values[3 + e * 2]) = (entries[e].Id, orders[e].Count);
+            foreach (var order in orders[e])
+            {
+                (keys[k], keys[k + 1], keys[k + 2]) = (GateKeys.Order(order.OrderId), GateKeys.Sale(order.SaleId), GateKeys.BuyerPending(order.BuyerId));
+                (values[a], values[a + 1]) = (order.OrderId.ToString("N"), order.Quantity);
+                k += 3;
+                a += 2;
+            }
+        }
+        return (long)await GateScripts.Settle.RunAsync(redis.GetDatabase(), keys, values).ConfigureAwait(false);
+    }
+
+    /// <summary>Parks a stream entry no worker can persist (park.lua), with the reason, for an operator.</summary>
+    /// <returns>False when the entry was no longer pending in <paramref name="group"/> (parked or settled before).</returns>
+    public async Task<bool> ParkAsync(string group, string entryId, string reason) =>
+        (long)await GateScripts.Park.RunAsync(redis.GetDatabase(), [GateKeys.Reservations, GateKeys.ParkedReservations],
+            [group, entryId, reason]).ConfigureAwait(false) == 1;
 }

@@ -14,6 +14,12 @@ public static class GateKeys
     /// <summary>The outbox of reservations: one stream entry per accepted reservation, relayed to RabbitMQ.</summary>
     public static readonly RedisKey Reservations = "ordering:reservations";
 
+    /// <summary>
+    /// Stream: reservations no worker could persist (malformed, or refused by the ledger every time), parked by
+    /// park.lua with the entry's id, the reason and its fields, for an operator.
+    /// </summary>
+    public static readonly RedisKey ParkedReservations = "ordering:reservations:parked";
+
     /// <summary>Hash: status, stock, pending, limit, starts, ends (unix ms), price, initial, version.</summary>
     public static RedisKey Sale(Guid saleId) => $"sale:{{{saleId:N}}}:meta";
 

@@ -58,15 +58,6 @@ public static class GateReplies
         }
     }
 
-    public static ConfirmOutcome Confirm(RedisResult reply) => (long)reply switch
-    {
-        1 => ConfirmOutcome.Confirmed,
-        0 => ConfirmOutcome.AlreadyConfirmed,
-        2 => ConfirmOutcome.CountedNow,
-        -1 => ConfirmOutcome.NoSale,
-        var other => throw new InvalidOperationException($"confirm.lua answered {other}, which this version does not know."),
-    };
-
     public static ReleaseOutcome Release(RedisResult reply) => (long)reply switch
     {
         1 => ReleaseOutcome.Released,

@@ -10,13 +10,15 @@ public static class GateScripts
 
     public static GateScript Arm { get; } = Load("arm");
 
-    public static GateScript Confirm { get; } = Load("confirm");
-
     public static GateScript Release { get; } = Load("release");
 
     public static GateScript Checkout { get; } = Load("checkout");
 
     public static GateScript Restock { get; } = Load("restock");
+
+    public static GateScript Settle { get; } = Load("settle");
+
+    public static GateScript Park { get; } = Load("park");
 
     private static GateScript Load(string name)
     {

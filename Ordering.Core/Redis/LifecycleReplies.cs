@@ -1,21 +1,5 @@
 namespace Shop.Ordering.Core.Redis;
 
-/// <summary>confirm.lua's reply: what telling the gate that an order is durable changed.</summary>
-public enum ConfirmOutcome
-{
-    /// <summary>The order's units left "pending": they are sold in the ledger now.</summary>
-    Confirmed,
-
-    /// <summary>Confirmed before; nothing changed.</summary>
-    AlreadyConfirmed,
-
-    /// <summary>The gate never counted the order (it lost its data and was rebuilt meanwhile): counted now.</summary>
-    CountedNow,
-
-    /// <summary>The gate holds no such sale: whoever creates its state next takes it from the ledger, which has the order.</summary>
-    NoSale,
-}
-
 /// <summary>release.lua's reply: what giving an order's units back changed.</summary>
 public enum ReleaseOutcome
 {

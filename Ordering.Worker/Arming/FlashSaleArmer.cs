@@ -27,6 +27,7 @@ public sealed partial class FlashSaleArmer(
     NpgsqlDataSource dataSource,
     GateClient gate,
     GateLock gateLock,
+    GateMoves moves,
     GateRebuilder rebuilder,
     TimeProvider time,
     ILogger<FlashSaleArmer> logger)
@@ -54,6 +55,8 @@ public sealed partial class FlashSaleArmer(
     public async Task<(LedgerChange Ledger, bool GateArmed)> ArmAsync(FlashSaleChanged change, CancellationToken cancellationToken)
     {
         using var held = await gateLock.AcquireAsync(cancellationToken);
+        // The ledger row, then the gate: a move the reconciler must not measure in the middle of.
+        using var move = moves.Begin();
         var (ledger, row) = await UpsertAsync(change, cancellationToken);
 
         // A gate without ordering:alive lost its data and waits for the rebuild, which arms every sale from the

@@ -24,6 +24,7 @@ public sealed partial class ItemStockArmer(
     NpgsqlDataSource dataSource,
     GateClient gate,
     GateLock gateLock,
+    GateMoves moves,
     GateRebuilder rebuilder,
     ILogger<ItemStockArmer> logger)
 {
@@ -53,6 +54,8 @@ public sealed partial class ItemStockArmer(
     public async Task<LedgerChange> ArmAsync(CatalogItemChanged change, CancellationToken cancellationToken)
     {
         using var held = await gateLock.AcquireAsync(cancellationToken);
+        // The gate's stock, the ledger, then the gate's definition: a move the reconciler must not measure in the middle of.
+        using var gateMove = moves.Begin();
         if (!await gate.IsAliveAsync())
         {
             throw new GateNotReadyException();

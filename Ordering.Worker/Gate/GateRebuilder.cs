@@ -9,17 +9,16 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Worker.Gate;
 
 /// <summary>What a rebuild wrote.</summary>
-public sealed record RebuildSummary(int Sales, int Buyers, int Answers, int Released, int OrdersMarked, int ReleasesMarked);
+public sealed record RebuildSummary(int Sales, int Buyers, int Answers, int Released, int ReleasesMarked);
 
 /// <summary>
 /// Writes the gate state of sales from the ledger, in one REPEATABLE READ snapshot of orderingdb: per sale,
 /// <c>meta</c> (stock = ledger remaining, pending = 0, the definition), <c>buyers</c> (units held in Confirmed and
 /// Paid orders), <c>answers</c> (every order's idempotency answer) and <c>released</c> (every released order), each
-/// sale's keys replaced in one MULTI. In the same snapshot it marks every order as known to the gate and every
-/// release as applied, because the state it writes already reflects them; orders that were not yet confirmed to
-/// the gate also get their <c>order:{id}</c> hash as confirmed, so a confirmation still on its way is a no-op
-/// rather than a second count. Rows committed after the snapshot are in neither the state nor the marks, and the
-/// batch loop, the confirmer and the release applier deal with them as usual. Callers hold the <see cref="GateLock"/>.
+/// sale's keys replaced in one MULTI. In the same snapshot it marks every release as applied, because the state it
+/// writes already reflects them. Rows committed after the snapshot are in neither the state nor the marks, and the
+/// batch loop and the release applier deal with them as usual. Callers hold the <see cref="GateLock"/>, which the
+/// batch loop holds from reading a batch to settling it: no batch is half persisted while the gate is rebuilt.
 /// </summary>
 public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, IOptions<OrderingOptions> ordering)
 {
@@ -27,12 +26,6 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
     private const int Slice = 1000;
 
     private const string SalesSql = $"SELECT {SaleRow.Columns} FROM flash_sales WHERE @sale IS NULL OR sale_id = @sale ORDER BY sale_id";
-
-    private const string MarkOrdersSql = """
-        UPDATE orders SET gate_confirmed = true
-        WHERE NOT gate_confirmed AND (@sale IS NULL OR sale_id = @sale)
-        RETURNING order_id, sale_id, buyer_id, quantity, unit_price, reserved_at, idempotency_key
-        """;
 
     private const string MarkReleasesSql =
         "UPDATE stock_releases SET applied_at = now() WHERE applied_at IS NULL AND (@sale IS NULL OR sale_id = @sale)";
@@ -72,16 +65,6 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
         }
 
         // Marked first: a conflict with a concurrent change (a serialization failure) aborts before Redis is touched.
-        var unconfirmed = new List<(Guid OrderId, Guid SaleId, string BuyerId, int Quantity, decimal UnitPrice, DateTimeOffset ReservedAt, string Key)>();
-        await using (var command = Command(connection, transaction, MarkOrdersSql, saleId))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                unconfirmed.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetDecimal(4),
-                    reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6)));
-            }
-        }
         int releasesMarked;
         await using (var command = Command(connection, transaction, MarkReleasesSql, saleId))
         {
@@ -112,17 +95,6 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
             writes.AddRange(saleReleased.Chunk(Slice).Select(slice => multi.SetAddAsync(GateKeys.Released(sale.SaleId), slice)));
             // The stock and the accepted keys were replaced: replicas answering "sold out" from memory ask again.
             writes.Add(multi.PublishAsync(GateKeys.SaleReopened, sale.SaleId.ToString("N")));
-            foreach (var order in unconfirmed.Where(o => o.SaleId == sale.SaleId))
-            {
-                // The same fields reserve.lua writes, already confirmed: confirm.lua answers "already confirmed".
-                writes.Add(multi.HashSetAsync(GateKeys.Order(order.OrderId),
-                [
-                    new("status", OrderStatus.Confirmed), new("saleId", order.SaleId.ToString("N")), new("buyerId", order.BuyerId),
-                    new("quantity", order.Quantity), new("unitPrice", order.UnitPrice.ToString(CultureInfo.InvariantCulture)),
-                    new("reservedAt", order.ReservedAt.ToString("O", CultureInfo.InvariantCulture)), new("idempotencyKey", order.Key),
-                ]));
-                writes.Add(multi.KeyExpireAsync(GateKeys.Order(order.OrderId), ttl));
-            }
             if (!await multi.ExecuteAsync())
             {
                 throw new InvalidOperationException($"Redis did not execute the rebuild of sale {sale.SaleId}.");
@@ -139,7 +111,7 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new RebuildSummary(sales.Count, buyers, answers, released, unconfirmed.Count, releasesMarked);
+        return new RebuildSummary(sales.Count, buyers, answers, released, releasesMarked);
     }
 
     private static async Task<int> RebuildCheckoutAnswersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IDatabase database,

@@ -24,6 +24,7 @@ public sealed partial class ReleaseApplier(
     NpgsqlDataSource dataSource,
     GateClient gateClient,
     GateLock gateLock,
+    GateMoves moves,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
     ILogger<ReleaseApplier> logger)
@@ -56,6 +57,8 @@ public sealed partial class ReleaseApplier(
             return 0;
         }
 
+        // From the gate's step to the mark, a release is half done: the reconciler waits for the end of the move.
+        using var move = moves.Begin();
         var calls = pending.Select(r => gateClient.ReleaseAsync(r.OrderId, r.SaleId, r.BuyerId, r.Quantity)).ToArray();
         try
         {

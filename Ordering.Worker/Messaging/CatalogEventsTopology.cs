@@ -7,9 +7,7 @@ namespace Shop.Ordering.Worker.Messaging;
 /// <summary>
 /// The worker's subscription to Catalog's events: the topic exchange <c>shop.events</c> → the durable queue
 /// <c>ordering.catalog-events</c> (routing keys <c>catalog.flash-sale.changed</c> and <c>catalog.item.changed</c>), whose rejected messages go to
-/// <c>ordering.catalog-events.dead</c>. That dead-letter route is its own fanout exchange: the reservations' one
-/// (<c>ordering.dead-letter</c>) is a fanout into <c>ordering.reservations.dead</c>, and a catalog event there would
-/// sit among reservations that a person or a tool reads as such.
+/// <c>ordering.catalog-events.dead</c> through a fanout exchange of its own.
 /// </summary>
 public static class CatalogEventsTopology
 {

@@ -3,15 +3,16 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Shop.Ordering.Worker.Messaging;
 
 /// <summary>
-/// A start-up check: Unhealthy until every consumer has declared its queue and started consuming once, then
-/// Healthy for good (later outages show in the messaging check, so this one never flaps). Without it the worker
-/// would look ready before its queues exist, and a sale announced in that moment would be routed nowhere.
+/// A start-up check: Unhealthy until every consumer has started once — the catalog events' consumer has declared
+/// its queue, the batch loop has created its group on the gate's reservations stream — then Healthy for good (later
+/// outages show in the messaging and gate checks, so this one never flaps). Without it the worker would look ready
+/// before its queue exists, and a sale announced in that moment would be routed nowhere.
 /// </summary>
 public sealed class ConsumerReadiness : IHealthCheck
 {
     public const string Name = "consumers";
 
-    private static readonly string[] Queues = [Core.Messaging.OrderingTopology.ReservationsQueue, Core.Messaging.OrderingTopology.CatalogEventsQueue];
+    private static readonly string[] Queues = [Reservations.LedgerStream.Name, Core.Messaging.OrderingTopology.CatalogEventsQueue];
     private readonly HashSet<string> _started = [];
 
     public void Started(string queue)

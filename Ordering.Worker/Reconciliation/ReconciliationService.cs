@@ -5,15 +5,18 @@ using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Telemetry;
+using StackExchange.Redis;
 
 namespace Shop.Ordering.Worker.Reconciliation;
 
 /// <summary>
 /// Every 2 s, measures the stock invariant of the sales that can still move (scheduled and not ended more than an
 /// hour ago, or with something still in flight): <c>redis remaining + in flight + sold + releasing == initial</c>
-/// and no buyer above the limit. Each measurement is taken under the <see cref="GateLock"/>, so none of the worker's
-/// own two-step moves (commit then confirm, release then mark) is half done while it reads; the API's moves keep
-/// the sums by construction. A sale that fails <see cref="WorkerOptions.ReconciliationStrikes"/> measurements in a
+/// and no buyer above the limit. It never takes the <see cref="GateLock"/> (a measurement must not hold up the batch
+/// writer): it measures between the worker's own two-step moves (commit then settle, release then mark, arming), which
+/// <see cref="GateMoves"/> tells it of, and takes the units committed but not yet settled into account; the API's moves
+/// keep the sums by construction. Its cost follows what is new: the per-buyer check looks only at the buyers of orders
+/// accepted since the last round (or still in the stream then). A sale that fails <see cref="WorkerOptions.ReconciliationStrikes"/> measurements in a
 /// row is a violation: an error with every term, and <c>shop.ordering.reconciliation.violations</c>. Nothing is
 /// measured while the gate is being rebuilt (it holds no state to compare).
 /// </summary>
@@ -21,7 +24,9 @@ public sealed partial class ReconciliationService(
     NpgsqlDataSource dataSource,
     SaleReconciler reconciler,
     GateClient gateClient,
-    GateLock gateLock,
+    GateMoves moves,
+    IConnectionMultiplexer redis,
+    TimeProvider time,
     WorkerMetrics metrics,
     StartupGate gate,
     IOptions<WorkerOptions> options,
@@ -32,14 +37,22 @@ public sealed partial class ReconciliationService(
         WHERE (s.kind = 'FlashSale' AND s.status = 'Scheduled' AND s.ends_at > now() - @lookback)
            -- An item's stock is always open: it is checked while it moves (every sale, return and restock touches updated_at).
            OR (s.kind = 'Item' AND s.updated_at > now() - @item_lookback)
-           OR EXISTS (SELECT 1 FROM orders o WHERE NOT o.gate_confirmed AND o.sale_id = s.sale_id)
            OR EXISTS (SELECT 1 FROM stock_releases r WHERE r.applied_at IS NULL AND r.sale_id = s.sale_id)
         """;
 
     // A violation is logged when it starts and then about once a minute while it lasts; it is counted once.
     private const int RelogEvery = 30;
 
+    // How long a measurement waits for a move of the worker's to end before it gives up the round for that sale.
+    private const int StableAttempts = 50;
+
+    // Orders are committed a moment after the gate accepted them: the buyers checked reach back this much further.
+    private static readonly TimeSpan CommitMargin = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<Guid, int> _strikes = [];
+
+    // Per sale, the first order id whose buyer the next round must check (null: every buyer, the first round).
+    private readonly Dictionary<Guid, Guid> _buyersFrom = [];
 
     protected override TimeSpan Interval => options.Value.ReconciliationInterval;
 
@@ -50,17 +63,25 @@ public sealed partial class ReconciliationService(
             return;
         }
         var sales = await ActiveSalesAsync(cancellationToken);
+        // Taken before measuring: an order accepted after this moment, or still waiting in the stream now, is checked next round.
+        var nextFrom = SaleReconciler.FirstOrderIdAt(Min(time.GetUtcNow(), await OldestInStreamAsync()) - CommitMargin);
         foreach (var saleId in sales)
         {
-            ReconciliationReport? report;
-            using (await gateLock.AcquireAsync(cancellationToken))
+            var (measured, report) = await MeasureBetweenMovesAsync(saleId, _buyersFrom.TryGetValue(saleId, out var from) ? from : null, cancellationToken);
+            if (!measured)
             {
-                report = await reconciler.MeasureAsync(saleId, cancellationToken);
+                // No quiet moment this round: judged next round, from the same buyers.
+                continue;
             }
             Judge(saleId, report);
             metrics.SetRemaining(saleId, report?.RedisRemaining);
+            _buyersFrom[saleId] = nextFrom;
         }
         metrics.KeepRemainingOf(sales);
+        foreach (var gone in _buyersFrom.Keys.Where(id => !sales.Contains(id)).ToList())
+        {
+            _buyersFrom.Remove(gone);
+        }
         // Sales no longer active leave the books.
         foreach (var gone in _strikes.Keys.Where(id => !sales.Contains(id)).ToList())
         {
@@ -68,6 +89,42 @@ public sealed partial class ReconciliationService(
         }
         metrics.SetSalesInViolation(_strikes.Values.Count(s => s >= options.Value.ReconciliationStrikes));
     }
+
+    /// <summary>
+    /// One measurement taken while no move of the worker's was half done (the sequence even and unchanged across
+    /// it); not measured when no such moment came in <see cref="StableAttempts"/> tries. The report is null when the
+    /// sale is not in the ledger.
+    /// </summary>
+    private async Task<(bool Measured, ReconciliationReport? Report)> MeasureBetweenMovesAsync(Guid saleId, Guid? buyersFrom, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < StableAttempts; attempt++)
+        {
+            var before = moves.Sequence;
+            if (before % 2 == 0)
+            {
+                var report = await reconciler.MeasureAsync(saleId, moves.UnsettledUnits(saleId), buyersFrom, cancellationToken);
+                if (moves.Sequence == before)
+                {
+                    return (true, report);
+                }
+            }
+            // A move is half done: it takes a commit and a Redis call, a millisecond or two.
+            await Task.Delay(TimeSpan.FromMilliseconds(2), time, cancellationToken);
+        }
+        LogNoQuietMoment(Logger, saleId, StableAttempts);
+        return (false, null);
+    }
+
+    /// <summary>When the oldest reservation still in the gate's stream was accepted (an entry's id is its time in ms); now when none.</summary>
+    private async Task<DateTimeOffset> OldestInStreamAsync()
+    {
+        var oldest = await redis.GetDatabase().StreamRangeAsync(GateKeys.Reservations, "-", "+", count: 1);
+        return oldest.Length > 0 && long.TryParse(((string)oldest[0].Id!).Split('-')[0], out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : time.GetUtcNow();
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private void Judge(Guid saleId, ReconciliationReport? report)
     {
@@ -110,6 +167,9 @@ public sealed partial class ReconciliationService(
     [LoggerMessage(Level = LogLevel.Error, Message = "Stock invariant violated for sale {SaleId} ({Measurements} measurements in a row): initial {Initial} != redis remaining {RedisRemaining} + in flight {InFlight} + sold {Sold} + releasing {Releasing} (ledger remaining {LedgerRemaining}, difference {Difference}); limit {Limit}, buyers over it: [{BuyersOverLimit}]")]
     private static partial void LogViolation(ILogger logger, Guid saleId, int measurements, int initial, long? redisRemaining, long? inFlight,
         int sold, int releasing, int ledgerRemaining, long? difference, int limit, string buyersOverLimit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sale {SaleId} not measured this round: the worker's moves never paused in {Attempts} tries")]
+    private static partial void LogNoQuietMoment(ILogger logger, Guid saleId, int attempts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stock invariant of sale {SaleId} holds again after {Measurements} failed measurements")]
     private static partial void LogRecovered(ILogger logger, Guid saleId, int measurements);

@@ -1,90 +1,95 @@
 using Microsoft.Extensions.Options;
-using Shop.Ordering.Core.Messaging;
+using Shop.Ordering.Core.Redis;
+using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Infrastructure;
-using Shop.Ordering.Worker.Messaging;
 using Shop.Ordering.Worker.Telemetry;
+using StackExchange.Redis;
 
 namespace Shop.Ordering.Worker.Reservations;
 
 /// <summary>
-/// What happens to one batch of deliveries: persist in one transaction, tell the gate, acknowledge — never
-/// acknowledging before the commit. When the batch fails:
+/// What happens to one batch of stream entries: persist in one transaction, then settle them in the gate
+/// (settle.lua: acknowledged, deleted, their units out of "pending") — never settling before the commit. When the
+/// batch fails:
 /// <list type="bullet">
 /// <item>an outage (database unreachable, deadlock, …) is retried with back-off for as long as it lasts, and never
-/// counts towards dead-lettering: a reservation the gate accepted must not be discarded because Postgres was
-/// restarting;</item>
+/// counts towards parking: a reservation the gate accepted must not be set aside because Postgres was restarting;</item>
 /// <item>any other failure is retried a few times (<see cref="WorkerOptions.BatchAttempts"/>), then the batch is split
 /// so that one bad reservation cannot hold the others back; a reservation that still fails after
-/// <see cref="WorkerOptions.MessageAttempts"/> goes to the dead-letter queue.</item>
+/// <see cref="WorkerOptions.MessageAttempts"/> is parked (park.lua) for an operator.</item>
 /// </list>
-/// A message that is not a reservation at all goes to the dead-letter queue at once.
+/// An entry that is not a reservation at all is parked at once. A settlement that fails after the commit (the gate
+/// unreachable) leaves the entries pending for this consumer: the next batch reads them again, the insert finds
+/// them (<c>ON CONFLICT DO NOTHING</c>) and settles them then.
 /// </summary>
 public sealed partial class BatchProcessor(
     OrderBatchWriter writer,
-    GateConfirmations confirmations,
-    ReservationBuffer buffer,
+    GateClient gate,
+    GateMoves moves,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
     ILogger<BatchProcessor> logger)
 {
     private readonly Backoff _backoff = new(options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
 
-    public async Task ProcessAsync(IReadOnlyList<Delivery> batch, CancellationToken cancellationToken)
+    public async Task ProcessAsync(IReadOnlyList<GateStreamEntry> batch, CancellationToken cancellationToken)
     {
-        try
+        var reservations = new List<GateStreamEntry>(batch.Count);
+        var deleted = new List<GateStreamEntry>();
+        foreach (var entry in batch)
         {
-            // Poison is settled first, so the multiple-acknowledge below never covers a tag settled after it.
-            var reservations = new List<Delivery>(batch.Count);
-            foreach (var delivery in batch)
+            if (entry.Raw == GateStreamEntry.Deleted)
             {
-                if (delivery.Reservation is null)
-                {
-                    LogPoison(logger, delivery.MessageId, delivery.Problem);
-                    await DeadLetterAsync(delivery, "poison");
-                }
-                else
-                {
-                    reservations.Add(delivery);
-                }
+                // Deleted while pending (by an operator): nothing to persist, only to acknowledge.
+                deleted.Add(entry);
             }
-            if (reservations.Count == 0)
+            else if ((entry.Reservation is null ? "not a reservation: " + entry.Raw : ReservationChecks.ProblemOf(entry.Reservation)) is { } problem)
             {
-                return;
+                LogPoison(logger, entry.Id, problem);
+                await ParkAsync(entry, "poison");
             }
-            if (reservations.Count > 1 && await TryAsBatchAsync(reservations, cancellationToken))
+            else
             {
-                return;
-            }
-            foreach (var delivery in reservations)
-            {
-                await ProcessAloneAsync(delivery, cancellationToken);
+                reservations.Add(entry);
             }
         }
-        finally
+        if (deleted.Count > 0)
         {
-            buffer.Settled(batch.Count);
+            await SettleAsync(deleted);
+        }
+        if (reservations.Count == 0)
+        {
+            return;
+        }
+        if (reservations.Count > 1 && await TryAsBatchAsync(reservations, cancellationToken))
+        {
+            return;
+        }
+        foreach (var entry in reservations)
+        {
+            await ProcessAloneAsync(entry, cancellationToken);
         }
     }
 
-    private async Task<bool> TryAsBatchAsync(List<Delivery> deliveries, CancellationToken cancellationToken)
+    private async Task<bool> TryAsBatchAsync(List<GateStreamEntry> entries, CancellationToken cancellationToken)
     {
         for (int failures = 0, outages = 0; ;)
         {
             try
             {
-                await PersistAndAcknowledgeAsync(deliveries, cancellationToken);
+                await PersistAndSettleAsync(entries, cancellationToken);
                 return true;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && Failures.IsTransient(e))
             {
-                LogOutage(logger, deliveries.Count, e.Message, outages + 1);
+                LogOutage(logger, entries.Count, e.Message, outages + 1);
                 await Task.Delay(_backoff.Delay(outages++), cancellationToken);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 failures++;
                 // A refused ledger update was logged as an error with its figures already; its stack trace adds nothing.
-                LogBatchFailed(logger, e is LedgerRefusedException ? null : e, e.Message, deliveries.Count, failures, options.Value.BatchAttempts);
+                LogBatchFailed(logger, e is LedgerRefusedException ? null : e, e.Message, entries.Count, failures, options.Value.BatchAttempts);
                 if (failures >= options.Value.BatchAttempts)
                 {
                     return false;
@@ -94,13 +99,13 @@ public sealed partial class BatchProcessor(
         }
     }
 
-    private async Task ProcessAloneAsync(Delivery delivery, CancellationToken cancellationToken)
+    private async Task ProcessAloneAsync(GateStreamEntry entry, CancellationToken cancellationToken)
     {
         for (int failures = 0, outages = 0; ;)
         {
             try
             {
-                await PersistAndAcknowledgeAsync([delivery], cancellationToken);
+                await PersistAndSettleAsync([entry], cancellationToken);
                 return;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && Failures.IsTransient(e))
@@ -113,8 +118,8 @@ public sealed partial class BatchProcessor(
                 failures++;
                 if (failures >= options.Value.MessageAttempts)
                 {
-                    LogDeadLettered(logger, e is LedgerRefusedException ? null : e, delivery.Reservation!.OrderId, delivery.Reservation.SaleId, failures, e.Message);
-                    await DeadLetterAsync(delivery, e is LedgerRefusedException ? "refused" : "failed");
+                    LogParked(logger, e is LedgerRefusedException ? null : e, entry.Reservation!.OrderId, entry.Reservation.SaleId, failures, e.Message);
+                    await ParkAsync(entry, e is LedgerRefusedException ? "refused" : "failed");
                     return;
                 }
                 await Task.Delay(_backoff.Delay(failures - 1), cancellationToken);
@@ -122,43 +127,62 @@ public sealed partial class BatchProcessor(
         }
     }
 
-    private async Task PersistAndAcknowledgeAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
+    private async Task PersistAndSettleAsync(IReadOnlyList<GateStreamEntry> entries, CancellationToken cancellationToken)
     {
         // The batch's span (and the Postgres spans under it) continues one traced order's trace and links every one.
-        using var span = BatchTracing.StartPersist(deliveries);
-        var inserted = await writer.PersistAsync([.. deliveries.Select(d => d.Reservation!)], cancellationToken);
-        metrics.Persisted(inserted.Count, deliveries.Count);
-        metrics.Durable(deliveries.Select(d => d.Reservation!), inserted);
-
-        // Committed: from here on the batch is durable and must not fail. Only orders this transaction inserted
-        // are confirmed; a redelivered one was confirmed by the batch that inserted it (or is left to the confirmer).
+        using var span = BatchTracing.StartPersist(entries);
+        var reservations = entries.Select(e => e.Reservation!).ToList();
+        // The move starts just before the commit (the reconciler must not measure between it and the settlement).
+        GateMoves.Move? move = null;
         try
         {
-            await confirmations.ConfirmAsync(inserted, cancellationToken);
+            var inserted = await writer.PersistAsync(reservations, () => move = moves.Begin(), cancellationToken);
+            metrics.Persisted(inserted.Count, entries.Count);
+            metrics.Durable(reservations, inserted);
+            // Committed: from here on the batch is durable and must not fail. Settling covers every entry, not only the
+            // orders this transaction inserted: an entry read again after a crash was committed by the batch before.
+            await SettleAsync(entries);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        finally
         {
-            LogConfirmationDeferred(logger, inserted.Count, e.Message);
-        }
-
-        // Deliveries of one channel are consecutive and every earlier one is settled: one multiple-ack per channel.
-        foreach (var channel in deliveries.GroupBy(d => d.Channel))
-        {
-            var last = channel.Max(d => d.DeliveryTag);
-            await Settlement.AckAsync(channel.Key, last, multiple: channel.Count() > 1, logger);
+            move?.Dispose();
         }
     }
 
-    private async Task DeadLetterAsync(Delivery delivery, string reason)
+    /// <summary>Settles entries whose orders are committed; a failure leaves them pending for the next batch.</summary>
+    private async Task SettleAsync(IReadOnlyList<GateStreamEntry> entries)
     {
-        if (await Settlement.DeadLetterAsync(delivery.Channel, delivery.DeliveryTag, logger))
+        try
         {
-            metrics.DeadLettered(OrderingTopology.ReservationsQueue, reason);
+            await gate.SettleAsync(LedgerStream.Group, entries);
+            moves.Settled(entries.Select(e => e.Id));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogSettleDeferred(logger, entries.Count, e.Message);
+            moves.SettleFailed(entries.Where(e => e.Reservation is not null).Select(e =>
+                (e.Id, e.Reservation!.ToOrderRows().Select(o => (o.SaleId, o.Quantity)).ToArray())));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} is not a valid reservation ({Problem}): dead-lettered")]
-    private static partial void LogPoison(ILogger logger, string? messageId, string? problem);
+    private async Task ParkAsync(GateStreamEntry entry, string reason)
+    {
+        try
+        {
+            if (await gate.ParkAsync(LedgerStream.Group, entry.Id, reason))
+            {
+                metrics.Parked(reason);
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Still pending for this consumer: read and judged again with the next batch.
+            LogParkDeferred(logger, entry.Id, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stream entry {EntryId} is not a valid reservation ({Problem}): parked in ordering:reservations:parked")]
+    private static partial void LogPoison(ILogger logger, string entryId, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Persisting {Count} reservations waits for an outage to end ({Reason}); retry {Attempt}")]
     private static partial void LogOutage(ILogger logger, int count, string reason, int attempt);
@@ -166,9 +190,12 @@ public sealed partial class BatchProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} reservations failed (attempt {Attempt} of {Attempts}; after the last it is split): {Reason}")]
     private static partial void LogBatchFailed(ILogger logger, Exception? exception, string reason, int count, int attempt, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reservation {OrderId} of sale {SaleId} failed {Attempts} times, dead-lettered: {Reason}")]
-    private static partial void LogDeadLettered(ILogger logger, Exception? exception, Guid orderId, Guid saleId, int attempts, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reservation {OrderId} of sale {SaleId} failed {Attempts} times, parked in ordering:reservations:parked: {Reason}")]
+    private static partial void LogParked(ILogger logger, Exception? exception, Guid orderId, Guid saleId, int attempts, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} orders are durable but confirming them to the gate failed ({Reason}); the gate confirmer retries")]
-    private static partial void LogConfirmationDeferred(ILogger logger, int count, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} reservations are durable but settling them in the gate failed ({Reason}); they are settled with the next batch")]
+    private static partial void LogSettleDeferred(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Parking stream entry {EntryId} failed ({Reason}); it is judged again with the next batch")]
+    private static partial void LogParkDeferred(ILogger logger, string entryId, string reason);
 }

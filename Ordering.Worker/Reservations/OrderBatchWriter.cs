@@ -31,9 +31,10 @@ public sealed partial class OrderBatchWriter(
     private const string TakeFromLedgerSql =
         "UPDATE flash_sales SET remaining = remaining - @units, updated_at = now() WHERE sale_id = @sale AND remaining >= @units";
 
+    /// <param name="beforeCommit">Called just before the commit is sent: from then on the orders may be visible.</param>
     /// <returns>The orders this transaction inserted (not those persisted before).</returns>
     /// <exception cref="LedgerRefusedException">A sale's ledger cannot cover the batch; nothing was persisted.</exception>
-    public async Task<IReadOnlyList<PersistedOrder>> PersistAsync(IReadOnlyList<ReservationMessage> reservations, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PersistedOrder>> PersistAsync(IReadOnlyList<ReservationMessage> reservations, Action beforeCommit, CancellationToken cancellationToken)
     {
         // A checkout is one row per line, all in this transaction: its lines are persisted together or not at all.
         // The same order twice in one batch (a duplicate publish next to the original) is one row.
@@ -47,6 +48,7 @@ public sealed partial class OrderBatchWriter(
         {
             await TakeFromLedgerAsync(connection, transaction, inserted, cancellationToken);
         }
+        beforeCommit();
         await transaction.CommitAsync(cancellationToken);
         return inserted;
     }

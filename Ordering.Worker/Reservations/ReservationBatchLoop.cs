@@ -1,32 +1,67 @@
 using Microsoft.Extensions.Options;
 using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Infrastructure;
+using Shop.Ordering.Worker.Messaging;
+using StackExchange.Redis;
 
 namespace Shop.Ordering.Worker.Reservations;
 
 /// <summary>
-/// The single writer of orders: takes batches from the <see cref="ReservationBuffer"/> and processes each under
-/// the <see cref="GateLock"/>, which is how the rebuild pauses it (the rebuild holds the lock while it rewrites the
-/// gate, and only starts when no delivery is outstanding).
+/// The single writer of orders: waits for reservations on the gate's stream (<see cref="LedgerStreamReader"/>), then,
+/// under the <see cref="GateLock"/>, reads the batch this consumer holds and processes it. Reading under the lock is
+/// what keeps the rebuild (which holds it) from falling between the two: a batch read from a gate that then lost its
+/// data holds reservations the ledger does not have yet, and a gate rebuilt without them would sell their units again.
 /// </summary>
-public sealed class ReservationBatchLoop(
-    ReservationBuffer buffer,
+public sealed partial class ReservationBatchLoop(
+    LedgerStreamReader reader,
     BatchProcessor processor,
     GateLock gateLock,
+    ConsumerReadiness readiness,
     StartupGate gate,
-    IOptions<WorkerOptions> options) : BackgroundService
+    IOptions<WorkerOptions> options,
+    ILogger<ReservationBatchLoop> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await gate.WaitAsync(stoppingToken);
-        var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
+        var backoff = new Backoff(options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
+        for (var failures = 0; !stoppingToken.IsCancellationRequested;)
         {
-            var batch = await buffer.ReadBatchAsync(settings.BatchSize, settings.BatchLinger, stoppingToken);
-            using (await gateLock.AcquireAsync(stoppingToken))
+            try
             {
-                await processor.ProcessAsync(batch, stoppingToken);
+                var holding = await reader.WaitForEntriesAsync(stoppingToken);
+                readiness.Started(LedgerStream.Name);
+                if (holding)
+                {
+                    using (await gateLock.AcquireAsync(stoppingToken))
+                    {
+                        var batch = await reader.ReadHeldAsync();
+                        if (batch.Count > 0)
+                        {
+                            await processor.ProcessAsync(batch, stoppingToken);
+                        }
+                    }
+                }
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // The gate unreachable, or its data lost (NOGROUP: the group is created again). Nothing was settled:
+                // whatever this consumer held is read again.
+                if (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+                {
+                    reader.GroupLost();
+                }
+                LogReadFailed(logger, e.Message, failures + 1);
+                await Task.Delay(backoff.Delay(failures++), stoppingToken);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading reservations from the gate failed ({Reason}); retry {Attempt}")]
+    private static partial void LogReadFailed(ILogger logger, string reason, int attempt);
 }

@@ -8,8 +8,8 @@ namespace Shop.Ordering.Worker.Telemetry;
 
 /// <summary>
 /// The worker's instruments (meter <see cref="MeterName"/>, registered with AddShopTelemetrySource). The API
-/// counts buy decisions and relayed reservations; the worker counts what happens after the queue. The three
-/// <c>shop.worker.*</c> names are what monitoring/alerts.yml alerts on: keep them in step.
+/// counts buy decisions; the worker counts what happens after the gate's stream. The <c>shop.worker.*</c> names and
+/// <c>shop.ordering.stream.lag</c> are what monitoring/alerts.yml alerts on: keep them in step.
 /// </summary>
 public sealed class WorkerMetrics
 {
@@ -26,10 +26,12 @@ public sealed class WorkerMetrics
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _releases;
     private readonly Counter<long> _expired;
-    private readonly Counter<long> _gateConfirmations;
+    private readonly Counter<long> _parked;
     private readonly Counter<long> _rebuilds;
     private readonly Counter<long> _violations;
-    private long _queueDepth = -1;
+    private long _streamLength = -1;
+    private long _streamPending = -1;
+    private double _streamLagSeconds = -1;
     private int _salesInViolation;
 
     public WorkerMetrics(IMeterFactory meterFactory)
@@ -40,7 +42,8 @@ public sealed class WorkerMetrics
         _deadLetters = meter.CreateCounter<long>("shop.worker.dead_lettered", "{message}", "Messages rejected to a dead-letter queue.");
         _releases = meter.CreateCounter<long>("shop.ordering.releases.applied", "{release}", "Released orders whose units went back to the gate.");
         _expired = meter.CreateCounter<long>("shop.ordering.orders.expired", "{order}", "Unpaid orders expired.");
-        _gateConfirmations = meter.CreateCounter<long>("shop.ordering.gate.confirmations", "{order}", "Orders confirmed to the gate after being persisted.");
+        _parked = meter.CreateCounter<long>("shop.worker.reservations.parked", "{reservation}",
+            "Reservations no worker could persist, parked in ordering:reservations:parked for an operator.");
         _rebuilds = meter.CreateCounter<long>("shop.ordering.gate.rebuilds", "{rebuild}", "Times the gate was rebuilt from the ledger.");
         _violations = meter.CreateCounter<long>("shop.ordering.reconciliation.violations", "{violation}", "Sales whose stock invariant failed persistently.");
         _timeToDurable = meter.CreateHistogram<double>("shop.worker.time_to_durable", "s",
@@ -48,7 +51,12 @@ public sealed class WorkerMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60] });
         meter.CreateObservableGauge("shop.ordering.stock.remaining", ObserveRemaining, "{unit}",
             "Units the gate can still sell, per sale or item stock being reconciled (sale.id; an item's stock id).");
-        meter.CreateObservableGauge("shop.ordering.queue.depth", ObserveQueueDepth, "{message}", "Reservations waiting in RabbitMQ (ready, not yet delivered).");
+        meter.CreateObservableGauge("shop.ordering.stream.length", () => Known(Volatile.Read(ref _streamLength)), "{reservation}",
+            "Reservations in the gate's stream not yet settled into the ledger (read or not).");
+        meter.CreateObservableGauge("shop.ordering.stream.pending", () => Known(Volatile.Read(ref _streamPending)), "{reservation}",
+            "Reservations a worker has read from the gate's stream and not yet settled.");
+        meter.CreateObservableGauge("shop.ordering.stream.lag", () => Known(Volatile.Read(ref _streamLagSeconds)), "s",
+            "Age of the oldest reservation in the gate's stream: how far the ledger is behind the gate.");
         meter.CreateObservableGauge("shop.worker.reconciliation.violations", () => Volatile.Read(ref _salesInViolation), "{sale}",
             "Sales whose invariant currently fails persistently.");
     }
@@ -69,8 +77,8 @@ public sealed class WorkerMetrics
 
     public void Expired(int orders) => _expired.Add(orders);
 
-    /// <param name="outcome"><c>confirmed</c>, <c>already</c>, <c>counted</c> (the gate had never seen the order) or <c>no-sale</c>.</param>
-    public void GateConfirmed(string outcome, int orders) => _gateConfirmations.Add(orders, new KeyValuePair<string, object?>("outcome", outcome));
+    /// <param name="reason"><c>poison</c> (not a reservation), <c>refused</c> (the ledger refused it every time) or <c>failed</c>.</param>
+    public void Parked(string reason) => _parked.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Rebuilt() => _rebuilds.Add(1);
 
@@ -118,14 +126,18 @@ public sealed class WorkerMetrics
     private IEnumerable<Measurement<long>> ObserveRemaining() =>
         _remaining.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("sale.id", p.Key.ToString())));
 
-    public void SetQueueDepth(long depth) => Volatile.Write(ref _queueDepth, depth);
+    /// <summary>The stream's backlog as last sampled; null when it could not be read (the gauges then report nothing).</summary>
+    public void SetStreamBacklog(long? length, long? pending, TimeSpan? lag)
+    {
+        Volatile.Write(ref _streamLength, length ?? -1);
+        Volatile.Write(ref _streamPending, pending ?? -1);
+        Volatile.Write(ref _streamLagSeconds, lag?.TotalSeconds ?? -1);
+    }
 
     public void SetSalesInViolation(int sales) => Volatile.Write(ref _salesInViolation, sales);
 
-    private IEnumerable<Measurement<long>> ObserveQueueDepth()
-    {
-        // Unknown (never sampled, or RabbitMQ unreachable) reports nothing rather than a misleading zero.
-        var depth = Volatile.Read(ref _queueDepth);
-        return depth < 0 ? [] : [new Measurement<long>(depth)];
-    }
+    // Unknown (never sampled, or the gate unreachable) reports nothing rather than a misleading zero.
+    private static IEnumerable<Measurement<long>> Known(long value) => value < 0 ? [] : [new Measurement<long>(value)];
+
+    private static IEnumerable<Measurement<double>> Known(double value) => value < 0 ? [] : [new Measurement<double>(value)];
 }

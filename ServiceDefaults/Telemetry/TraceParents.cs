@@ -5,8 +5,8 @@ namespace Shop.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// W3C trace context across the hops that no instrumentation carries by itself: the buy's Redis stream entry
-/// (written by the reserve and checkout scripts), Catalog's outbox row, and the RabbitMQ message header (the relay's
-/// and the outbox's). Only a recorded (sampled) trace is carried: an unsampled buy costs nothing extra.
+/// (written by the reserve and checkout scripts, read by the worker), Catalog's outbox row, and the RabbitMQ message
+/// header (the outbox's). Only a recorded (sampled) trace is carried: an unsampled buy costs nothing extra.
 /// </summary>
 public static class TraceParents
 {

@@ -11,7 +11,8 @@ namespace Shop.Ordering.Api.Tests;
 /// </summary>
 public class PipelineFixture : IAsyncLifetime
 {
-    // What the buy pipeline needs (the hot path, the relay, the worker and their servers); not the catalog or the storefront.
+    // What the buy pipeline needs (the hot path, the worker and their servers; RabbitMQ for the catalog events the tests
+    // announce sales with); not the catalog or the storefront.
     private static readonly string[] Needed = ["gate", "postgres", "orderingdb", "messaging", "ordering-api", "ordering-worker"];
 
     public ShopApp App { get; private set; } = null!;

@@ -108,14 +108,6 @@ public sealed class GateReplyTests
     }
 
     [Theory]
-    [InlineData(1, ConfirmOutcome.Confirmed)]
-    [InlineData(0, ConfirmOutcome.AlreadyConfirmed)]
-    [InlineData(2, ConfirmOutcome.CountedNow)]
-    [InlineData(-1, ConfirmOutcome.NoSale)]
-    public void Confirm_replies_are_read_into_their_outcomes(long reply, ConfirmOutcome outcome) =>
-        Assert.Equal(outcome, GateReplies.Confirm(RedisResult.Create((RedisValue)reply)));
-
-    [Theory]
     [InlineData(1, ReleaseOutcome.Released)]
     [InlineData(0, ReleaseOutcome.AlreadyReleased)]
     [InlineData(-1, ReleaseOutcome.NoSale)]
@@ -123,9 +115,8 @@ public sealed class GateReplyTests
         Assert.Equal(outcome, GateReplies.Release(RedisResult.Create((RedisValue)reply)));
 
     [Fact]
-    public void A_number_confirm_or_release_never_answers_is_an_error()
+    public void A_number_release_never_answers_is_an_error()
     {
-        Assert.Throws<InvalidOperationException>(() => GateReplies.Confirm(RedisResult.Create((RedisValue)3)));
         Assert.Throws<InvalidOperationException>(() => GateReplies.Release(RedisResult.Create((RedisValue)2)));
     }
 

@@ -82,7 +82,6 @@ public sealed class ArmingTests(WorkerAppFixture fixture)
     {
         var sale = await Client.ArmAsync(WorkerTestClient.Sale(quantity: 5));
         var bought = await Client.ReserveAsync(sale.SaleId, "arming-buyer", "k1", 3);
-        await Client.PublishAsync(bought!);
         await Eventually.EqualAsync(2L, () => Client.RemainingAsync(sale.SaleId), "3 units sold in the ledger");
 
         var shrink = sale with { EventId = Guid.NewGuid(), Quantity = 2, Version = 2 };
@@ -95,8 +94,6 @@ public sealed class ArmingTests(WorkerAppFixture fixture)
         Assert.Equal(2, await Client.RemainingAsync(sale.SaleId));
         Assert.Equal(5, await Client.ScalarAsync("SELECT initial_quantity FROM flash_sales WHERE sale_id = @s", ("s", sale.SaleId)));
         Assert.Equal(1, await Client.GateAsync(sale.SaleId, "version"));
-        // The reservations' dead letters stay apart from the catalog's.
-        Assert.DoesNotContain(await Client.DeadLettersAsync(OrderingTopology.DeadLetterQueue), d => d.MessageId == malformed);
         await Client.AssertReconcilesAsync(sale.SaleId);
     }
 }

@@ -31,7 +31,6 @@ public sealed class ExpiryTests(ExpiryFixture fixture) : IClassFixture<ExpiryFix
         var sale = await Client.ArmAsync(WorkerTestClient.Sale(quantity: 10, perBuyerLimit: 5));
         var unpaid = (await Client.ReserveAsync(sale.SaleId, "late-payer", "e-1", 3))!;
         var paid = (await Client.ReserveAsync(sale.SaleId, "prompt-payer", "e-2", 2))!;
-        await Client.PublishAsync(unpaid, paid);
         await Eventually.EqualAsync(2L, () => Client.OrderCountAsync(sale.SaleId), "both orders persisted");
         // Paying, as the API does it: a paid order never expires.
         Assert.Equal(1, await Client.ExecuteAsync("UPDATE orders SET status = 'Paid', paid_at = now() WHERE order_id = @o AND status = 'Confirmed'", ("o", paid.OrderId)));
@@ -64,7 +63,6 @@ public sealed class ExpiryTests(ExpiryFixture fixture) : IClassFixture<ExpiryFix
     {
         var sale = await Client.ArmAsync(WorkerTestClient.Sale(quantity: 6, perBuyerLimit: 6));
         var order = (await Client.ReserveAsync(sale.SaleId, "canceller", "c-1", 4))!;
-        await Client.PublishAsync(order);
         await Eventually.EqualAsync(2L, () => Client.RemainingAsync(sale.SaleId), "the order persisted");
 
         Assert.Equal(1, await Client.ExecuteAsync(CancelSql, ("id", order.OrderId)));

@@ -39,14 +39,13 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         {
             orders.Add((await Client.ReserveAsync(sale.SaleId, $"restart-buyer-{i % 10}", $"key-{i}", 1 + (i % 2)))!);
         }
-        await Client.PublishAsync(orders);
         await Eventually.EqualAsync(20L, () => Client.OrderCountAsync(sale.SaleId), "the orders persisted");
         Assert.Equal(1, await Client.ExecuteAsync(CancelSql, ("id", orders[3].OrderId)));
         var remaining = 100 - orders.Sum(o => o.Quantity) + orders[3].Quantity;
         await Eventually.EqualAsync((long)remaining, () => Client.GateAsync(sale.SaleId, "stock"), "the cancellation back in the gate");
-        await Eventually.EqualAsync(0L, () => Client.GateAsync(sale.SaleId, "pending"), "every order confirmed to the gate");
+        await Eventually.EqualAsync(0L, () => Client.GateAsync(sale.SaleId, "pending"), "every order settled in the gate");
 
-        // Everything the gate holds, once it has settled (the relay and the worker are done with these orders).
+        // Everything the gate holds, once it has settled (the worker is done with these orders).
         var before = await SettledContentsAsync();
         Assert.Contains(GateKeys.Alive.ToString(), before.Keys);
         Assert.Contains(GateKeys.Reservations.ToString(), before.Keys);
@@ -76,7 +75,6 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         Assert.Equal(new ReservationDecision(ReservationOutcome.Repeat, orders[0].OrderId, orders[0].Quantity), repeat);
         var next = await Client.ReserveAsync(sale.SaleId, "after-restart", "k", 2);
         Assert.NotNull(next);
-        await Client.PublishAsync(next);
         await Eventually.EqualAsync((long)remaining - 2, () => Client.RemainingAsync(sale.SaleId), "the new order persisted");
         await Eventually.EqualAsync(0L, () => Client.GateAsync(sale.SaleId, "pending"), "the new order confirmed to the gate");
         await Client.AssertReconcilesAsync(sale.SaleId);
@@ -91,7 +89,6 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         {
             orders.Add((await Client.ReserveAsync(sale.SaleId, $"cache-buyer-{i % 10}", $"key-{i}", 1 + (i % 2)))!);
         }
-        await Client.PublishAsync(orders);
         await Eventually.EqualAsync(20L, () => Client.OrderCountAsync(sale.SaleId), "the orders persisted");
         Assert.Equal(1, await Client.ExecuteAsync(CancelSql, ("id", orders[3].OrderId)));
         var remaining = 100 - orders.Sum(o => o.Quantity) + orders[3].Quantity;
@@ -132,7 +129,6 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         // Buying works again, and the new order goes through the whole pipeline.
         var next = await Client.ReserveAsync(sale.SaleId, "after-rebuild", "k", 2);
         Assert.NotNull(next);
-        await Client.PublishAsync(next);
         await Eventually.EqualAsync((long)remaining - 2, () => Client.RemainingAsync(sale.SaleId), "the new order persisted");
         await Eventually.EqualAsync(0L, () => Client.GateAsync(sale.SaleId, "pending"), "the new order confirmed to the gate");
         await Client.AssertReconcilesAsync(sale.SaleId);
@@ -140,8 +136,11 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
     }
 
     [Fact]
-    public async Task Reservations_in_flight_when_the_gate_loses_its_disk_are_all_persisted_and_the_rebuilt_gate_agrees_with_the_ledger()
+    public async Task A_gate_that_loses_its_disk_mid_stream_is_rebuilt_from_the_ledger_and_agrees_with_it()
     {
+        // The gate's stream is the only copy of a reservation until the worker commits it (docs/ordering.md): those
+        // still in it when the disk is lost are lost with it. What must hold is that the rebuilt gate counts exactly
+        // what the ledger has, so no unit is sold twice.
         const int Count = 2000;
         const int Stock = 5000;
         var sale = await Client.ArmAsync(WorkerTestClient.Sale(quantity: Stock, perBuyerLimit: 10));
@@ -151,20 +150,21 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
             reservations.Add((await Client.ReserveAsync(sale.SaleId, $"flight-buyer-{i % 500}", $"f-{i}", 1))!);
         }
 
-        // The gate dies while these are on their way: the rebuild must wait until they are in the ledger.
-        var publishing = Client.PublishAsync(reservations);
+        // The gate dies while the worker is still persisting them.
         await fixture.App.LoseDataAsync("gate", TimeSpan.FromMinutes(2));
-        await publishing;
 
         await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set again by the rebuild");
-        await Eventually.EqualAsync((long)Count, () => Client.OrderCountAsync(sale.SaleId), "every reservation persisted");
-        await Eventually.EqualAsync(0L, () => Client.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s AND NOT gate_confirmed", ("s", sale.SaleId)),
-            "every order known to the gate");
-        Assert.Equal(Stock - Count, await Client.RemainingAsync(sale.SaleId));
-        Assert.Equal(Stock - Count, await Client.GateAsync(sale.SaleId, "stock"));
+        var persisted = await Client.OrderCountAsync(sale.SaleId);
+        Assert.InRange(persisted, 1, Count);
+        Assert.Equal(Stock - persisted, await Client.RemainingAsync(sale.SaleId));
+        Assert.Equal(Stock - persisted, await Client.GateAsync(sale.SaleId, "stock"));
         Assert.Equal(0, await Client.GateAsync(sale.SaleId, "pending"));
-        Assert.Equal(4, await Client.HoldingAsync(sale.SaleId, "flight-buyer-7"));
+        Assert.Equal(await Client.ScalarAsync("SELECT coalesce(sum(quantity), 0) FROM orders WHERE sale_id = @s AND buyer_id = 'flight-buyer-7'", ("s", sale.SaleId)),
+            await Client.HoldingAsync(sale.SaleId, "flight-buyer-7"));
         await Client.AssertReconcilesAsync(sale.SaleId);
+        // And the rebuilt gate sells again, through the whole pipeline.
+        Assert.NotNull(await Client.ReserveAsync(sale.SaleId, "after-loss", "k", 1));
+        await Eventually.EqualAsync(persisted + 1, () => Client.OrderCountAsync(sale.SaleId), "a reservation after the rebuild persisted");
     }
 
     /// <summary>

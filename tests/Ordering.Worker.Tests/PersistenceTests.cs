@@ -1,10 +1,9 @@
-using System.Text;
 using Shop.Ordering.Core.Messaging;
 using Shop.Ordering.Core.Redis;
 
 namespace Shop.Ordering.Worker.Tests;
 
-/// <summary>Reservations become durable orders in batches, exactly once, and the ledger never oversells.</summary>
+/// <summary>Reservations the gate accepted become durable orders in batches, exactly once, and the ledger never oversells.</summary>
 [Collection(PipelineCollection.Name)]
 public sealed class PersistenceTests(WorkerAppFixture fixture)
 {
@@ -22,8 +21,7 @@ public sealed class PersistenceTests(WorkerAppFixture fixture)
         }
         var units = accepted.Sum(r => r.Quantity);
 
-        await Client.PublishAsync(accepted);
-
+        // Nothing to hand over: the worker reads the gate's stream itself.
         await Eventually.EqualAsync((long)Reservations, () => Client.OrderCountAsync(sale.SaleId), "every reservation persisted");
         Assert.Equal(2000 - units, await Client.RemainingAsync(sale.SaleId));
         Assert.Equal(Reservations, await Client.ScalarAsync(
@@ -32,29 +30,27 @@ public sealed class PersistenceTests(WorkerAppFixture fixture)
         var expected = accepted[7];
         // An order expires a payment timeout after the gate accepted it.
         Assert.Equal(expected.ReservedAt + fixture.PaymentTimeout, await ExpiresAtAsync(expected.OrderId), TimeSpan.FromMilliseconds(1));
-        // The gate is told: nothing pending any more, the stock agrees with the ledger.
-        await Eventually.EqualAsync(0L, () => Client.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s AND NOT gate_confirmed", ("s", sale.SaleId)),
-            "every order confirmed to the gate");
-        Assert.Equal(0, await Client.GateAsync(sale.SaleId, "pending"));
+        // Settled in the gate: nothing pending any more, the stock agrees with the ledger, the stream emptied.
+        await Eventually.EqualAsync(0L, () => Client.GateAsync(sale.SaleId, "pending"), "every order settled in the gate");
         Assert.Equal(2000 - units, await Client.GateAsync(sale.SaleId, "stock"));
         Assert.Equal("confirmed", (string?)await Client.Redis.HashGetAsync(GateKeys.Order(expected.OrderId), "status"));
         Assert.False(await Client.Redis.SetContainsAsync(GateKeys.BuyerPending(expected.BuyerId), expected.OrderId.ToString("N")));
+        Assert.Empty(await Client.Redis.StreamRangeAsync(GateKeys.Reservations, "-", "+"));
         await Client.AssertReconcilesAsync(sale.SaleId);
     }
 
     [Fact]
-    public async Task A_duplicate_publish_and_a_late_redelivery_insert_the_order_once()
+    public async Task A_second_entry_for_an_order_already_persisted_inserts_nothing_and_moves_nothing()
     {
         var sale = await Client.ArmAsync(WorkerTestClient.Sale(quantity: 50));
         var twice = (await Client.ReserveAsync(sale.SaleId, "dup-buyer", "dup-1", 2))!;
         var other = (await Client.ReserveAsync(sale.SaleId, "dup-buyer", "dup-2", 3))!;
-
-        await Client.PublishAsync(twice, twice, other);
         await Eventually.EqualAsync(2L, () => Client.OrderCountAsync(sale.SaleId), "both orders persisted");
-        // The same reservation again after it was persisted (what a relay crash between publish and XACK
-        // produces), followed by a marker: once the marker is persisted, the late copy has been handled.
+
+        // The same order again, as an entry of its own (what an operator re-adding a parked entry produces),
+        // followed by a marker: once the marker is persisted, the copy has been handled.
+        await Client.AppendUnacceptedAsync(twice);
         var marker = (await Client.ReserveAsync(sale.SaleId, "dup-buyer", "dup-3", 1))!;
-        await Client.PublishAsync(twice, marker);
         await Eventually.EqualAsync(3L, () => Client.OrderCountAsync(sale.SaleId), "the marker persisted");
 
         Assert.Equal(1, await Client.ScalarAsync("SELECT count(*) FROM orders WHERE order_id = @o", ("o", twice.OrderId)));
@@ -64,38 +60,45 @@ public sealed class PersistenceTests(WorkerAppFixture fixture)
     }
 
     [Fact]
-    public async Task An_oversell_attempt_is_refused_and_dead_lettered_and_the_ledger_never_goes_negative()
+    public async Task An_oversell_attempt_is_refused_and_parked_and_the_ledger_never_goes_negative()
     {
-        // Reservations the gate never accepted (it would have refused the third): 3 × 2 units of a 5-unit sale.
+        // Two reservations the gate accepted (4 of 5 units), then one it never accepted (it would have refused it):
+        // the ledger cannot cover its 2 units.
         var sale = await Client.ArmAsync(WorkerTestClient.Sale(quantity: 5));
-        var reservations = Enumerable.Range(0, 3).Select(i => WorkerTestClient.Direct(sale.SaleId, $"over-{i}", 2)).ToList();
+        await Client.ReserveAsync(sale.SaleId, "over-0", "o-0", 2);
+        await Client.ReserveAsync(sale.SaleId, "over-1", "o-1", 2);
+        var unaccepted = WorkerTestClient.Unaccepted(sale.SaleId, "over-2", 2);
+        var entryId = await Client.AppendUnacceptedAsync(unaccepted);
 
-        await Client.PublishAsync(reservations);
-
-        await Client.WaitForDeadLetterAsync(OrderingTopology.DeadLetterQueue, reservations[2].OrderId.ToString());
+        await Client.WaitForParkedAsync(entryId);
+        Assert.Equal("refused", (await Client.ParkedAsync())[entryId]["reason"]);
+        Assert.Equal(unaccepted.OrderId.ToString("N"), (await Client.ParkedAsync())[entryId]["orderId"]);
         Assert.Equal(2, await Client.OrderCountAsync(sale.SaleId));
-        Assert.Equal(0, await Client.ScalarAsync("SELECT count(*) FROM orders WHERE order_id = @o", ("o", reservations[2].OrderId)));
+        Assert.Equal(0, await Client.ScalarAsync("SELECT count(*) FROM orders WHERE order_id = @o", ("o", unaccepted.OrderId)));
         Assert.Equal(1, await Client.RemainingAsync(sale.SaleId));
-        // The gate counts the two orders it never saw, so it agrees with the ledger.
+        // The gate never counted the parked one, so it agrees with the ledger.
         await Client.AssertReconcilesAsync(sale.SaleId);
         Assert.Equal(1, await Client.GateAsync(sale.SaleId, "stock"));
     }
 
     [Fact]
-    public async Task Poison_messages_go_straight_to_the_dead_letter_queue_and_the_others_are_persisted()
+    public async Task Poison_entries_are_parked_at_once_with_their_fields_and_the_others_are_persisted()
     {
         var sale = await Client.ArmAsync(WorkerTestClient.Sale(quantity: 10));
-        var notJson = Guid.NewGuid().ToString();
-        var zeroUnits = WorkerTestClient.Direct(sale.SaleId, "poison-buyer", 1) with { Quantity = 0 };
+        var notAReservation = await Client.AppendRawAsync(("note", "this is not a reservation"));
+        var zeroUnits = await Client.AppendUnacceptedAsync(WorkerTestClient.Unaccepted(sale.SaleId, "poison-buyer", 1) with { Quantity = 0 });
         var good = (await Client.ReserveAsync(sale.SaleId, "poison-buyer", "p-1", 1))!;
 
-        await Client.PublishRawAsync(Encoding.UTF8.GetBytes("this is not a reservation"), notJson);
-        await Client.PublishRawAsync(WorkerTestClient.Body(zeroUnits), zeroUnits.OrderId.ToString());
-        await Client.PublishAsync(good);
-
-        await Client.WaitForDeadLetterAsync(OrderingTopology.DeadLetterQueue, notJson);
-        await Client.WaitForDeadLetterAsync(OrderingTopology.DeadLetterQueue, zeroUnits.OrderId.ToString());
+        await Client.WaitForParkedAsync(notAReservation);
+        await Client.WaitForParkedAsync(zeroUnits);
+        var parked = await Client.ParkedAsync();
+        Assert.Equal("poison", parked[notAReservation]["reason"]);
+        Assert.Equal("this is not a reservation", parked[notAReservation]["note"]);
+        Assert.Equal("0", parked[zeroUnits]["quantity"]);
+        await Eventually.TrueAsync(async () => await fixture.WorkerMetricAsync("shop_worker_reservations_parked_total", "poison") >= 2,
+            "the parked entries counted (the alert ShopReservationsParked reads this counter)");
         await Eventually.EqualAsync(1L, () => Client.OrderCountAsync(sale.SaleId), "the good reservation persisted");
+        Assert.Equal(good.OrderId, Guid.Parse(await Client.StringAsync("SELECT order_id::text FROM orders WHERE sale_id = @s", ("s", sale.SaleId)) ?? ""));
         Assert.Equal(9, await Client.RemainingAsync(sale.SaleId));
         await Client.AssertReconcilesAsync(sale.SaleId);
     }

@@ -24,12 +24,28 @@ public class WorkerAppFixture : IAsyncLifetime
     {
         App = await ShopApp.StartAsync(
             configure: builder => builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-worker"))
-                .WithEnvironment("Ordering__PaymentTimeout", PaymentTimeout.ToString("c")),
+                .WithEnvironment("Ordering__PaymentTimeout", PaymentTimeout.ToString("c"))
+                // A dead consumer's entries are taken over after 3 s rather than 10 (WorkerKillTests).
+                .WithEnvironment("Ordering__Worker__ClaimAfter", "00:00:03"),
             only: Needed);
         Client = await WorkerTestClient.CreateAsync(App.App);
         // The gate of a new system is alive once the worker has "rebuilt" it from the (empty) ledger.
         // Start-up under a loaded CI machine (several compositions booting at once) can take well beyond 30 s.
         await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set by the worker", TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>
+    /// The sum of a counter's series in the worker's own Prometheus endpoint (/metrics) whose labels include
+    /// <paramref name="labelValue"/>; 0 when it has none yet.
+    /// </summary>
+    public async Task<double> WorkerMetricAsync(string name, string labelValue)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(App.Instances("ordering-worker").Single().HttpAddress, "/metrics"));
+        return text.Split('\n')
+            .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) && line.Contains($"\"{labelValue}\"", StringComparison.Ordinal))
+            // "name{labels} value [timestamp]"
+            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The worker's console output so far (every replica, restarts included).</summary>

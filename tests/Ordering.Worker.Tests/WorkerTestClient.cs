@@ -127,59 +127,58 @@ public sealed class WorkerTestClient : IAsyncDisposable
             DateTimeOffset.Parse(reservedAt, CultureInfo.InvariantCulture), idempotencyKey);
     }
 
-    /// <summary>A reservation the gate never saw (the worker must still persist it, and count it in the gate).</summary>
-    public static ReservationMessage Direct(Guid saleId, string buyerId, int quantity) =>
-        new(Guid.CreateVersion7(), saleId, buyerId, quantity, 9.99m, DateTimeOffset.UtcNow, "direct-" + Guid.NewGuid().ToString("N"));
-
-    /// <summary>Publishes reservations as the relay does: to the queue, persistent, message id = order id, confirmed.</summary>
-    public async Task PublishAsync(IEnumerable<ReservationMessage> reservations)
+    /// <summary>
+    /// Reservations through the gate, one after the other, <paramref name="pause"/> between chunks of
+    /// <paramref name="chunkSize"/> (so that the worker is in the middle of them when a test breaks something).
+    /// </summary>
+    public async Task<List<ReservationMessage>> ReserveManyAsync(Guid saleId, int count, Func<int, (string BuyerId, int Quantity)> buyer,
+        int chunkSize = int.MaxValue, TimeSpan pause = default)
     {
-        foreach (var chunk in reservations.Chunk(200))
+        var reservations = new List<ReservationMessage>(count);
+        for (var i = 0; i < count; i++)
         {
-            await PublishConfirmedAsync(chunk.Select(r => (Body(r), r.OrderId.ToString())).ToList());
+            var (buyerId, quantity) = buyer(i);
+            reservations.Add(await ReserveAsync(saleId, buyerId, $"many-{i}-{Guid.NewGuid():N}", quantity)
+                ?? throw new InvalidOperationException($"The gate refused reservation {i} of sale {saleId}."));
+            if ((i + 1) % chunkSize == 0 && pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause);
+            }
         }
+        return reservations;
     }
-
-    public Task PublishAsync(params ReservationMessage[] reservations) => PublishAsync((IEnumerable<ReservationMessage>)reservations);
 
     /// <summary>
-    /// Publishes while RabbitMQ may go away: a chunk whose confirms did not all arrive is published again on a new
-    /// connection once the broker is back (a duplicate is harmless, a loss is not).
+    /// A well-formed stream entry for a reservation the gate never accepted (its stock, pending and holdings never
+    /// moved): how a test makes the worker face a reservation the ledger cannot cover.
     /// </summary>
-    public async Task PublishSurvivingOutagesAsync(IReadOnlyList<ReservationMessage> reservations, int chunkSize, TimeSpan pause, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in reservations.Chunk(chunkSize))
-        {
-            var messages = chunk.Select(r => (Body(r), r.OrderId.ToString())).ToList();
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    await PublishConfirmedAsync(messages);
-                    break;
-                }
-                catch (Exception) when (attempt < 600 && !cancellationToken.IsCancellationRequested)
-                {
-                    await ResetRabbitAsync();
-                    await Task.Delay(200, cancellationToken);
-                }
-            }
-            await Task.Delay(pause, cancellationToken);
-        }
-    }
+    public async Task<string> AppendUnacceptedAsync(ReservationMessage reservation) => await AppendRawAsync(
+        ("orderId", reservation.OrderId.ToString("N")), ("saleId", reservation.SaleId.ToString("N")), ("buyerId", reservation.BuyerId),
+        ("quantity", reservation.Quantity.ToString(CultureInfo.InvariantCulture)), ("unitPrice", reservation.UnitPrice.ToString(CultureInfo.InvariantCulture)),
+        ("reservedAt", reservation.ReservedAt.ToString("O", CultureInfo.InvariantCulture)), ("idempotencyKey", reservation.IdempotencyKey));
+
+    /// <summary>Any fields as an entry of the reservations stream (for poison tests); returns its id.</summary>
+    public async Task<string> AppendRawAsync(params (string Name, string Value)[] fields) =>
+        (string)(await Redis.StreamAddAsync(GateKeys.Reservations, [.. fields.Select(f => new NameValueEntry(f.Name, f.Value))]))!;
+
+    /// <summary>A reservation the gate never saw, to append with <see cref="AppendUnacceptedAsync"/>.</summary>
+    public static ReservationMessage Unaccepted(Guid saleId, string buyerId, int quantity) =>
+        new(Guid.CreateVersion7(), saleId, buyerId, quantity, 9.99m, DateTimeOffset.UtcNow, "unaccepted-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The parked entries (ordering:reservations:parked): the parked entry's id → its fields, the reason among them.</summary>
+    public async Task<Dictionary<string, Dictionary<string, string>>> ParkedAsync() =>
+        (await Redis.StreamRangeAsync(GateKeys.ParkedReservations, "-", "+"))
+            .Select(e => e.Values.ToDictionary(f => (string)f.Name!, f => (string)f.Value!))
+            .ToDictionary(f => f["entry"]);
+
+    public async Task WaitForParkedAsync(string entryId) =>
+        await Eventually.TrueAsync(async () => (await ParkedAsync()).ContainsKey(entryId), $"stream entry {entryId} parked");
 
     /// <summary>Anything, as a FlashSaleChanged on shop.events (for malformed-event tests).</summary>
     public Task PublishCatalogRawAsync(byte[] body, string messageId) =>
         PublishAsync(EventTopology.Exchange, EventTopology.FlashSaleChangedRoutingKey, body, messageId, EventTopology.FlashSaleChangedType);
 
-    /// <summary>Anything, as a message on the reservations queue (for poison tests).</summary>
-    public Task PublishRawAsync(byte[] body, string messageId) =>
-        PublishAsync("", OrderingTopology.ReservationsQueue, body, messageId, nameof(ReservationMessage));
-
-    public static byte[] Body(ReservationMessage reservation) =>
-        JsonSerializer.SerializeToUtf8Bytes(reservation, OrderingJsonContext.Default.ReservationMessage);
-
-    // ---- dead letters ----
+    // ---- dead letters (catalog events) ----
 
     public sealed record DeadLetter(string? MessageId, string Body);
 
@@ -241,7 +240,8 @@ public sealed class WorkerTestClient : IAsyncDisposable
         ReconciliationReport? report = null;
         try
         {
-            await Eventually.TrueAsync(async () => (report = await reconciler.MeasureAsync(saleId, CancellationToken.None)) is { Holds: true },
+            // Nothing assumed unsettled: it waits for the worker to settle what it committed.
+            await Eventually.TrueAsync(async () => (report = await reconciler.MeasureAsync(saleId, unsettledUnits: 0, buyersFrom: null, CancellationToken.None)) is { Holds: true },
                 $"the stock invariant of sale {saleId} holds", TimeSpan.FromSeconds(20));
         }
         catch (TimeoutException e)
@@ -256,14 +256,6 @@ public sealed class WorkerTestClient : IAsyncDisposable
     {
         var channel = await PublisherAsync();
         await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, Properties(messageId, type), body);
-    }
-
-    private async Task PublishConfirmedAsync(List<(byte[] Body, string MessageId)> messages)
-    {
-        var channel = await PublisherAsync();
-        // Tracked confirms: each publish completes when the broker has the message; all of a chunk go out together.
-        await Task.WhenAll(messages.Select(m => channel.BasicPublishAsync("", OrderingTopology.ReservationsQueue, mandatory: true,
-            Properties(m.MessageId, nameof(ReservationMessage)), m.Body).AsTask()));
     }
 
     private static BasicProperties Properties(string messageId, string type) =>

@@ -30,14 +30,14 @@ public sealed partial class RunningMonitoringTests
             .SelectMany(rule => MetricsOf(AlertRules.Expression(rule)))
             .Append("""http_server_request_duration_seconds_bucket{service="ordering-api", http_route=~"/api/flash-sales/.+/orders"}""")
             .Append("shop_ordering_stock_remaining")
-            .Append("shop_ordering_relay_stream_length")
-            .Append("shop_ordering_queue_depth")
+            .Append("shop_ordering_stream_length")
+            .Append("shop_ordering_stream_pending")
             .Distinct(StringComparer.Ordinal)
-            // Only a dead letter creates its counter: the dead-letter test below covers it.
-            .Where(name => name != "shop_worker_dead_lettered_total")
+            // Only a dead letter (a parked reservation) creates its counter: the tests below and Ordering.Worker.Tests cover them.
+            .Where(name => name is not "shop_worker_dead_lettered_total" and not "shop_worker_reservations_parked_total")
             .ToList();
         Assert.Contains("shop_worker_time_to_durable_seconds_bucket", queries);
-        Assert.Contains("shop_ordering_relay_lag_seconds", queries);
+        Assert.Contains("shop_ordering_stream_lag_seconds", queries);
 
         var missing = queries;
         await Eventually.ReturnsAsync(async () =>

@@ -15,7 +15,7 @@ public interface ISaleSystem
     Task<AuditResult> AuditAsync(Guid saleId, int units, int perBuyerLimit, IReadOnlyList<AcceptedOrder> accepted, TimeSpan deadline, CancellationToken cancellationToken);
 }
 
-/// <summary>Shop's buy path: admission, reserve.lua in Redis, then relay → RabbitMQ → worker → orders.</summary>
+/// <summary>Shop's buy path: admission, reserve.lua in Redis (its stream entry the outbox), then the worker → orders.</summary>
 public sealed class ShopSystem(ShopApp shop) : ISaleSystem
 {
     public string Name => "shop";

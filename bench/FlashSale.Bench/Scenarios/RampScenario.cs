@@ -6,7 +6,7 @@ namespace Shop.Bench.Scenarios;
 /// <summary>
 /// Scenario 4, the ramp: the offered rate of buy requests goes up step by step on one sale with more stock
 /// than the ramp can sell (so every request is a full reservation — the most expensive decision — and the
-/// relay and worker carry the reservations as they would in the first second of a sale). A step holds when
+/// worker carries the reservations from the gate's stream as it would in the first second of a sale). A step holds when
 /// its p99 stays under the limit, every request was sent, almost nothing was shed or failed, and the
 /// achieved rate kept up with the offered one. Between steps the pipeline is given time to persist what the
 /// step reserved, so each step starts from a quiet backlog. The ramp ends after two steps in a row that did

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+using Shop.Ordering.Core.Redis;
+using Shop.Ordering.Worker.Infrastructure;
+using Shop.Ordering.Worker.Telemetry;
+using StackExchange.Redis;
+
+namespace Shop.Ordering.Worker.Reservations;
+
+/// <summary>
+/// Samples the reservations stream's backlog for the gauges: its length, what the worker holds unsettled, and the
+/// age of the oldest entry (an entry's id is its time in ms). The gauges' callbacks only read the last sample: an
+/// observable instrument must never wait for Redis.
+/// </summary>
+public sealed class StreamLagMonitor(
+    IConnectionMultiplexer redis,
+    WorkerMetrics metrics,
+    TimeProvider time,
+    StartupGate gate,
+    IOptions<WorkerOptions> options,
+    ILogger<StreamLagMonitor> logger) : PeriodicService(gate, logger)
+{
+    protected override TimeSpan Interval => options.Value.StreamLagInterval;
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var database = redis.GetDatabase();
+        try
+        {
+            var length = await database.StreamLengthAsync(GateKeys.Reservations);
+            var oldest = length == 0 ? [] : await database.StreamRangeAsync(GateKeys.Reservations, "-", "+", count: 1);
+            var pending = await PendingAsync(database);
+            var lag = oldest.Length == 0 || !long.TryParse(((string)oldest[0].Id!).Split('-')[0], out var ms)
+                ? TimeSpan.Zero
+                : time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(ms);
+            metrics.SetStreamBacklog(length, pending, lag < TimeSpan.Zero ? TimeSpan.Zero : lag);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            metrics.SetStreamBacklog(null, null, null);
+            throw;
+        }
+    }
+
+    private static async Task<long> PendingAsync(IDatabase database)
+    {
+        try
+        {
+            return (await database.StreamPendingAsync(GateKeys.Reservations, LedgerStream.Group)).PendingMessageCount;
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        {
+            // No worker has created its group yet (or the gate lost it): nothing is held.
+            return 0;
+        }
+    }
+}
