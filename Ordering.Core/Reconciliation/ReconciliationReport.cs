@@ -22,6 +22,10 @@ public sealed record ReconciliationReport(
     DateTimeOffset CheckedAt)
 {
     public long? Difference => RedisRemaining + InFlight + Sold + Releasing - Initial;
+
+    /// <summary>The same measurement with the buyers found over the limit: it holds only if there are none.</summary>
+    public ReconciliationReport WithBuyersOverLimit(IReadOnlyList<BuyerOverLimit> buyers) =>
+        this with { BuyersOverLimit = buyers, Holds = Holds && buyers.Count == 0 };
 }
 
 public sealed record BuyerOverLimit(string BuyerId, int Units);

@@ -48,16 +48,22 @@ public sealed class SaleReconciler(NpgsqlDataSource dataSource, IConnectionMulti
         return Guid.ParseExact($"{ms >> 16:x8}-{ms & 0xFFFF:x4}-7000-8000-000000000000", "D");
     }
 
-    /// <summary>Null when the sale is not in the ledger.</summary>
+    /// <summary>The stock invariant and the per-buyer limit in one call; null when the sale is not in the ledger.</summary>
     /// <param name="unsettledUnits">Units committed in the ledger whose entries the gate has not settled yet.</param>
     /// <param name="buyersFrom">Check only the buyers of orders with an id from this one on; null checks every buyer.</param>
-    public async Task<ReconciliationReport?> MeasureAsync(Guid saleId, long unsettledUnits, Guid? buyersFrom, CancellationToken cancellationToken)
+    public async Task<ReconciliationReport?> MeasureAsync(Guid saleId, long unsettledUnits, Guid? buyersFrom, CancellationToken cancellationToken) =>
+        (await MeasureStockAsync(saleId, unsettledUnits, cancellationToken).ConfigureAwait(false))
+            ?.WithBuyersOverLimit(await BuyersOverLimitAsync(saleId, buyersFrom, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The stock invariant's terms, from the ledger's row and unapplied releases and the gate's stock and pending: a
+    /// few rows, whatever the sale has sold, so that it can be taken again and again until no order was moving. No
+    /// buyer is checked (<see cref="ReconciliationReport.BuyersOverLimit"/> empty). Null when the sale is not in the ledger.
+    /// </summary>
+    public async Task<ReconciliationReport?> MeasureStockAsync(Guid saleId, long unsettledUnits, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // One snapshot for all ledger figures.
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         int initial, remaining, limit, releasing;
-        await using (var ledger = new NpgsqlCommand(LedgerSql, connection, transaction))
+        await using (var ledger = dataSource.CreateCommand(LedgerSql))
         {
             ledger.Parameters.AddWithValue("sale", saleId);
             await using var reader = await ledger.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -67,21 +73,6 @@ public sealed class SaleReconciler(NpgsqlDataSource dataSource, IConnectionMulti
             }
             (initial, remaining, limit, releasing) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
         }
-        var overLimit = new List<BuyerOverLimit>();
-        await using (var buyers = new NpgsqlCommand(buyersFrom is null ? AllBuyersOverLimitSql : NewBuyersOverLimitSql, connection, transaction))
-        {
-            buyers.Parameters.AddWithValue("sale", saleId);
-            if (buyersFrom is { } since)
-            {
-                buyers.Parameters.AddWithValue("since", since);
-            }
-            await using var reader = await buyers.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                overLimit.Add(new BuyerOverLimit(reader.GetString(0), reader.GetInt32(1)));
-            }
-        }
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
         var gate = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(saleId), ["stock", "pending"]).ConfigureAwait(false);
         long? stock = gate[0].IsNull ? null : (long)gate[0];
@@ -90,9 +81,30 @@ public sealed class SaleReconciler(NpgsqlDataSource dataSource, IConnectionMulti
         var sold = initial - remaining;
         var holds = stock is not null && inFlight is not null
             && stock + inFlight + sold + releasing == initial
-            && stock >= 0 && inFlight >= 0
-            && overLimit.Count == 0;
-        return new ReconciliationReport(saleId, initial, stock, inFlight, sold, releasing, remaining, limit, overLimit, holds, time.GetUtcNow());
+            && stock >= 0 && inFlight >= 0;
+        return new ReconciliationReport(saleId, initial, stock, inFlight, sold, releasing, remaining, limit, [], holds, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Buyers holding more than the sale's limit in Confirmed and Paid orders (at most 100), from the ledger alone: it
+    /// needs no quiet moment. With <paramref name="buyersFrom"/>, only the buyers of orders with an id from that one on,
+    /// so its cost follows the orders since then, not the sale's.
+    /// </summary>
+    public async Task<IReadOnlyList<BuyerOverLimit>> BuyersOverLimitAsync(Guid saleId, Guid? buyersFrom, CancellationToken cancellationToken)
+    {
+        var overLimit = new List<BuyerOverLimit>();
+        await using var buyers = dataSource.CreateCommand(buyersFrom is null ? AllBuyersOverLimitSql : NewBuyersOverLimitSql);
+        buyers.Parameters.AddWithValue("sale", saleId);
+        if (buyersFrom is { } since)
+        {
+            buyers.Parameters.AddWithValue("since", since);
+        }
+        await using var reader = await buyers.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            overLimit.Add(new BuyerOverLimit(reader.GetString(0), reader.GetInt32(1)));
+        }
+        return overLimit;
     }
 
     /// <summary>

@@ -67,12 +67,15 @@ public sealed partial class ReconciliationService(
         var nextFrom = SaleReconciler.FirstOrderIdAt(Min(time.GetUtcNow(), await OldestInStreamAsync()) - CommitMargin);
         foreach (var saleId in sales)
         {
-            var (measured, report) = await MeasureBetweenMovesAsync(saleId, _buyersFrom.TryGetValue(saleId, out var from) ? from : null, cancellationToken);
+            // The buyers from the ledger alone, once per round; only the stock's terms need a moment between moves.
+            var overLimit = await reconciler.BuyersOverLimitAsync(saleId, _buyersFrom.TryGetValue(saleId, out var from) ? from : null, cancellationToken);
+            var (measured, stock) = await MeasureBetweenMovesAsync(saleId, cancellationToken);
             if (!measured)
             {
                 // No quiet moment this round: judged next round, from the same buyers.
                 continue;
             }
+            var report = stock?.WithBuyersOverLimit(overLimit);
             Judge(saleId, report);
             metrics.SetRemaining(saleId, report?.RedisRemaining);
             _buyersFrom[saleId] = nextFrom;
@@ -91,18 +94,18 @@ public sealed partial class ReconciliationService(
     }
 
     /// <summary>
-    /// One measurement taken while no move of the worker's was half done (the sequence even and unchanged across
+    /// One measurement of the stock's terms taken while no move of the worker's was half done (the sequence even and unchanged across
     /// it); not measured when no such moment came in <see cref="StableAttempts"/> tries. The report is null when the
     /// sale is not in the ledger.
     /// </summary>
-    private async Task<(bool Measured, ReconciliationReport? Report)> MeasureBetweenMovesAsync(Guid saleId, Guid? buyersFrom, CancellationToken cancellationToken)
+    private async Task<(bool Measured, ReconciliationReport? Report)> MeasureBetweenMovesAsync(Guid saleId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < StableAttempts; attempt++)
         {
             var before = moves.Sequence;
             if (before % 2 == 0)
             {
-                var report = await reconciler.MeasureAsync(saleId, moves.UnsettledUnits(saleId), buyersFrom, cancellationToken);
+                var report = await reconciler.MeasureStockAsync(saleId, moves.UnsettledUnits(saleId), cancellationToken);
                 if (moves.Sequence == before)
                 {
                     return (true, report);
