@@ -19,6 +19,9 @@ public static class ItemStocks
 
     public static readonly DateTimeOffset OpenUntil = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Whether an id is an item's stock id (<see cref="StockId"/>), not a sale's.</summary>
+    public static bool IsItemStock(Guid id) => id.ToString("D").StartsWith("00000000-0000-0000-0000-", StringComparison.Ordinal);
+
     public static Guid StockId(int itemId) =>
         itemId is >= 0 and <= 999_999_999
             ? Guid.ParseExact($"00000000-0000-0000-0000-{itemId.ToString("D12", CultureInfo.InvariantCulture)}", "D")

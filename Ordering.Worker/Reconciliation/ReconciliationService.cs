@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Gate;
@@ -70,8 +71,12 @@ public sealed partial class ReconciliationService(
         var nextFrom = SaleReconciler.FirstOrderIdAt(Min(time.GetUtcNow(), await OldestInStreamAsync()) - CommitMargin);
         foreach (var saleId in sales)
         {
-            // The buyers from the ledger alone, once per round; only the stock's terms need a moment between moves.
-            var overLimit = await reconciler.BuyersOverLimitAsync(saleId, _buyersFrom.TryGetValue(saleId, out var from) ? from : null, cancellationToken);
+            // The buyers from the ledger alone, once per round; only the stock's terms need a moment between moves. An
+            // item's stock has no per-buyer limit in practice (ItemStocks.PerBuyerLimit): a hundred items checked
+            // every round would cost a scan of the round's orders each.
+            IReadOnlyList<BuyerOverLimit> overLimit = ItemStocks.IsItemStock(saleId)
+                ? []
+                : await reconciler.BuyersOverLimitAsync(saleId, _buyersFrom.TryGetValue(saleId, out var from) ? from : null, cancellationToken);
             var (measured, stock) = await MeasureBetweenMovesAsync(saleId, cancellationToken);
             if (!measured)
             {
