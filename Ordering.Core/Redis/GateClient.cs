@@ -21,6 +21,18 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
     public Task<bool> HoldsSaleAsync(Guid saleId) => redis.GetDatabase().KeyExistsAsync(GateKeys.Sale(saleId));
 
     /// <summary>
+    /// When the oldest reservation still in the stream (not yet settled into the ledger) was accepted, from its entry's
+    /// id (Redis's time in ms); null when the stream is empty.
+    /// </summary>
+    public async Task<DateTimeOffset?> OldestReservationAsync()
+    {
+        var oldest = await redis.GetDatabase().StreamRangeAsync(GateKeys.Reservations, "-", "+", count: 1).ConfigureAwait(false);
+        return oldest.Length > 0 && long.TryParse(((string)oldest[0].Id!).Split('-')[0], out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+    }
+
+    /// <summary>
     /// The buy decision (reserve.lua), one round trip. An accepted reservation gets a new order id (version 7, so
     /// ids sort by acceptance) and its stream entry carries <paramref name="traceParent"/> ("" when not traced).
     /// </summary>

@@ -6,7 +6,6 @@ using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Telemetry;
-using StackExchange.Redis;
 
 namespace Shop.Ordering.Worker.Reconciliation;
 
@@ -26,7 +25,6 @@ public sealed partial class ReconciliationService(
     SaleReconciler reconciler,
     GateClient gateClient,
     GateMoves moves,
-    IConnectionMultiplexer redis,
     TimeProvider time,
     WorkerMetrics metrics,
     StartupGate gate,
@@ -68,7 +66,8 @@ public sealed partial class ReconciliationService(
         }
         var sales = await ActiveSalesAsync(cancellationToken);
         // Taken before measuring: an order accepted after this moment, or still waiting in the stream now, is checked next round.
-        var nextFrom = SaleReconciler.FirstOrderIdAt(Min(time.GetUtcNow(), await OldestInStreamAsync()) - CommitMargin);
+        var now = time.GetUtcNow();
+        var nextFrom = SaleReconciler.FirstOrderIdAt((await gateClient.OldestReservationAsync() is { } oldest && oldest < now ? oldest : now) - CommitMargin);
         foreach (var saleId in sales)
         {
             // The buyers from the ledger alone, once per round; only the stock's terms need a moment between moves. An
@@ -125,17 +124,6 @@ public sealed partial class ReconciliationService(
         LogNoQuietMoment(Logger, saleId, StableAttempts);
         return (false, null);
     }
-
-    /// <summary>When the oldest reservation still in the gate's stream was accepted (an entry's id is its time in ms); now when none.</summary>
-    private async Task<DateTimeOffset> OldestInStreamAsync()
-    {
-        var oldest = await redis.GetDatabase().StreamRangeAsync(GateKeys.Reservations, "-", "+", count: 1);
-        return oldest.Length > 0 && long.TryParse(((string)oldest[0].Id!).Split('-')[0], out var ms)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : time.GetUtcNow();
-    }
-
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private void Judge(Guid saleId, ReconciliationReport? report)
     {

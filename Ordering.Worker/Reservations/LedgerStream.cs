@@ -11,8 +11,8 @@ public static class LedgerStream
 {
     public const string Group = "ledger";
 
-    /// <summary>The stream's name, as the readiness check reports it.</summary>
-    public const string Name = "ordering:reservations";
+    /// <summary>The stream's name, as the readiness check and the batch's span report it.</summary>
+    public static readonly string Name = GateKeys.Reservations.ToString();
 
     /// <summary>
     /// Stable per replica (the AppHost's <c>service.instance.id</c>), so a restarted worker reads the entries it had

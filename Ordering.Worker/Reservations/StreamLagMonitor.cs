@@ -13,6 +13,7 @@ namespace Shop.Ordering.Worker.Reservations;
 /// </summary>
 public sealed class StreamLagMonitor(
     IConnectionMultiplexer redis,
+    GateClient gateClient,
     WorkerMetrics metrics,
     TimeProvider time,
     StartupGate gate,
@@ -27,11 +28,9 @@ public sealed class StreamLagMonitor(
         try
         {
             var length = await database.StreamLengthAsync(GateKeys.Reservations);
-            var oldest = length == 0 ? [] : await database.StreamRangeAsync(GateKeys.Reservations, "-", "+", count: 1);
+            var oldest = length == 0 ? null : await gateClient.OldestReservationAsync();
             var pending = await PendingAsync(database);
-            var lag = oldest.Length == 0 || !long.TryParse(((string)oldest[0].Id!).Split('-')[0], out var ms)
-                ? TimeSpan.Zero
-                : time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(ms);
+            var lag = oldest is { } accepted ? time.GetUtcNow() - accepted : TimeSpan.Zero;
             metrics.SetStreamBacklog(length, pending, lag < TimeSpan.Zero ? TimeSpan.Zero : lag);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
