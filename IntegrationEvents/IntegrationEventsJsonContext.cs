@@ -7,4 +7,6 @@ namespace Shop.IntegrationEvents;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(FlashSaleChanged))]
 [JsonSerializable(typeof(CatalogItemChanged))]
+[JsonSerializable(typeof(OrderStatusChanged))]
+[JsonSerializable(typeof(ItemStocksChanged))]
 public sealed partial class IntegrationEventsJsonContext : JsonSerializerContext;
