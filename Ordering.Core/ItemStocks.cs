@@ -22,6 +22,11 @@ public static class ItemStocks
     /// <summary>Whether an id is an item's stock id (<see cref="StockId"/>), not a sale's.</summary>
     public static bool IsItemStock(Guid id) => id.ToString("D").StartsWith("00000000-0000-0000-0000-", StringComparison.Ordinal);
 
+    /// <summary>The item whose stock id this is (<see cref="IsItemStock"/> must hold).</summary>
+    public static int ItemId(Guid stockId) => IsItemStock(stockId)
+        ? int.Parse(stockId.ToString("D").AsSpan(24), NumberStyles.None, CultureInfo.InvariantCulture)
+        : throw new ArgumentException($"{stockId} is not an item's stock id.", nameof(stockId));
+
     public static Guid StockId(int itemId) =>
         itemId is >= 0 and <= 999_999_999
             ? Guid.ParseExact($"00000000-0000-0000-0000-{itemId.ToString("D12", CultureInfo.InvariantCulture)}", "D")

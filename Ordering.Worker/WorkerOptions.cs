@@ -65,6 +65,16 @@ public sealed class WorkerOptions
     /// <summary>An item's stock is reconciled while it has moved this recently (it never ends, unlike a sale).</summary>
     public TimeSpan ItemReconciliationLookback { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the outbox (order status events) is looked at; a round that finds a full batch goes on at once.</summary>
+    public TimeSpan EventsInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Most outbox rows published in one round.</summary>
+    [Range(1, 10_000)]
+    public int EventsBatchSize { get; set; } = 100;
+
+    /// <summary>How often the items whose stock moved are sent to Catalog (one coalesced ItemStocksChanged).</summary>
+    public TimeSpan ItemStockChangesInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often the reservations stream's backlog is sampled for the gauges.</summary>
     public TimeSpan StreamLagInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -2,6 +2,7 @@ using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Arming;
+using Shop.Ordering.Worker.Events;
 using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Lifecycle;
@@ -36,6 +37,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<OrderExpirer>();
         services.AddSingleton<ReleaseApplier>();
         services.AddSingleton<SaleReconciler>();
+        services.AddSingleton<EventPublisher>();
 
         services.AddHealthChecks().AddCheck<ConsumerReadiness>(ConsumerReadiness.Name);
 
@@ -48,6 +50,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<ReleaseApplierService>();
         services.AddHostedService<ReconciliationService>();
         services.AddHostedService<StreamLagMonitor>();
+        services.AddHostedService<OutboxPublisher>();
+        services.AddHostedService<ItemStockChangesPublisher>();
         return services;
     }
 }

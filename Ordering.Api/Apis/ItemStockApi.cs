@@ -25,7 +25,7 @@ public static class ItemStockApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ItemStockLevel>>, ProblemHttpResult>> ListAsync(
-        NpgsqlDataSource dataSource, IConnectionMultiplexer redis, HttpContext http, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, GateClient gate, HttpContext http, CancellationToken cancellationToken)
     {
         var items = new List<(int ItemId, Guid StockId)>();
         try
@@ -36,12 +36,10 @@ public static class ItemStockApi
             {
                 items.Add((reader.GetInt32(0), reader.GetGuid(1)));
             }
-            var database = redis.GetDatabase();
-            var reads = items.Select(i => database.HashGetAsync(GateKeys.Sale(i.StockId), "stock")).ToArray();
-            await Task.WhenAll(reads).ConfigureAwait(false);
+            var available = await gate.AvailableStockAsync([.. items.Select(i => i.StockId)]).ConfigureAwait(false);
             // An item the gate does not hold yet (being armed, or the gate being rebuilt) is left out, not shown as 0.
-            IReadOnlyList<ItemStockLevel> levels = [.. items.Zip(reads).Where(p => !p.Second.Result.IsNull)
-                .Select(p => new ItemStockLevel(p.First.ItemId, Math.Max(0, (long)p.Second.Result)))];
+            IReadOnlyList<ItemStockLevel> levels = [.. items.Zip(available).Where(p => p.Second is not null)
+                .Select(p => new ItemStockLevel(p.First.ItemId, p.Second!.Value))];
             return TypedResults.Ok(levels);
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or NpgsqlException)

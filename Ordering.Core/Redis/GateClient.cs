@@ -21,6 +21,18 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
     public Task<bool> HoldsSaleAsync(Guid saleId) => redis.GetDatabase().KeyExistsAsync(GateKeys.Sale(saleId));
 
     /// <summary>
+    /// The units each stock has available now, in the order asked (one pipelined round of reads); null for a stock
+    /// the gate does not hold (not armed yet, or the gate being rebuilt), which is not the same as 0.
+    /// </summary>
+    public async Task<long?[]> AvailableStockAsync(IReadOnlyList<Guid> stockIds)
+    {
+        var database = redis.GetDatabase();
+        var reads = stockIds.Select(id => database.HashGetAsync(GateKeys.Sale(id), "stock")).ToArray();
+        await Task.WhenAll(reads).ConfigureAwait(false);
+        return [.. reads.Select(read => read.Result.IsNull ? (long?)null : Math.Max(0, (long)read.Result))];
+    }
+
+    /// <summary>
     /// When the oldest reservation still in the stream (not yet settled into the ledger) was accepted, from its entry's
     /// id (Redis's time in ms); null when the stream is empty.
     /// </summary>

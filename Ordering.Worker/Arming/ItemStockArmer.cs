@@ -1,6 +1,7 @@
 using Npgsql;
 using Shop.IntegrationEvents;
 using Shop.Ordering.Core;
+using Shop.Ordering.Core.Events;
 using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Gate;
 using StackExchange.Redis;
@@ -98,6 +99,9 @@ public sealed partial class ItemStockArmer(
                 throw new ArmingRefusedException($"Item {change.ItemId} stock v{change.StockVersion}: the ledger cannot move by {delta}.");
             }
             LogRestocked(logger, change.ItemId, change.Stock, delta);
+            // The gate moved first: Catalog's next figures include the new stock.
+            await using var moved = new NpgsqlBatch(connection, transaction) { BatchCommands = { OrderingOutbox.ItemStocksMoved([stockId])! } };
+            await moved.ExecuteNonQueryAsync(cancellationToken);
             ledger = LedgerChange.Updated;
         }
         if (change.Version > version)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Shop.Ordering.Core.Events;
 using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Telemetry;
@@ -94,8 +95,14 @@ public sealed partial class ReleaseApplier(
             await Task.WhenAll(calls);
         }
 
-        await using var mark = dataSource.CreateCommand(MarkSql);
-        mark.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. applied]));
+        // Marked, and the items among these stocks noted for Catalog's next figures, in one implicit transaction: the gate
+        // already has the units back, so the figure the publisher reads from it includes them.
+        await using var mark = dataSource.CreateBatch();
+        mark.BatchCommands.Add(new NpgsqlBatchCommand(MarkSql) { Parameters = { new NpgsqlParameter<Guid[]>("ids", [.. applied]) } });
+        if (OrderingOutbox.ItemStocksMoved(pending.Where(r => applied.Contains(r.OrderId)).Select(r => r.SaleId)) is { } itemStocksMoved)
+        {
+            mark.BatchCommands.Add(itemStocksMoved);
+        }
         await mark.ExecuteNonQueryAsync(cancellationToken);
         LogApplied(logger, applied.Count);
         return applied.Count;

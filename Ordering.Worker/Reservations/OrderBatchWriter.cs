@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Shop.IntegrationEvents;
 using Shop.Ordering.Core;
+using Shop.Ordering.Core.Events;
 using Shop.Ordering.Core.Messaging;
+using Shop.ServiceDefaults.Telemetry;
 
 namespace Shop.Ordering.Worker.Reservations;
 
@@ -10,11 +13,13 @@ namespace Shop.Ordering.Worker.Reservations;
 /// Persists a batch of reservations in one transaction: inserts the orders (a redelivered one is skipped by
 /// <c>ON CONFLICT DO NOTHING</c>), then takes the units of the orders actually inserted off each sale's ledger
 /// row once, guarded by <c>remaining &gt;= n</c>. One statement per hot ledger row per batch, not per order: a
-/// Postgres hot row serialises on the WAL flush (DESIGN.md §4).
+/// Postgres hot row serialises on the WAL flush (DESIGN.md §4). The same round trip records the batch's one
+/// <c>OrderStatusChanged</c> (confirmed) in the outbox and marks the items whose stock the batch's checkouts moved.
 /// </summary>
 public sealed partial class OrderBatchWriter(
     NpgsqlDataSource dataSource,
     IOptions<OrderingOptions> ordering,
+    TimeProvider time,
     ILogger<OrderBatchWriter> logger)
 {
     // unnest of parallel arrays: one statement and one round trip whatever the batch size. An order expires
@@ -25,7 +30,7 @@ public sealed partial class OrderBatchWriter(
         FROM unnest(@order_ids, @sale_ids, @buyer_ids, @quantities, @unit_prices, @keys, @reserved_at, @checkout_ids)
              AS r(order_id, sale_id, buyer_id, quantity, unit_price, idempotency_key, reserved_at, checkout_id)
         ON CONFLICT (order_id) DO NOTHING
-        RETURNING order_id, sale_id, buyer_id, quantity
+        RETURNING order_id, sale_id, buyer_id, quantity, checkout_id
         """;
 
     private const string TakeFromLedgerSql =
@@ -46,7 +51,7 @@ public sealed partial class OrderBatchWriter(
         var inserted = await InsertAsync(connection, transaction, unique, cancellationToken);
         if (inserted.Count > 0)
         {
-            await TakeFromLedgerAsync(connection, transaction, inserted, cancellationToken);
+            await TakeFromLedgerAsync(connection, transaction, inserted, time.GetUtcNow(), cancellationToken);
         }
         beforeCommit();
         await transaction.CommitAsync(cancellationToken);
@@ -76,13 +81,14 @@ public sealed partial class OrderBatchWriter(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            inserted.Add(new PersistedOrder(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3)));
+            inserted.Add(new PersistedOrder(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetGuid(4)));
         }
         return inserted;
     }
 
     private async Task TakeFromLedgerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        List<PersistedOrder> inserted, CancellationToken cancellationToken)
+        List<PersistedOrder> inserted, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Ledger rows are locked in one order (sale id) by every worker transaction that touches several, so two
         // of them can never deadlock on each other.
@@ -98,6 +104,13 @@ public sealed partial class OrderBatchWriter(
                     new NpgsqlParameter<int>("units", units),
                 },
             });
+        }
+        // Announced with the orders themselves: one event per batch (the batch's span is the current activity).
+        batch.BatchCommands.Add(OrderingOutbox.OrderStatusChanged(OrderEventStatus.Confirmed, [.. inserted.Select(o => o.ToStatusLine())],
+            TraceParents.Current(), now));
+        if (OrderingOutbox.ItemStocksMoved(perSale.Select(s => s.SaleId)) is { } itemStocksMoved)
+        {
+            batch.BatchCommands.Add(itemStocksMoved);
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);
         for (var i = 0; i < perSale.Count; i++)

@@ -28,6 +28,7 @@ public sealed class WorkerMetrics
     private readonly Counter<long> _expired;
     private readonly Counter<long> _parked;
     private readonly Counter<long> _rebuilds;
+    private readonly Counter<long> _events;
     private readonly Counter<long> _violations;
     private long _streamLength = -1;
     private long _streamPending = -1;
@@ -44,6 +45,8 @@ public sealed class WorkerMetrics
         _expired = meter.CreateCounter<long>("shop.ordering.orders.expired", "{order}", "Unpaid orders expired.");
         _parked = meter.CreateCounter<long>("shop.worker.reservations.parked", "{reservation}",
             "Reservations no worker could persist, parked in ordering:reservations:parked for an operator.");
+        _events = meter.CreateCounter<long>("shop.ordering.events.published", "{event}",
+            "Integration events Ordering published to RabbitMQ (outcome published, or failed and retried later).");
         _rebuilds = meter.CreateCounter<long>("shop.ordering.gate.rebuilds", "{rebuild}", "Times the gate was rebuilt from the ledger.");
         _violations = meter.CreateCounter<long>("shop.ordering.reconciliation.violations", "{violation}", "Sales whose stock invariant failed persistently.");
         _timeToDurable = meter.CreateHistogram<double>("shop.worker.time_to_durable", "s",
@@ -81,6 +84,18 @@ public sealed class WorkerMetrics
     public void Parked(string reason) => _parked.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Rebuilt() => _rebuilds.Add(1);
+
+    public void EventsPublished(int published, int failed)
+    {
+        if (published > 0)
+        {
+            _events.Add(published, new KeyValuePair<string, object?>("outcome", "published"));
+        }
+        if (failed > 0)
+        {
+            _events.Add(failed, new KeyValuePair<string, object?>("outcome", "failed"));
+        }
+    }
 
     public void Violation(Guid saleId) => _violations.Add(1, new KeyValuePair<string, object?>("sale.id", saleId.ToString()));
 

@@ -6,7 +6,8 @@ namespace Shop.Ordering.Worker.Tests;
 /// An unpaid order expires after the payment timeout (3 s here) and its units go back to the ledger and to the
 /// gate exactly once; a cancellation recorded by the API goes back to the gate the same way.
 /// </summary>
-public sealed class ExpiryTests(ExpiryFixture fixture) : IClassFixture<ExpiryFixture>
+[Collection(ExpiryCollection.Name)]
+public sealed class ExpiryTests(ExpiryFixture fixture)
 {
     // The API's cancel statement (Ordering.Api OrderCommands), run here directly: units back in the ledger and a
     // release row in one statement; giving them back to the gate is the worker's job.

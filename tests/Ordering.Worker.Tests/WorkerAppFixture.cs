@@ -75,6 +75,13 @@ public sealed class ExpiryFixture : WorkerAppFixture
     public override TimeSpan PaymentTimeout => TimeSpan.FromSeconds(3);
 }
 
+/// <summary>The tests that watch orders expire (lifecycle, the events announcing it) share one composition.</summary>
+[CollectionDefinition(Name)]
+public sealed class ExpiryCollection : ICollectionFixture<ExpiryFixture>
+{
+    public const string Name = "expiry";
+}
+
 /// <summary>
 /// One composition for the worker's tests that leave it as they found it (arming, persistence), and for those that
 /// kill or restart a shared part (the worker, RabbitMQ, the gate's Redis): one test at a time, each fault test brings

@@ -22,6 +22,7 @@ namespace Shop.Ordering.Worker.Tests;
 public sealed class WorkerTestClient : IAsyncDisposable
 {
     private readonly Dictionary<string, List<DeadLetter>> _deadLetters = [];
+    private readonly Dictionary<string, List<Received>> _received = [];
     private readonly string _rabbitUri;
     private IConnection? _rabbit;
     private IChannel? _publisher;
@@ -68,6 +69,20 @@ public sealed class WorkerTestClient : IAsyncDisposable
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(change, IntegrationEventsJsonContext.Default.FlashSaleChanged);
         await PublishAsync(EventTopology.Exchange, EventTopology.FlashSaleChangedRoutingKey, body, change.EventId.ToString(), EventTopology.FlashSaleChangedType);
+    }
+
+    /// <summary>Announces a catalog item (its regular stock) as Catalog does and waits until the gate holds its stock.</summary>
+    public async Task<Guid> ArmItemAsync(int itemId, int stock)
+    {
+        var change = new CatalogItemChanged
+        {
+            ItemId = itemId, Name = $"Worker test item {itemId}", Price = 5m, Stock = stock, StockVersion = 1, Deleted = false, Version = 1,
+        };
+        var body = JsonSerializer.SerializeToUtf8Bytes(change, IntegrationEventsJsonContext.Default.CatalogItemChanged);
+        await PublishAsync(EventTopology.Exchange, EventTopology.CatalogItemChangedRoutingKey, body, change.EventId.ToString(), EventTopology.CatalogItemChangedType);
+        var stockId = ItemStocks.StockId(itemId);
+        await WaitForVersionAsync(stockId, 1);
+        return stockId;
     }
 
     /// <summary>Announces a sale and waits until the ledger has this version and the gate holds it.</summary>
@@ -177,6 +192,60 @@ public sealed class WorkerTestClient : IAsyncDisposable
     /// <summary>Anything, as a FlashSaleChanged on shop.events (for malformed-event tests).</summary>
     public Task PublishCatalogRawAsync(byte[] body, string messageId) =>
         PublishAsync(EventTopology.Exchange, EventTopology.FlashSaleChangedRoutingKey, body, messageId, EventTopology.FlashSaleChangedType);
+
+    // ---- events Ordering publishes ----
+
+    /// <summary>One message as a subscriber received it.</summary>
+    public sealed record Received(string RoutingKey, string? Type, string? MessageId, string Body);
+
+    /// <summary>
+    /// A durable queue of the test's own, bound to shop.events with <paramref name="routingKeys"/>: durable, so that it
+    /// keeps what arrives across a broker restart. Delete it with <see cref="DeleteQueueAsync"/>.
+    /// </summary>
+    public async Task<string> SubscribeAsync(params string[] routingKeys)
+    {
+        var channel = await PublisherAsync();
+        var queue = "test.ordering-events." + Guid.NewGuid().ToString("N");
+        await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        foreach (var key in routingKeys)
+        {
+            await channel.QueueBindAsync(queue, EventTopology.Exchange, key);
+        }
+        return queue;
+    }
+
+    /// <summary>Every message that reached <paramref name="queue"/> so far (read once from the queue, kept here).</summary>
+    public async Task<IReadOnlyList<Received>> ReceivedAsync(string queue)
+    {
+        var channel = await PublisherAsync();
+        if (!_received.TryGetValue(queue, out var seen))
+        {
+            _received[queue] = seen = [];
+        }
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+        {
+            seen.Add(new Received(message.RoutingKey, message.BasicProperties.Type, message.BasicProperties.MessageId,
+                System.Text.Encoding.UTF8.GetString(message.Body.Span)));
+        }
+        return seen;
+    }
+
+    /// <summary>The order status events received on <paramref name="queue"/> so far.</summary>
+    public async Task<List<OrderStatusChanged>> OrderEventsAsync(string queue) =>
+        [.. (await ReceivedAsync(queue)).Where(m => m.Type == EventTopology.OrderStatusChangedType)
+            .Select(m => JsonSerializer.Deserialize(m.Body, IntegrationEventsJsonContext.Default.OrderStatusChanged)!)];
+
+    /// <summary>The item stock figures received on <paramref name="queue"/> so far, in arrival order.</summary>
+    public async Task<List<ItemStocksChanged>> ItemStockEventsAsync(string queue) =>
+        [.. (await ReceivedAsync(queue)).Where(m => m.Type == EventTopology.ItemStocksChangedType)
+            .Select(m => JsonSerializer.Deserialize(m.Body, IntegrationEventsJsonContext.Default.ItemStocksChanged)!)];
+
+    public async Task DeleteQueueAsync(string queue)
+    {
+        var channel = await PublisherAsync();
+        await channel.QueueDeleteAsync(queue);
+    }
 
     // ---- dead letters (catalog events) ----
 
