@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shop.IntegrationEvents;
 using Shop.Ordering.Core.Redis;
 
 namespace Shop.Ordering.Api.Tests;
@@ -15,6 +16,7 @@ public sealed class OrderLifecycleTests(PipelineFixture fixture)
     public async Task An_order_becomes_confirmed_then_paid_and_paying_again_changes_nothing()
     {
         var saleId = await Shop.ArmSaleAsync(5, 2, salePrice: 12.50m);
+        await using var events = await Shop.SubscribeAsync(OrderEventStatus.Confirmed, OrderEventStatus.Paid);
         var token = Shop.Token("payer");
         var orderId = await BuyAsync(saleId, "payer", "pay-1", quantity: 2);
 
@@ -29,12 +31,19 @@ public sealed class OrderLifecycleTests(PipelineFixture fixture)
         Assert.Equal(HttpStatusCode.OK, payAgain.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, cancelPaid.StatusCode);
         Assert.Equal("Paid", await StatusInDatabaseAsync(orderId));
+        // Announced once per change: confirmed by the worker's batch, paid by the first pay only (the second changed nothing).
+        var expected = new OrderStatusLine(orderId, null, "payer", saleId, 2);
+        await Eventually.TrueAsync(async () => (await events.OrderEventsAsync()).Any(e => e.Status == OrderEventStatus.Paid && e.Orders.Contains(expected)),
+            TimeSpan.FromSeconds(30), "the payment announced");
+        Assert.Single(await events.OrderEventsAsync(), e => e.Status == OrderEventStatus.Paid && e.Orders.Contains(expected));
+        Assert.Contains(await events.OrderEventsAsync(), e => e.Status == OrderEventStatus.Confirmed && e.Orders.Contains(expected));
     }
 
     [Fact]
     public async Task Cancelling_gives_the_units_back_to_the_ledger_and_the_gate_once()
     {
         var saleId = await Shop.ArmSaleAsync(3, 3);
+        await using var events = await Shop.SubscribeAsync(OrderEventStatus.Cancelled);
         var token = Shop.Token("canceller");
         var orderId = await BuyAsync(saleId, "canceller", "cancel-1", quantity: 2);
         await WaitForStatusAsync(orderId, token, "confirmed");
@@ -54,6 +63,9 @@ public sealed class OrderLifecycleTests(PipelineFixture fixture)
         Assert.Equal(0, (long)await redis.HashGetAsync(GateKeys.Buyers(saleId), "canceller"));
         // The buyer can buy again: the limit counts held units, and the units are back.
         Assert.Equal(HttpStatusCode.Accepted, (await Shop.BuyAsync(saleId, "canceller", "cancel-2", 3)).StatusCode);
+        await Eventually.TrueAsync(async () => (await events.OrderEventsAsync()).Any(e => e.Orders.Contains(new OrderStatusLine(orderId, null, "canceller", saleId, 2))),
+            TimeSpan.FromSeconds(30), "the cancellation announced");
+        Assert.All(await events.OrderEventsAsync(), e => Assert.Equal(OrderEventStatus.Cancelled, e.Status));
     }
 
     [Fact]

@@ -38,6 +38,10 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
         return _redis.GetDatabase();
     }
 
+    /// <summary>A subscription to the order status events of <paramref name="statuses"/>, started now.</summary>
+    public async Task<EventSubscription> SubscribeAsync(params OrderEventStatus[] statuses) =>
+        await EventSubscription.StartAsync(await ConnectionStringAsync("messaging"), [.. statuses.Select(EventTopology.OrderStatusRoutingKey)]);
+
     private async Task<string> ConnectionStringAsync(string resourceName) =>
         await app.GetConnectionStringAsync(resourceName) ?? throw new InvalidOperationException($"{resourceName} has no connection string");
 
