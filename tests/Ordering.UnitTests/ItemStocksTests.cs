@@ -14,4 +14,13 @@ public sealed class ItemStocksTests
         Assert.False(ItemStocks.IsItemStock(Guid.CreateVersion7()));
         Assert.False(ItemStocks.IsItemStock(Guid.Parse("00000000-0000-0000-0001-000000000042")));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(42)]
+    [InlineData(999_999_999)]
+    public void The_item_is_read_back_from_its_stock_id(int itemId) => Assert.Equal(itemId, ItemStocks.ItemId(ItemStocks.StockId(itemId)));
+
+    [Fact]
+    public void A_sales_id_has_no_item() => Assert.Throws<ArgumentException>(() => ItemStocks.ItemId(Guid.CreateVersion7()));
 }
