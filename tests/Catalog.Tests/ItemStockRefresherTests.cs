@@ -125,20 +125,41 @@ public sealed class ItemStockRefresherTests : IDisposable
     }
 
     [Fact]
-    public async Task The_hosted_loop_refreshes_and_stops_cleanly()
+    public async Task The_hosted_loop_retries_soon_after_a_failure_then_waits_the_resync_interval_and_stops_cleanly()
     {
-        _ordering.Answer = """[{"itemId":9,"available":5}]""";
-        var refresher = new ItemStockRefresher(_services, _snapshot,
-            Options.Create(new OrderingStockOptions { RefreshInterval = TimeSpan.FromMilliseconds(100) }), TimeProvider.System,
+        var clock = new RecordingClock();
+        var settings = new OrderingStockOptions { ResyncInterval = TimeSpan.FromHours(1), RetryInterval = TimeSpan.FromMilliseconds(100) };
+        var refresher = new ItemStockRefresher(_services, _snapshot, Options.Create(settings), clock,
             _services.GetRequiredService<ILogger<ItemStockRefresher>>());
+        _ordering.Failure = () => throw new HttpRequestException("Connection refused (not started yet)");
 
         await refresher.StartAsync(CancellationToken.None);
-        await Eventually.HoldsAsync(() => Task.FromResult(_ordering.Calls >= 3), "three rounds ran");
+        await Eventually.HoldsAsync(() => Task.FromResult(_ordering.Calls >= 3), "three reads were tried, RetryInterval apart");
+        _ordering.Answer = """[{"itemId":9,"available":5}]""";
+        _ordering.Failure = null;
+        await Eventually.HoldsAsync(() => Task.FromResult(clock.Waits.Contains(settings.ResyncInterval)), "a read succeeded and the next waits ResyncInterval");
         await refresher.StopAsync(CancellationToken.None);
 
         Assert.Equal(5, _snapshot.Overlay(Item(9, 1)).AvailableStock);
         Assert.True(refresher.ExecuteTask!.IsCompletedSuccessfully);
-        Assert.Empty(_logs.Entries);
+        // Every wait before the first figures was the retry's; the one after them, the resync's.
+        var waits = clock.Waits.ToList();
+        Assert.Equal(settings.ResyncInterval, waits[^1]);
+        Assert.All(waits[..^1], wait => Assert.Equal(settings.RetryInterval, wait));
+        Assert.True(waits.Count >= 3);
+        Assert.Equal(0, Warnings); // within the start-up grace
+    }
+
+    /// <summary>The system's clock, noting the length of every wait asked of it (the refresher's waits are its only timers).</summary>
+    private sealed class RecordingClock : TimeProvider
+    {
+        public ConcurrentQueue<TimeSpan> Waits { get; } = new();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Waits.Enqueue(dueTime);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 
     private sealed class ManualClock : TimeProvider
