@@ -56,9 +56,16 @@ public sealed partial class ShopAppFixture : IAsyncLifetime
 
         Shop = await ShopApp.StartAsync(
             // The browser tests buy several times per shopper within seconds: only the behaviour under test decides answers.
-            configure: builder => builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api"))
-                .WithEnvironment("Ordering__Buying__BuyerBurst", "100")
-                .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "100"),
+            configure: builder =>
+            {
+                builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api"))
+                    .WithEnvironment("Ordering__Buying__BuyerBurst", "100")
+                    .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "100");
+                // The catalog reads every stock figure once at start, then only through Ordering's events: a figure that
+                // moves during a test moved by an event (OrderingStockTests).
+                builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "catalog-api"))
+                    .WithEnvironment("Catalog__OrderingStock__ResyncInterval", "01:00:00");
+            },
             configuration: new Dictionary<string, string?>
             {
                 ["Monitoring:ConfigPath"] = _monitoringConfig.FullName,
