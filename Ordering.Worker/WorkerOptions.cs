@@ -10,16 +10,9 @@ public sealed class WorkerOptions
 {
     public const string SectionName = "Ordering:Worker";
 
-    /// <summary>Most reservations persisted in one transaction while the worker keeps up (measured here: ~44k orders/s at 100).</summary>
+    /// <summary>Most reservations persisted in one transaction (measured here: ~44k orders/s at 100).</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 200;
-
-    /// <summary>
-    /// Most reservations in one transaction while a backlog builds: the batch doubles after each full one, up to this
-    /// (<c>AdaptiveBatchSize</c>). Equal to <see cref="BatchSize"/>, batches never grow.
-    /// </summary>
-    [Range(1, 10_000)]
-    public int MaxBatchSize { get; set; } = 1000;
 
     /// <summary>How long a batch waits for more reservations after its first: short, it only groups a burst.</summary>
     public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(10);

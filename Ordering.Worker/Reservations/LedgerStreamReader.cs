@@ -10,8 +10,7 @@ namespace Shop.Ordering.Worker.Reservations;
 /// something: after a restart, what it had read before; else entries a consumer that is gone left idle for
 /// <see cref="WorkerOptions.ClaimAfter"/>; else new entries, waited for (up to <see cref="WorkerOptions.ReadBlock"/>)
 /// and then gathered for up to <see cref="WorkerOptions.BatchLinger"/> until the batch is full (a burst becomes one
-/// batch, a lone reservation waits at most the linger). A batch is <see cref="AdaptiveBatchSize"/> entries: larger
-/// while a backlog builds. <see cref="ReadHeldAsync"/> then reads what it holds. The
+/// batch, a lone reservation waits at most the linger). <see cref="ReadHeldAsync"/> then reads what it holds. The
 /// batch loop calls the second under the gate lock: a rebuild (which holds it) can never fall between reading a
 /// batch and persisting it.
 /// <para>
@@ -28,7 +27,6 @@ public sealed partial class LedgerStreamReader(
     ILogger<LedgerStreamReader> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
-    private readonly AdaptiveBatchSize _batchSize = new(options.Value.BatchSize, Math.Max(options.Value.BatchSize, options.Value.MaxBatchSize));
     private ConnectionMultiplexer? _waits;
     private bool _groupReady;
     private DateTimeOffset _nextClaim;
@@ -59,7 +57,6 @@ public sealed partial class LedgerStreamReader(
     {
         await EnsureGroupAsync().ConfigureAwait(false);
         var settings = options.Value;
-        var batchSize = _batchSize.Current;
         var database = redis.GetDatabase();
         if ((await HeldAsync(database, count: 1).ConfigureAwait(false)).Length > 0)
         {
@@ -69,7 +66,7 @@ public sealed partial class LedgerStreamReader(
         {
             _nextClaim = time.GetUtcNow() + settings.ClaimAfter / 2;
             var claimed = await database.StreamAutoClaimIdsOnlyAsync(GateKeys.Reservations, LedgerStream.Group, Consumer,
-                (long)settings.ClaimAfter.TotalMilliseconds, "0-0", batchSize).ConfigureAwait(false);
+                (long)settings.ClaimAfter.TotalMilliseconds, "0-0", settings.BatchSize).ConfigureAwait(false);
             if (claimed.ClaimedIds.Length > 0)
             {
                 LogClaimed(logger, claimed.ClaimedIds.Length);
@@ -77,32 +74,28 @@ public sealed partial class LedgerStreamReader(
             }
         }
         var waits = (await WaitsAsync().ConfigureAwait(false)).GetDatabase();
-        var delivered = await DeliverAsync(waits, batchSize, settings.ReadBlock).ConfigureAwait(false);
+        var delivered = await DeliverAsync(waits, settings.BatchSize, settings.ReadBlock).ConfigureAwait(false);
         if (delivered == 0)
         {
             return false;
         }
         // Linger: gather more until the batch is full or the linger is over since the first came.
         var lingerEnds = time.GetUtcNow() + settings.BatchLinger;
-        while (delivered < batchSize && !cancellationToken.IsCancellationRequested)
+        while (delivered < settings.BatchSize && !cancellationToken.IsCancellationRequested)
         {
             var left = lingerEnds - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
                 break;
             }
-            delivered += await DeliverAsync(waits, batchSize - delivered, left).ConfigureAwait(false);
+            delivered += await DeliverAsync(waits, settings.BatchSize - delivered, left).ConfigureAwait(false);
         }
         return true;
     }
 
     /// <summary>The entries this consumer holds (read and not settled), oldest first, up to a batch.</summary>
-    public async Task<List<GateStreamEntry>> ReadHeldAsync()
-    {
-        var held = await HeldAsync(redis.GetDatabase(), _batchSize.Current).ConfigureAwait(false);
-        _batchSize.Observe(held.Length);
-        return GateStreamEntries.Read(held);
-    }
+    public async Task<List<GateStreamEntry>> ReadHeldAsync() =>
+        GateStreamEntries.Read(await HeldAsync(redis.GetDatabase(), options.Value.BatchSize).ConfigureAwait(false));
 
     /// <summary>The gate lost its data, and the group with it: it is created again (from the stream's start) on the next wait.</summary>
     public void GroupLost() => _groupReady = false;
