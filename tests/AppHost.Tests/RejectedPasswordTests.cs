@@ -42,7 +42,7 @@ public sealed class RejectedPasswordTests
         }
         finally
         {
-            dataFolder.Delete(recursive: true);
+            await AppIsolation.DeleteDataFolderAsync(dataFolder);
         }
     }
 }

@@ -41,7 +41,7 @@ public sealed class StrayEpmdTests
             {
                 ProcessInfo.Signal(pid, ProcessInfo.SIGKILL);
             }
-            dataFolder.Delete(recursive: true);
+            await AppIsolation.DeleteDataFolderAsync(dataFolder);
         }
     }
 

@@ -46,6 +46,35 @@ public sealed class AppIsolation : IDisposable
         return folder;
     }
 
+    /// <summary>
+    /// Deletes a data folder a test made. A server the AppHost started may still be finishing its exit (its last log
+    /// line, its pid file) when the AppHost has gone, so a folder that is not empty yet is tried again for a few
+    /// seconds, then left where it is: under the temp folder, harmless, and not the test's verdict.
+    /// </summary>
+    public static async Task DeleteDataFolderAsync(DirectoryInfo folder)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                folder.Refresh();
+                if (folder.Exists)
+                {
+                    folder.Delete(recursive: true);
+                }
+                return;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+            catch (IOException)
+            {
+                return;
+            }
+        }
+    }
+
     public void Dispose()
     {
         var secrets = Path.GetDirectoryName(PathHelper.GetSecretsPathFromSecretsId(UserSecretsId));
