@@ -60,7 +60,10 @@ public sealed class ItemStockChangesPublisher(
         // Read after the rows: every move a row records is already in the figure (the gate moved before the row).
         var readAt = time.GetUtcNow();
         var available = await gateClient.AvailableStockAsync([.. changed.Select(c => c.StockId)]);
-        var covered = changed.Where((_, i) => available[i] is not null).ToList();
+        var covered = changed.Zip(available)
+            .Where(pair => pair.Second is not null)
+            .Select(pair => (pair.First.StockId, pair.First.Version, Available: pair.Second!.Value))
+            .ToList();
         if (covered.Count == 0)
         {
             return 0;
@@ -69,9 +72,7 @@ public sealed class ItemStockChangesPublisher(
         {
             EventId = Guid.CreateVersion7(readAt),
             OccurredAt = readAt,
-            Items = [.. changed.Select((c, i) => (c.StockId, Available: available[i]))
-                .Where(c => c.Available is not null)
-                .Select(c => new ItemStockFigure(ItemStocks.ItemId(c.StockId), c.Available!.Value))],
+            Items = [.. covered.Select(c => new ItemStockFigure(ItemStocks.ItemId(c.StockId), c.Available))],
         };
         var outgoing = new OutgoingEvent(@event.EventId, EventTopology.ItemStocksChangedType, EventTopology.ItemStocksChangedRoutingKey,
             JsonSerializer.Serialize(@event, IntegrationEventsJsonContext.Default.ItemStocksChanged), TraceParent: null, readAt);

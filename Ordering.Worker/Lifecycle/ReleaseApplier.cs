@@ -71,11 +71,13 @@ public sealed partial class ReleaseApplier(
         }
 
         var applied = new List<Guid>(pending.Count);
+        var appliedStocks = new HashSet<Guid>();
         for (var i = 0; i < calls.Length; i++)
         {
             if (calls[i].IsCompletedSuccessfully)
             {
                 applied.Add(pending[i].OrderId);
+                appliedStocks.Add(pending[i].SaleId);
                 var outcome = calls[i].Result;
                 metrics.ReleaseApplied(outcome switch
                 {
@@ -99,7 +101,7 @@ public sealed partial class ReleaseApplier(
         // already has the units back, so the figure the publisher reads from it includes them.
         await using var mark = dataSource.CreateBatch();
         mark.BatchCommands.Add(new NpgsqlBatchCommand(MarkSql) { Parameters = { new NpgsqlParameter<Guid[]>("ids", [.. applied]) } });
-        if (OrderingOutbox.ItemStocksMoved(pending.Where(r => applied.Contains(r.OrderId)).Select(r => r.SaleId)) is { } itemStocksMoved)
+        if (OrderingOutbox.ItemStocksMoved(appliedStocks) is { } itemStocksMoved)
         {
             mark.BatchCommands.Add(itemStocksMoved);
         }
