@@ -30,15 +30,29 @@ public sealed class SaleReconciler(NpgsqlDataSource dataSource, IConnectionMulti
         ORDER BY o.buyer_id LIMIT 100
         """;
 
-    // The buyers of the orders from @since on (a primary-key range), then each one's units in the sale (by buyer).
+    // The buyers of the orders from @since on, then each one's units in the sale. Written so that its plan does not
+    // depend on the sale's statistics: while a sale is new (its first minutes: its peak) autovacuum has not analysed
+    // its rows, the planner believes the sale has none, and any plan that looks the sale up by `sale_id` re-reads all
+    // of the sale's orders once per new order or buyer: quadratic. The earlier `buyer_id IN (SELECT ...)` form took
+    // 140 s for a new sale's 38,000 orders and 0.7 core of the bench's ramp
+    // (bench/results/2026-12-07-reconciliation-stale-stats.md). So each `OFFSET 0` subquery is a fence the planner
+    // does not push the sale's condition into: the new orders come from a range of the primary key (UUIDv7: by time),
+    // each buyer's units from the buyer index, the sale filtered after. Linear in the new orders and their buyers'
+    // orders, whatever the statistics say.
     private const string NewBuyersOverLimitSql = """
-        SELECT o.buyer_id, sum(o.quantity)::int
-        FROM orders o JOIN flash_sales s ON s.sale_id = o.sale_id
-        WHERE o.sale_id = @sale AND o.status IN ('Confirmed', 'Paid')
-          AND o.buyer_id IN (SELECT n.buyer_id FROM orders n WHERE n.order_id >= @since AND n.sale_id = @sale)
-        GROUP BY o.buyer_id, s.per_buyer_limit
-        HAVING sum(o.quantity) > s.per_buyer_limit
-        ORDER BY o.buyer_id LIMIT 100
+        WITH new_buyers AS MATERIALIZED (
+            SELECT DISTINCT n.buyer_id
+            FROM (SELECT buyer_id, sale_id FROM orders WHERE order_id >= @since OFFSET 0) n
+            WHERE n.sale_id = @sale)
+        SELECT b.buyer_id, units.sold
+        FROM new_buyers b
+        JOIN flash_sales s ON s.sale_id = @sale
+        CROSS JOIN LATERAL (
+            SELECT sum(o.quantity)::int AS sold
+            FROM (SELECT quantity, sale_id, status FROM orders WHERE buyer_id = b.buyer_id OFFSET 0) o
+            WHERE o.sale_id = @sale AND o.status IN ('Confirmed', 'Paid')) units
+        WHERE units.sold > s.per_buyer_limit
+        ORDER BY b.buyer_id LIMIT 100
         """;
 
     /// <summary>The smallest UUIDv7 of a moment: every order the gate accepted from then on has an id at least this.</summary>
