@@ -16,7 +16,6 @@ namespace Shop.Basket.Tests;
 /// </summary>
 public sealed class BasketAppFixture : IAsyncLifetime
 {
-    private ShopTokenIssuer _tokens = null!;
     private ConnectionMultiplexer? _redis;
 
     public ShopApp Shop { get; private set; } = null!;
@@ -30,11 +29,9 @@ public sealed class BasketAppFixture : IAsyncLifetime
         Shop = await ShopApp.StartAsync(only: ["basket-api", "catalog-api"]);
         Basket = Shop.App.CreateHttpClient("basket-api");
         Catalog = Shop.App.CreateHttpClient("catalog-api");
-        _tokens = new ShopTokenIssuer(Options.Create(new ShopTokenOptions { SigningKey = Shop.SigningKey }), TimeProvider.System);
     }
 
-    public string Token(string buyerId, params string[] roles) =>
-        _tokens.Issue(buyerId, buyerId, roles.Length > 0 ? roles : [ShopRoles.Shopper]).AccessToken;
+    public string Token(string buyerId, params string[] roles) => Shop.Tokens.For(buyerId, roles);
 
     /// <summary>The Redis database basket-api keeps baskets in (<c>gate</c>).</summary>
     public async Task<IDatabase> RedisAsync()

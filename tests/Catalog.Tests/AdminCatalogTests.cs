@@ -55,7 +55,7 @@ public sealed class AdminCatalogTests(CatalogAppFixture fixture)
         Assert.Equal(updated with { AvailableStock = details.AvailableStock }, details);
         // The read API shows the stock Ordering reports once Ordering knows the item; Ordering applies the new stock a
         // moment after the announcement (docs/checkout.md), and nothing sells this item here: it becomes 3.
-        await Eventually.HoldsAsync(
+        await Eventually.TrueAsync(
             async () => (await fixture.Client.GetAsync<ItemDto>($"/api/catalog/items/{id}")).AvailableStock == 3,
             "the item's stock shows the 3 units the admin set", TimeSpan.FromSeconds(30));
         var list = await fixture.Client.GetAsync<ItemsPageDto>("/api/catalog/items?categoryId=5&pageSize=100");

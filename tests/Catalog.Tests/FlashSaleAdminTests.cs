@@ -91,7 +91,7 @@ public sealed class FlashSaleAdminTests(CatalogAppFixture fixture)
         Assert.Equal("Scheduled", announced.Json.GetProperty("status").GetString());
         Assert.Equal(250, announced.Json.GetProperty("quantity").GetInt32());
         // Marked sent once the broker confirmed (the commit may land just after the delivery).
-        await Eventually.HoldsAsync(
+        await Eventually.TrueAsync(
             async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE id = $1 AND sent_at IS NOT NULL", e.EventId) == 1,
             "the outbox row is marked sent");
 

@@ -117,7 +117,7 @@ public sealed class FusionCacheBehaviourTests : IAsyncLifetime
         Volatile.Write(ref name, "Boots");
         await writer.Cache.InvalidateAsync();
 
-        await Eventually.HoldsAsync(
+        await Eventually.TrueAsync(
             async () => (await reader.Cache.GetOrLoadAsync(CacheKeys.Categories, Load, CancellationToken.None))[0].Name == "Boots",
             "the other replica serves the changed value", TimeSpan.FromSeconds(10));
     }
@@ -170,9 +170,9 @@ public sealed class FusionCacheBehaviourTests : IAsyncLifetime
 
         await _redis.RestartAsync();
         using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.AdminConnectionString);
-        await Eventually.HoldsAsync(async () => await redis.GetDatabase().KeyExistsAsync(Replica.InvalidationKey),
+        await Eventually.TrueAsync(async () => await redis.GetDatabase().KeyExistsAsync(Replica.InvalidationKey),
             "the invalidation that could not reach Redis is stored there (auto-recovery)", TimeSpan.FromSeconds(30));
-        await Eventually.HoldsAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             await replica.Cache.GetOrLoadAsync(CacheKeys.Item(Random.Shared.Next(100, 1_000_000)), _ => Task.FromResult<CatalogItemResponse?>(null), CancellationToken.None);
             return ((RedisResult[])(await redis.GetDatabase().ExecuteAsync("KEYS", Replica.RedisKeyOf("item:*")))!).Length > 0;
@@ -204,7 +204,7 @@ public sealed class FusionCacheBehaviourTests : IAsyncLifetime
 
         // The reader's memory copy expires, Redis still holds the old value, and only the tag's timestamp, read again
         // from Redis, tells that it was invalidated.
-        await Eventually.HoldsAsync(
+        await Eventually.TrueAsync(
             async () => (await reader.Cache.GetOrLoadAsync(CacheKeys.Categories, Load, CancellationToken.None))[0].Name == "Boots",
             "the other replica serves the changed value", TimeSpan.FromSeconds(15));
         Assert.Equal(Categories("Boots"), await writer.Cache.GetOrLoadAsync(CacheKeys.Categories, Load, CancellationToken.None));

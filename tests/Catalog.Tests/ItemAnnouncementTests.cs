@@ -102,7 +102,7 @@ public sealed class ItemAnnouncementTests(CatalogAppFixture fixture)
         Assert.True(json.GetProperty("deleted").GetBoolean());
         Assert.Equal(5, json.GetProperty("version").GetInt64());
         Assert.Equal(52m, json.GetProperty("price").GetDecimal());
-        await Eventually.HoldsAsync(async () => (await fixture.RowsAsync(item.Id)).All(r => r.SentAt is not null), "every row is marked sent");
+        await Eventually.TrueAsync(async () => (await fixture.RowsAsync(item.Id)).All(r => r.SentAt is not null), "every row is marked sent");
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class ItemStockEventsTests(CatalogAppFixture fixture) : IAsyncLife
         _channel = await _connection.CreateChannelAsync();
         await _channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false);
         // Ordering does not publish mandatory: an event published before catalog-api bound its queue is gone.
-        await Eventually.HoldsAsync(async () => await ConsumersAsync() > 0, $"catalog-api consumes {CatalogStockEventsTopology.Queue}");
+        await Eventually.TrueAsync(async () => await ConsumersAsync() > 0, $"catalog-api consumes {CatalogStockEventsTopology.Queue}");
     }
 
     public async Task DisposeAsync()
@@ -43,18 +43,18 @@ public sealed class ItemStockEventsTests(CatalogAppFixture fixture) : IAsyncLife
         var now = DateTimeOffset.UtcNow;
 
         await PublishAsync(Event(now, (item.Id, 3)), traceParent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-        await Eventually.HoldsAsync(async () => await ShownAsync(item.Id) == 3, $"item {item.Id} shows 3 units");
+        await Eventually.TrueAsync(async () => await ShownAsync(item.Id) == 3, $"item {item.Id} shows 3 units");
 
         // Late: published a minute before the one above, delivered after it. The marker's event, queued behind it, shows
         // when the late one has been handled (one consumer, queue order).
         await PublishAsync(Event(now.AddMinutes(-1), (item.Id, 1)));
         await PublishAsync(Event(now, (marker.Id, 11)));
-        await Eventually.HoldsAsync(async () => await ShownAsync(marker.Id) == 11, $"item {marker.Id} shows 11 units");
+        await Eventually.TrueAsync(async () => await ShownAsync(marker.Id) == 11, $"item {marker.Id} shows 11 units");
         Assert.Equal(3, await ShownAsync(item.Id));
 
         // A redelivery (same event again) is harmless; a newer figure of the same item wins.
         await PublishAsync(Event(now.AddSeconds(1), (item.Id, 0)));
-        await Eventually.HoldsAsync(async () => await ShownAsync(item.Id) == 0, $"item {item.Id} shows 0 units");
+        await Eventually.TrueAsync(async () => await ShownAsync(item.Id) == 0, $"item {item.Id} shows 0 units");
         Assert.Equal(7, await fixture.ScalarAsync<int>("SELECT available_stock FROM catalog_items WHERE id = $1", item.Id)); // never stored
     }
 
@@ -80,9 +80,9 @@ public sealed class ItemStockEventsTests(CatalogAppFixture fixture) : IAsyncLife
         }
         await PublishAsync(Event(now, (item.Id, 4)));
 
-        await Eventually.HoldsAsync(async () => await ShownAsync(item.Id) == 4, $"item {item.Id} shows 4 units");
+        await Eventually.TrueAsync(async () => await ShownAsync(item.Id) == 4, $"item {item.Id} shows 4 units");
         var dead = new Dictionary<string, string?>();
-        await Eventually.HoldsAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             while (await _channel.BasicGetAsync(CatalogStockEventsTopology.DeadLetterQueue, autoAck: true) is { } message)
             {

@@ -134,10 +134,10 @@ public sealed class ItemStockRefresherTests : IDisposable
         _ordering.Failure = () => throw new HttpRequestException("Connection refused (not started yet)");
 
         await refresher.StartAsync(CancellationToken.None);
-        await Eventually.HoldsAsync(() => Task.FromResult(_ordering.Calls >= 3), "three reads were tried, RetryInterval apart");
+        await Eventually.TrueAsync(() => Task.FromResult(_ordering.Calls >= 3), "three reads were tried, RetryInterval apart");
         _ordering.Answer = """[{"itemId":9,"available":5}]""";
         _ordering.Failure = null;
-        await Eventually.HoldsAsync(() => Task.FromResult(clock.Waits.Contains(settings.ResyncInterval)), "a read succeeded and the next waits ResyncInterval");
+        await Eventually.TrueAsync(() => Task.FromResult(clock.Waits.Contains(settings.ResyncInterval)), "a read succeeded and the next waits ResyncInterval");
         await refresher.StopAsync(CancellationToken.None);
 
         Assert.Equal(5, _snapshot.Overlay(Item(9, 1)).AvailableStock);

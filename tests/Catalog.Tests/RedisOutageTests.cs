@@ -59,8 +59,8 @@ public sealed class RedisOutageTests(CatalogAppFixture fixture)
         var redisOptions = ConfigurationOptions.Parse(await fixture.ConnectionStringAsync("cache"));
         redisOptions.AllowAdmin = true;
         using var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
-        await Eventually.HoldsAsync(async () => await redis.GetDatabase().KeyExistsAsync("v2:catalog:v1:__fc:t:read-models"), "the pending invalidation reached Redis", TimeSpan.FromSeconds(30));
-        await Eventually.HoldsAsync(async () =>
+        await Eventually.TrueAsync(async () => await redis.GetDatabase().KeyExistsAsync("v2:catalog:v1:__fc:t:read-models"), "the pending invalidation reached Redis", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(async () =>
         {
             await fixture.Client.GetAsync<ItemsPageDto>($"/api/catalog/items?name={Guid.NewGuid():N}");
             var keys = await redis.GetDatabase().ExecuteAsync("KEYS", "v2:catalog:v1:items:*");

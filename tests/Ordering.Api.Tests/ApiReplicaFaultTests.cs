@@ -54,13 +54,13 @@ public sealed class ApiReplicaFaultTests(PipelineFixture fixture)
         await shop.StartAgainAsync(replica0, TimeSpan.FromMinutes(3), timeout.Token);
 
         await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)) == Stock,
-            TimeSpan.FromSeconds(90), "every accepted reservation persisted");
+            "every accepted reservation persisted", TimeSpan.FromSeconds(90));
         Assert.Equal(Stock, await Shop.ScalarAsync("SELECT count(DISTINCT order_id) FROM orders WHERE sale_id = @s AND order_id = ANY(@ids)",
             ("s", saleId), ("ids", accepted.ToArray())));
         Assert.Equal(0, await Shop.ScalarAsync("SELECT remaining FROM flash_sales WHERE sale_id = @s", ("s", saleId)));
         var admin = Shop.Token("admin-1", ShopRoles.Admin);
         await Eventually.TrueAsync(async () =>
             (await Shop.GetAsync<JsonElement>($"/api/admin/flash-sales/{saleId}/reconciliation", admin)).GetProperty("holds").GetBoolean(),
-            TimeSpan.FromSeconds(30), "reconciliation holds");
+            "reconciliation holds", TimeSpan.FromSeconds(30));
     }
 }

@@ -164,7 +164,7 @@ public sealed class BadInputTests(PipelineFixture fixture)
         using var first = await Shop.BuyAsync(saleId, "re-user", "same-key", 1);
         // Let the first order settle (durable, confirmed in the gate) so that only the second request could move anything.
         await Eventually.TrueAsync(async () => await GateStateAsync(saleId) == "stock=9 pending=0 buyers=1 answers=1 orders=1",
-            TimeSpan.FromSeconds(30), "the first order durable");
+            "the first order durable", TimeSpan.FromSeconds(30));
         var after = await GateStateAsync(saleId);
 
         using var second = await Shop.BuyAsync(saleId, "re-user", "same-key", 2);

@@ -46,7 +46,7 @@ public sealed class BuyConcurrencyTests(PipelineFixture fixture)
 
         // Every accepted reservation becomes exactly one durable order; the ledger and the gate agree.
         await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)) == Stock,
-            TimeSpan.FromSeconds(60), "all orders persisted");
+            "all orders persisted", TimeSpan.FromSeconds(60));
         await using var command = (await Shop.OrderingDbAsync()).CreateCommand("SELECT order_id, buyer_id, quantity FROM orders WHERE sale_id = @s");
         command.Parameters.AddWithValue("s", saleId);
         var rows = new List<(Guid OrderId, string Buyer, int Quantity)>();
@@ -68,6 +68,6 @@ public sealed class BuyConcurrencyTests(PipelineFixture fixture)
         {
             var report = await Shop.GetAsync<JsonElement>($"/api/admin/flash-sales/{saleId}/reconciliation", admin);
             return report.GetProperty("holds").GetBoolean() && report.GetProperty("inFlight").GetInt64() == 0 && report.GetProperty("sold").GetInt32() == Stock;
-        }, TimeSpan.FromSeconds(30), "reconciliation holds with everything sold");
+        }, "reconciliation holds with everything sold", TimeSpan.FromSeconds(30));
     }
 }

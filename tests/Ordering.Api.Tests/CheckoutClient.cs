@@ -34,7 +34,7 @@ public sealed class CheckoutClient(ShopTestClient shop)
         var redis = await shop.RedisAsync();
         await Eventually.TrueAsync(async () =>
                 await redis.HashGetAsync(GateKeys.Sale(ItemStocks.StockId(change.ItemId)), "version") is { IsNull: false } v && (long)v >= change.Version,
-            TimeSpan.FromSeconds(30), $"item {change.ItemId} v{change.Version} in the gate");
+            $"item {change.ItemId} v{change.Version} in the gate", TimeSpan.FromSeconds(30));
         return change.ItemId;
     }
 
@@ -104,7 +104,7 @@ public sealed class CheckoutClient(ShopTestClient shop)
             using var response = await shop.SendAsync(HttpMethod.Get, $"/api/orders/{orderId}", token);
             order = await response.Content.ReadFromJsonAsync<JsonElement>();
             return response.IsSuccessStatusCode && order.GetProperty("status").GetString() == status;
-        }, TimeSpan.FromSeconds(30), $"order {orderId} {status}");
+        }, $"order {orderId} {status}", TimeSpan.FromSeconds(30));
         return order;
     }
 

@@ -29,7 +29,7 @@ public sealed class CheckoutExpiryTests(ShortPaymentFixture fixture) : IClassFix
 
         await Checkout.WaitForStatusAsync(orderId, "forgetful", "expired");
         await Eventually.TrueAsync(async () => await Checkout.GateAsync(a, "stock") == 6 && await Checkout.GateAsync(b, "stock") == 2 && await Checkout.GateAsync(c, "stock") == 9,
-            TimeSpan.FromSeconds(30), "every line's units back in the gate");
+            "every line's units back in the gate", TimeSpan.FromSeconds(30));
         Assert.Equal(3, await fixture.Shop.ScalarAsync("SELECT count(*) FROM stock_releases r JOIN orders o USING (order_id) WHERE o.checkout_id = @c", ("c", orderId)));
 
         // Exactly once: more rounds of expiry and release change nothing, and the units sell again.

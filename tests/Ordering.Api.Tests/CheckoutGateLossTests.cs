@@ -29,14 +29,14 @@ public sealed class CheckoutGateLossTests(PipelineFixture fixture)
         {
             Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         }
-        await Eventually.TrueAsync(async () => await Checkout.GateAsync(b, "stock") == 3, TimeSpan.FromSeconds(30), "the cancelled line back in the gate");
+        await Eventually.TrueAsync(async () => await Checkout.GateAsync(b, "stock") == 3, "the cancelled line back in the gate", TimeSpan.FromSeconds(30));
 
         // A marker only this test writes: gone afterwards means the gate really came back empty.
         var redis = await fixture.Shop.RedisAsync();
         await redis.StringSetAsync("test:checkout-loss-marker", "before");
         await fixture.App.LoseDataAsync("gate", TimeSpan.FromMinutes(2));
-        await Eventually.TrueAsync(async () => await TryAsync(() => redis.KeyExistsAsync("test:checkout-loss-marker")) == false, TimeSpan.FromMinutes(1), "the gate back, and empty");
-        await Eventually.TrueAsync(async () => await TryAsync(() => redis.KeyExistsAsync(GateKeys.Alive)) == true, TimeSpan.FromMinutes(2), "the gate rebuilt");
+        await Eventually.TrueAsync(async () => await TryAsync(() => redis.KeyExistsAsync("test:checkout-loss-marker")) == false, "the gate back, and empty", TimeSpan.FromMinutes(1));
+        await Eventually.TrueAsync(async () => await TryAsync(() => redis.KeyExistsAsync(GateKeys.Alive)) == true, "the gate rebuilt", TimeSpan.FromMinutes(2));
 
         Assert.Equal(7, await Checkout.GateAsync(a, "stock"));
         Assert.Equal(3, await Checkout.GateAsync(b, "stock"));

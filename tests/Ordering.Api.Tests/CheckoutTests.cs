@@ -38,7 +38,7 @@ public sealed class CheckoutTests(PipelineFixture fixture)
         Assert.Equal(3, await Checkout.LedgerAsync(mug, "remaining"));
         Assert.Equal(5, await Checkout.LedgerAsync(tea, "remaining"));
         await Eventually.TrueAsync(async () => await Checkout.GateAsync(mug, "pending") == 0 && await Checkout.GateAsync(tea, "pending") == 0,
-            TimeSpan.FromSeconds(30), "the gate told the lines are durable");
+            "the gate told the lines are durable", TimeSpan.FromSeconds(30));
         await Checkout.AssertReconcilesAsync(mug);
         await Checkout.AssertReconcilesAsync(tea);
 
@@ -123,7 +123,7 @@ public sealed class CheckoutTests(PipelineFixture fixture)
 
         // Every accepted order durable exactly once, with all of its lines; nothing else persisted.
         await Eventually.TrueAsync(async () => await fixture.Shop.ScalarAsync("SELECT count(DISTINCT checkout_id) FROM orders WHERE buyer_id LIKE 'hot-%'") == accepted.Count,
-            TimeSpan.FromSeconds(60), "every accepted checkout persisted");
+            "every accepted checkout persisted", TimeSpan.FromSeconds(60));
         Assert.Equal(baskets.Where(b => accepted.ContainsKey(b.Key)).Sum(b => b.Lines.Length),
             await fixture.Shop.ScalarAsync("SELECT count(*) FROM orders WHERE buyer_id LIKE 'hot-%'"));
         foreach (var item in hot)
@@ -158,7 +158,7 @@ public sealed class CheckoutTests(PipelineFixture fixture)
         Assert.Equal(HttpStatusCode.Conflict, pay.StatusCode);
         Assert.Equal(2, await fixture.Shop.ScalarAsync("SELECT count(*) FROM orders WHERE checkout_id = @c AND status = 'Cancelled'", ("c", orderId)));
         await Eventually.TrueAsync(async () => await Checkout.GateAsync(a, "stock") == 4 && await Checkout.GateAsync(b, "stock") == 4,
-            TimeSpan.FromSeconds(30), "both lines' units back in the gate");
+            "both lines' units back in the gate", TimeSpan.FromSeconds(30));
         Assert.Equal(4, await Checkout.LedgerAsync(a, "remaining"));
         Assert.Equal(4, await Checkout.LedgerAsync(b, "remaining"));
         await Checkout.AssertReconcilesAsync(a);
@@ -231,7 +231,7 @@ public sealed class CheckoutTests(PipelineFixture fixture)
         await Checkout.StockAsync(CheckoutClient.Item(itemId, stock: 3, version: 3, stockVersion: 2));
 
         Assert.Equal(3, await Checkout.GateAsync(itemId, "stock"));
-        await Eventually.TrueAsync(async () => await Checkout.LedgerAsync(itemId, "remaining") == 3, TimeSpan.FromSeconds(30), "the reserved units durable");
+        await Eventually.TrueAsync(async () => await Checkout.LedgerAsync(itemId, "remaining") == 3, "the reserved units durable", TimeSpan.FromSeconds(30));
         Assert.Equal(5, await Checkout.LedgerAsync(itemId, "initial_quantity"));
         await Checkout.AssertReconcilesAsync(itemId);
     }

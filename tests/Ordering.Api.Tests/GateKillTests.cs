@@ -109,7 +109,7 @@ public sealed class GateKillTests(PipelineFixture fixture, ITestOutputHelper out
 
         // The ledger: exactly the orders that were answered 202, each once, never more units than the stock.
         await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)) >= answeredOrders.Count,
-            TimeSpan.FromSeconds(90), $"the {answeredOrders.Count} orders answered 202 persisted");
+            $"the {answeredOrders.Count} orders answered 202 persisted", TimeSpan.FromSeconds(90));
         await Task.Delay(TimeSpan.FromSeconds(2)); // nothing else arrives late
         var rows = await OrdersAsync(saleId);
         Assert.Equal(answeredOrders.Select(o => o.OrderId).Order(), rows.Select(r => r.OrderId).Order());
@@ -124,13 +124,13 @@ public sealed class GateKillTests(PipelineFixture fixture, ITestOutputHelper out
         {
             var report = await Shop.GetAsync<JsonElement>($"/api/admin/flash-sales/{saleId}/reconciliation", admin);
             return report.GetProperty("holds").GetBoolean() && report.GetProperty("inFlight").GetInt64() == 0 && report.GetProperty("sold").GetInt32() == sold;
-        }, TimeSpan.FromSeconds(30), "reconciliation holds with every persisted order sold");
+        }, "reconciliation holds with every persisted order sold", TimeSpan.FromSeconds(30));
 
         // Buying goes on: once both replicas report the gate healthy, a new buy is a 202 or a clean sold-out 409.
         foreach (var replica in shop.Instances("ordering-api"))
         {
             using var health = new HttpClient { BaseAddress = replica.HttpAddress };
-            await Eventually.TrueAsync(async () => (await health.GetAsync("/health")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), $"{replica.Name} healthy");
+            await Eventually.TrueAsync(async () => (await health.GetAsync("/health")).StatusCode == HttpStatusCode.OK, $"{replica.Name} healthy", TimeSpan.FromSeconds(60));
         }
         for (var i = 0; i < 20; i++)
         {
@@ -142,7 +142,7 @@ public sealed class GateKillTests(PipelineFixture fixture, ITestOutputHelper out
         var fresh = await BuyAsync(after, Shop.Token("gk-after-sale"), "gk-after-sale", "gk-after-sale", clock);
         Assert.Equal(HttpStatusCode.Accepted, fresh.Status);
         await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE order_id = @o", ("o", fresh.OrderId!.Value)) == 1,
-            TimeSpan.FromSeconds(30), "a sale after the restart persists its orders");
+            "a sale after the restart persists its orders", TimeSpan.FromSeconds(30));
     }
 
     private async Task<Answer> BuyAsync(Guid saleId, string token, string buyer, string key, Stopwatch clock)

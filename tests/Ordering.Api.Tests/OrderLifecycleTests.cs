@@ -34,7 +34,7 @@ public sealed class OrderLifecycleTests(PipelineFixture fixture)
         // Announced once per change: confirmed by the worker's batch, paid by the first pay only (the second changed nothing).
         var expected = new OrderStatusLine(orderId, null, "payer", saleId, 2);
         await Eventually.TrueAsync(async () => (await events.OrderEventsAsync()).Any(e => e.Status == OrderEventStatus.Paid && e.Orders.Contains(expected)),
-            TimeSpan.FromSeconds(30), "the payment announced");
+            "the payment announced", TimeSpan.FromSeconds(30));
         Assert.Single(await events.OrderEventsAsync(), e => e.Status == OrderEventStatus.Paid && e.Orders.Contains(expected));
         Assert.Contains(await events.OrderEventsAsync(), e => e.Status == OrderEventStatus.Confirmed && e.Orders.Contains(expected));
     }
@@ -59,12 +59,12 @@ public sealed class OrderLifecycleTests(PipelineFixture fixture)
         Assert.Equal(HttpStatusCode.Conflict, payCancelled.StatusCode);
         Assert.Equal(3, await Shop.ScalarAsync("SELECT remaining FROM flash_sales WHERE sale_id = @s", ("s", saleId)));
         await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "stock") == 3,
-            TimeSpan.FromSeconds(30), "units back in the gate");
+            "units back in the gate", TimeSpan.FromSeconds(30));
         Assert.Equal(0, (long)await redis.HashGetAsync(GateKeys.Buyers(saleId), "canceller"));
         // The buyer can buy again: the limit counts held units, and the units are back.
         Assert.Equal(HttpStatusCode.Accepted, (await Shop.BuyAsync(saleId, "canceller", "cancel-2", 3)).StatusCode);
         await Eventually.TrueAsync(async () => (await events.OrderEventsAsync()).Any(e => e.Orders.Contains(new OrderStatusLine(orderId, null, "canceller", saleId, 2))),
-            TimeSpan.FromSeconds(30), "the cancellation announced");
+            "the cancellation announced", TimeSpan.FromSeconds(30));
         Assert.All(await events.OrderEventsAsync(), e => Assert.Equal(OrderEventStatus.Cancelled, e.Status));
     }
 
@@ -102,7 +102,7 @@ public sealed class OrderLifecycleTests(PipelineFixture fixture)
         {
             order = await Shop.GetAsync<JsonElement>($"/api/orders/{orderId}", token);
             return order.GetProperty("status").GetString() == status;
-        }, TimeSpan.FromSeconds(30), $"order {orderId} {status}");
+        }, $"order {orderId} {status}", TimeSpan.FromSeconds(30));
         return order;
     }
 

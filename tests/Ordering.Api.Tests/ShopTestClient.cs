@@ -19,15 +19,14 @@ namespace Shop.Ordering.Api.Tests;
 /// </summary>
 public sealed class ShopTestClient(DistributedApplication app, string signingKey) : IAsyncDisposable
 {
-    private readonly ShopTokenIssuer _tokens = new(Options.Create(new ShopTokenOptions { SigningKey = signingKey }), TimeProvider.System);
+    private readonly TestTokens _tokens = new(signingKey);
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = app.GetEndpoint("ordering-api", "http") };
     private NpgsqlDataSource? _orderingDb;
     private StackExchange.Redis.ConnectionMultiplexer? _redis;
 
     public HttpClient Http => _http;
 
-    public string Token(string buyerId, params string[] roles) =>
-        _tokens.Issue(buyerId, buyerId, roles.Length > 0 ? roles : [ShopRoles.Shopper]).AccessToken;
+    public string Token(string buyerId, params string[] roles) => _tokens.For(buyerId, roles);
 
     public async Task<NpgsqlDataSource> OrderingDbAsync() =>
         _orderingDb ??= NpgsqlDataSource.Create(await ConnectionStringAsync("orderingdb"));
@@ -58,7 +57,7 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
         });
         var redis = await RedisAsync();
         await Eventually.TrueAsync(async () => await redis.KeyExistsAsync(GateKeys.Sale(saleId)) && await redis.KeyExistsAsync(GateKeys.Alive),
-            TimeSpan.FromSeconds(30), $"sale {saleId} armed in Redis");
+            $"sale {saleId} armed in Redis", TimeSpan.FromSeconds(30));
         return saleId;
     }
 
@@ -135,23 +134,6 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
         if (_orderingDb is not null)
         {
             await _orderingDb.DisposeAsync();
-        }
-    }
-}
-
-/// <summary>Polls a condition until it holds or a deadline passes: for effects that happen asynchronously.</summary>
-public static class Eventually
-{
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not true within {within.TotalSeconds} s: {what}");
-            }
-            await Task.Delay(100);
         }
     }
 }

@@ -56,7 +56,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         // Let the pipeline settle so that only the buy path calls scripts in the gate while we count.
         var redis = await Shop.RedisAsync();
         await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "pending") == 0,
-            TimeSpan.FromSeconds(60), "every reservation durable and confirmed");
+            "every reservation durable and confirmed", TimeSpan.FromSeconds(60));
 
         // After the sell-out: every accepted key again on both replicas, and as many new buyers.
         var scriptsBefore = await ScriptCallsAsync();
@@ -95,7 +95,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         await SoldOutOnEveryReplicaAsync(saleId);
         var token = Shop.Token("early");
         await Eventually.TrueAsync(async () => (await Shop.GetAsync<JsonElement>($"/api/orders/{firstOrder}", token)).GetProperty("status").GetString() == "confirmed",
-            TimeSpan.FromSeconds(30), "the first order confirmed");
+            "the first order confirmed", TimeSpan.FromSeconds(30));
         var scriptsBefore = await ScriptCallsAsync();
         for (var i = 0; i < 20; i++)
         {
@@ -106,7 +106,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         using var cancel = await Shop.SendAsync(HttpMethod.Post, $"/api/orders/{firstOrder}/cancel", token);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         var redis = await Shop.RedisAsync();
-        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "stock") == 1, TimeSpan.FromSeconds(30), "the unit back in the gate");
+        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "stock") == 1, "the unit back in the gate", TimeSpan.FromSeconds(30));
 
         // Each replica drops its flag when it hears the notice, long before its memory (30 s here) runs out. A probe
         // that cannot take the unit tells: two units, over the limit of one, are "sold out" from memory but "over the
@@ -115,7 +115,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         foreach (var replica in _replicas)
         {
             await Eventually.TrueAsync(async () => await ProblemTypeAsync(replica, saleId, Shop.Token("prober"), $"probe-{Guid.NewGuid():N}") == BuyProblems.OverLimit,
-                TimeSpan.FromSeconds(10), "the replica asks the gate again");
+                "the replica asks the gate again", TimeSpan.FromSeconds(10));
         }
 
         // Then the next buyer gets the unit, and its retry on the other replica at once gets the same order.
@@ -167,7 +167,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         foreach (var replica in _replicas)
         {
             await Eventually.TrueAsync(async () => (await BuyAsync(replica, saleId, Shop.Token("late"), $"late-{Guid.NewGuid():N}")).Status == HttpStatusCode.Conflict,
-                TimeSpan.FromSeconds(10), "sold out");
+                "sold out", TimeSpan.FromSeconds(10));
         }
     }
 

@@ -33,6 +33,9 @@ public sealed class ShopApp : IAsyncDisposable
     /// <summary>The AppHost secret <c>jwt-signing-key</c> of this app: tests mint tokens with it, as the load generator does.</summary>
     public string SigningKey { get; }
 
+    /// <summary>Tokens for any buyer or admin, signed with <see cref="SigningKey"/>.</summary>
+    public TestTokens Tokens => field ??= new TestTokens(SigningKey);
+
     /// <summary>The resources this app started (the others of the composition are declared but not started).</summary>
     public IReadOnlyList<string> Started { get; }
 
