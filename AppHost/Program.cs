@@ -1,6 +1,7 @@
 using Shop.AppHost;
 
-// The composition of Shop. The resource names are a contract (DESIGN.md §1): services, tests and docs use them.
+// The composition of Shop. The resource names are a contract (docs/architecture.md, "The resources and their names"):
+// services, tests and docs use them.
 // How the servers run (local binaries, or containers in the manifest) is decided in ServerResources.cs.
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -8,7 +9,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 builder.WarnsOfUnhealthyResources();
 
 // The catalog's cache may forget (it evicts and keeps nothing); the flash-sale gate must not (its own Redis: AOF
-// with fsync before every answer, no eviction, data kept). DESIGN.md §1, §4; docs/hosting.md.
+// with fsync before every answer, no eviction, data kept). docs/architecture.md, "The gate"; docs/hosting.md.
 var cache = builder.AddRedisCache("cache");
 var gate = builder.AddDurableRedis("gate");
 
@@ -18,7 +19,8 @@ var orderingDb = postgres.AddPostgresDatabase("orderingdb");
 
 var messaging = builder.AddRabbitMQServer("messaging");
 
-// Signs and checks the shoppers' access tokens (DESIGN.md §6): generated once and kept in the user secrets.
+// Signs and checks the shoppers' access tokens (docs/architecture.md, "Tokens and roles"): generated once and kept
+// in the user secrets.
 var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
 var catalogApi = builder.AddShopService<Projects.Catalog_Api>("catalog-api")

@@ -1,10 +1,10 @@
 namespace Shop.IntegrationEvents;
 
 /// <summary>
-/// Published by Catalog when an item is created, changed or deleted; Ordering keeps the item's stock in its
-/// ledger and gates it in Redis from it (one inventory model, DESIGN.md §5). Like <see cref="FlashSaleChanged"/>
-/// it carries the item's whole current state and a <see cref="Version"/> that grows with every change, so a
-/// late, older event is ignored. Routing key <see cref="EventTopology.CatalogItemChangedRoutingKey"/>.
+/// Published by Catalog when an item is created, changed or deleted; Ordering keeps the item's stock in its ledger and
+/// gates it in Redis from it (docs/architecture.md, "One inventory model"). Like <see cref="FlashSaleChanged"/> it
+/// carries the item's whole current state and a <see cref="Version"/> that grows with every change, so a late, older
+/// event is ignored. Routing key <see cref="EventTopology.CatalogItemChangedRoutingKey"/>.
 /// </summary>
 public sealed record CatalogItemChanged : IntegrationEvent
 {

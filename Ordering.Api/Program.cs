@@ -14,7 +14,8 @@ using Shop.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults); bearer tokens (DESIGN §5).
+// Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults); bearer tokens
+// (docs/architecture.md, "Tokens and roles").
 builder.AddServiceDefaults();
 builder.AddShopTelemetrySource(OrderingApiMetrics.MeterName);
 builder.AddDefaultAuthentication();

@@ -3,7 +3,7 @@ namespace Shop.Catalog.Api.Data;
 /// <summary>
 /// A flash sale: <see cref="Quantity"/> units of one item at <see cref="SalePrice"/> between <see cref="StartsAt"/>
 /// and <see cref="EndsAt"/>, at most <see cref="PerBuyerLimit"/> per buyer. Catalog owns the definition; Ordering
-/// arms it from the <c>FlashSaleChanged</c> announcements (DESIGN.md §4.1). The rules live in
+/// arms it from the <c>FlashSaleChanged</c> announcements (docs/architecture.md, "Arming a sale"). The rules live in
 /// <see cref="FlashSales.FlashSaleRules"/>.
 /// </summary>
 public sealed class FlashSale

@@ -1,6 +1,6 @@
 namespace Shop.Catalog.Api.Identity;
 
-/// <summary>A person who can sign in: a shopper or an admin (DESIGN.md §5).</summary>
+/// <summary>A person who can sign in: a shopper or an admin (docs/architecture.md, "Tokens and roles").</summary>
 public sealed class ShopUser
 {
     public const int UserNameMaxLength = 64;

@@ -18,11 +18,11 @@ public enum ShortcutAnswer
 }
 
 /// <summary>
-/// Answers the storm of buyers who come after the last unit in-process, without a Redis call each (DESIGN §4.2),
-/// and still gives a retry of an accepted purchase its first answer. When the gate says "sold out" this replica
-/// reads the sale's accepted keys once (the <c>answers</c> hash, <c>HGETALL</c>) and only then starts answering
-/// from memory: a key in that snapshot gets its order id back, any other key "sold out". While sold out no key
-/// can be accepted, so the snapshot stays exact until units come back:
+/// Answers the storm of buyers who come after the last unit in-process, without a Redis call each
+/// (docs/architecture.md, "The buy decision"), and still gives a retry of an accepted purchase its first answer.
+/// When the gate says "sold out" this replica reads the sale's accepted keys once (the <c>answers</c> hash,
+/// <c>HGETALL</c>) and only then starts answering from memory: a key in that snapshot gets its order id back, any
+/// other key "sold out". While sold out no key can be accepted, so the snapshot stays exact until units come back:
 /// <list type="bullet">
 /// <item>release.lua and arm.lua publish <see cref="GateKeys.SaleReopened"/> when they give units back; the flag
 ///   is dropped as soon as this replica hears it and the gate decides again. Until then (pub/sub's delivery time,

@@ -1,4 +1,4 @@
--- The textbook synchronous buy path the benchmark compares Shop against (DESIGN.md §6): one transaction per
+-- The textbook synchronous buy path the benchmark compares Shop against (docs/benchmark-targets.md): one transaction per
 -- order that locks the sale's row, checks and decrements it, and inserts the order. Its own tables, so that
 -- it never touches the real ledger; the endpoints exist only when Ordering:Baseline:Enabled is set.
 

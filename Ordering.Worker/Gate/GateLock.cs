@@ -8,7 +8,7 @@ namespace Shop.Ordering.Worker.Gate;
 /// on a gate the rebuild has just rewritten from a ledger that already includes it); under the lock each sees the
 /// other's work complete. The API's hot path and its cancel never need it: reserve.lua moves units from stock to
 /// pending atomically, and a cancel moves them to "releasing" in one transaction, so neither changes the sums.
-/// The worker runs as one replica (one writer per hot ledger row, DESIGN.md §4); the lock is per process.
+/// The worker runs as one replica (docs/architecture.md, "One writer per hot ledger row"); the lock is per process.
 /// </summary>
 public sealed class GateLock
 {

@@ -11,10 +11,11 @@ namespace Shop.Ordering.Worker.Reservations;
 
 /// <summary>
 /// Persists a batch of reservations in one transaction: inserts the orders (a redelivered one is skipped by
-/// <c>ON CONFLICT DO NOTHING</c>), then takes the units of the orders actually inserted off each sale's ledger
-/// row once, guarded by <c>remaining &gt;= n</c>. One statement per hot ledger row per batch, not per order: a
-/// Postgres hot row serialises on the WAL flush (DESIGN.md §4). The same round trip records the batch's one
-/// <c>OrderStatusChanged</c> (confirmed) in the outbox and marks the items whose stock the batch's checkouts moved.
+/// <c>ON CONFLICT DO NOTHING</c>), then takes the units of the orders actually inserted off each sale's ledger row once,
+/// guarded by <c>remaining &gt;= n</c>. One statement per hot ledger row per batch, not per order: a Postgres hot row
+/// serialises on the WAL flush (docs/architecture.md, "One writer per hot ledger row"). The same round trip records the
+/// batch's one <c>OrderStatusChanged</c> (confirmed) in the outbox and marks the items whose stock the batch's
+/// checkouts moved.
 /// </summary>
 public sealed partial class OrderBatchWriter(
     NpgsqlDataSource dataSource,

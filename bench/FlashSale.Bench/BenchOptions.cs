@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Shop.Bench;
 
-/// <summary>What one benchmark run does. The defaults are DESIGN.md §8's sale: 10,000 units, 100,000 buyers, 20,000 requests/s.</summary>
+/// <summary>
+/// What one benchmark run does. The defaults are the sale of docs/architecture.md, "The numbers Shop aims at":
+/// 10,000 units, 100,000 buyers, 20,000 requests/s.
+/// </summary>
 public sealed record BenchOptions
 {
     public static readonly string[] Scenarios = ["all", "sale", "soldout", "checkout", "catalog", "storefront", "ramp", "ceilings", "idle"];
@@ -28,7 +31,8 @@ public sealed record BenchOptions
 
     /// <summary>
     /// Checkout requests offered per second and for how long. 5,600/s with a tenth of the baskets sent twice is
-    /// ~5,090 new baskets/s: DESIGN §8's checkout target (5,000/s) with a margin for the random share of repeats.
+    /// ~5,090 new baskets/s: the first checkout target (5,000/s) with a margin for the random share of repeats;
+    /// a full run offers at least 1.1 × L (bench/README.md, docs/benchmark-targets.md).
     /// </summary>
     public double CheckoutRate { get; init; } = 5_600;
 
@@ -79,7 +83,7 @@ public sealed record BenchOptions
     /// <summary>Requests outstanding at most; a request due beyond it is not sent and counted as a generator overrun.</summary>
     public int MaxInFlight { get; init; } = 8192;
 
-    /// <summary>The p99 the ramp holds the rate to (DESIGN §8: 10 ms).</summary>
+    /// <summary>The p99 the ramp holds the rate to (docs/architecture.md, "The numbers Shop aims at": 10 ms).</summary>
     public double RampP99Ms { get; init; } = 10;
 
     public AdmissionSettings Admission { get; init; } = new();

@@ -233,7 +233,7 @@ public static class BenchRunner
         yield return "Time to sell out runs from the first intended send to the 202 that took the last unit; durable times come from the orders' own timestamps (confirmed_at is set when the worker's batch transaction starts; the audit's polling confirms within ~20 ms).";
         if (options.Quick)
         {
-            yield return "Quick run: small numbers for trying things out, not comparable with DESIGN §8.";
+            yield return "Quick run: small numbers for trying things out, not comparable with docs/benchmark-targets.md.";
         }
     }
 }

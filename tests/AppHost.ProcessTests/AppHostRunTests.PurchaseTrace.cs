@@ -7,10 +7,11 @@ using System.Text.Json;
 namespace Shop.AppHost.ProcessTests;
 
 /// <summary>
-/// DESIGN.md §7: one purchase is one trace from the request to its ledger row. A checkout of one unit sent with a
-/// W3C traceparent is followed in the dashboard through ordering-api's decision, the Redis script (whose stream entry
-/// carries the trace to the worker), the worker's batch and its Postgres transaction, all under that one trace id. (Part of AppHostRunTests:
-/// one AppHost process for all of them, since it runs on the launch profiles' fixed ports.)
+/// docs/architecture.md, "Seeing it" (docs/monitoring.md, the traces): one purchase is one trace from the request to
+/// its ledger row. A checkout of one unit sent with a W3C traceparent is followed in the dashboard through
+/// ordering-api's decision, the Redis script (whose stream entry carries the trace to the worker), the worker's batch
+/// and its Postgres transaction, all under that one trace id. (Part of AppHostRunTests: one AppHost process for all of
+/// them, since it runs on the launch profiles' fixed ports.)
 /// </summary>
 public sealed partial class AppHostRunTests
 {

@@ -7,10 +7,11 @@ using System.Text.Json;
 namespace Shop.AppHost.ProcessTests;
 
 /// <summary>
-/// DESIGN.md §7: an admin's change is one trace from the request to the gate. A flash sale created with a W3C
-/// traceparent is followed in the dashboard through catalog-api's request and its outbox transaction, the outbox's
-/// publish, and the worker applying the announcement to its ledger (Postgres) and arming the gate (Redis), all under
-/// that one trace id. (Part of AppHostRunTests: one AppHost process for all of them.)
+/// docs/architecture.md, "Arming a sale" (docs/monitoring.md, the traces): an admin's change is one trace from the
+/// request to the gate. A flash sale created with a W3C traceparent is followed in the dashboard through catalog-api's
+/// request and its outbox transaction, the outbox's publish, and the worker applying the announcement to its ledger
+/// (Postgres) and arming the gate (Redis), all under that one trace id. (Part of AppHostRunTests: one AppHost process
+/// for all of them.)
 /// </summary>
 public sealed partial class AppHostRunTests
 {

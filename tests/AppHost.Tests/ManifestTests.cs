@@ -140,7 +140,7 @@ public sealed class ManifestTests : IDisposable
     private static readonly Lazy<JsonSchema> Schema = new(() =>
     {
         var schemaPath = Path.Combine(AppContext.BaseDirectory, "aspire-8.0.json");
-        Assert.True(File.Exists(schemaPath), $"The Aspire manifest schema is missing at {schemaPath} (it comes from ../shared/schemas).");
+        Assert.True(File.Exists(schemaPath), $"The Aspire manifest schema is missing at {schemaPath} (the project copies it from Schemas/).");
         return JsonSchema.FromText(File.ReadAllText(schemaPath));
     });
 

@@ -12,8 +12,9 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Api.Tests;
 
 /// <summary>
-/// A retry of an accepted purchase always gets its first answer (DESIGN §4.2), during the sell-out and after it,
-/// on either replica; the sold-out storm is still answered in-process, without a Redis call per request.
+/// A retry of an accepted purchase always gets its first answer (docs/architecture.md, "HTTP APIs"), during the
+/// sell-out and after it, on either replica; the sold-out storm is still answered in-process, without a Redis call per
+/// request.
 /// </summary>
 [Collection(PipelineCollection.Name)]
 public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable

@@ -7,7 +7,10 @@ using Shop.Testing;
 
 namespace Shop.IntegrationTests;
 
-/// <summary>The whole composition of DESIGN.md §1 on this machine's servers, as the services see it.</summary>
+/// <summary>
+/// The whole composition (docs/architecture.md, "The resources and their names") on this machine's servers, as the
+/// services see it.
+/// </summary>
 [Collection(ShopAppCollection.Name)]
 public sealed partial class RunningAppTests(ShopAppFixture fixture)
 {

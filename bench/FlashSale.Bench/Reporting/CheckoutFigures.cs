@@ -2,7 +2,10 @@ using Shop.Bench.Checkout;
 
 namespace Shop.Bench.Reporting;
 
-/// <summary>What a checkout run adds to its <see cref="ScenarioResult"/>: the baskets, the rates DESIGN §8 names, durability and the audit.</summary>
+/// <summary>
+/// What a checkout run adds to its <see cref="ScenarioResult"/>: the baskets, the rates docs/benchmark-targets.md
+/// names, durability and the audit.
+/// </summary>
 public sealed record CheckoutFigures
 {
     public required IReadOnlyList<int> ItemIds { get; init; }

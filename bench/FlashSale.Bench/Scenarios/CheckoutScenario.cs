@@ -9,10 +9,10 @@ namespace Shop.Bench.Scenarios;
 public sealed record CheckoutSpec(string Name, double Rate, TimeSpan Duration, int Items, int? Stock, double StockShare, double RepeatShare);
 
 /// <summary>
-/// Scenario: the everyday shop's basket checkout (DESIGN §5, docs/checkout.md) under load. A few hot items get
-/// a limited stock the production way (CatalogItemChanged on RabbitMQ, armed by the worker); buyers from the
-/// pool, each with their own token, check out baskets of 1–5 of those items (1–3 units a line) at an open-loop
-/// rate, one Idempotency-Key per checkout, a share of them sent twice (double click or retry). Once an item
+/// Scenario: the everyday shop's basket checkout (docs/architecture.md, "One inventory model"; docs/checkout.md) under
+/// load. A few hot items get a limited stock the production way (CatalogItemChanged on RabbitMQ, armed by the worker);
+/// buyers from the pool, each with their own token, check out baskets of 1–5 of those items (1–3 units a line) at an
+/// open-loop rate, one Idempotency-Key per checkout, a share of them sent twice (double click or retry). Once an item
 /// runs short every basket asking for it is refused whole (409 insufficient-stock) while smaller baskets still go
 /// through. Measures every answer from its intended send time, then audits orderingdb per item and per checkout
 /// (oversell, ledger, duplicates, lost, incomplete, refused baskets persisted, repeats answered alike).
