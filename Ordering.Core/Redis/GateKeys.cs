@@ -11,7 +11,7 @@ public static class GateKeys
     /// <summary>Set when the gate holds real state; absent after Redis lost its data, until the worker rebuilds it.</summary>
     public static readonly RedisKey Alive = "ordering:alive";
 
-    /// <summary>The outbox of reservations: one stream entry per accepted reservation, relayed to RabbitMQ.</summary>
+    /// <summary>The outbox of reservations: one stream entry per accepted reservation, read by the worker's consumer group.</summary>
     public static readonly RedisKey Reservations = "ordering:reservations";
 
     /// <summary>

@@ -1,12 +1,11 @@
 namespace Shop.Ordering.Worker.Gate;
 
 /// <summary>
-/// Serialises, inside the worker, every step that writes a sale's gate state or the columns that say what the
-/// gate already knows (<c>orders.gate_confirmed</c>, <c>stock_releases.applied_at</c>): a persisted batch with its
-/// confirmations, a round of the gate confirmer, a round of the release applier, an arming, a reconciliation
-/// measurement and the rebuild. Two of these interleaving could count an order twice (e.g. a confirmation landing
-/// on a gate the rebuild has just rewritten from a ledger that already includes it); under the lock each sees the
-/// other's work complete. The API's hot path and its cancel never need it: reserve.lua moves units from stock to
+/// Serialises, inside the worker, every step that writes a stock's gate state or the column that says what the gate
+/// already knows (<c>stock_releases.applied_at</c>): a batch from its read to its settle, a round of the release
+/// applier, an arming and the rebuild. Two of these interleaving could count an order twice (e.g. a settle landing on
+/// a gate the rebuild has just rewritten from a ledger that already includes the batch); under the lock each sees the
+/// other's work complete. Reconciliation does not take it: it measures between these moves (<c>GateMoves</c>). The API's hot path and its cancel never need it: reserve.lua moves units from stock to
 /// pending atomically, and a cancel moves them to "releasing" in one transaction, so neither changes the sums.
 /// The worker runs as one replica (docs/architecture.md, "One writer per hot ledger row"); the lock is per process.
 /// </summary>

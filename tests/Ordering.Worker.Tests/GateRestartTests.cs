@@ -168,7 +168,7 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
     }
 
     /// <summary>
-    /// <see cref="ContentsAsync"/> once two readings a second apart agree: the worker's and the relay's work on
+    /// <see cref="ContentsAsync"/> once two readings a second apart agree: the worker's work on
     /// earlier orders (confirmations, acknowledging stream entries) has ended.
     /// </summary>
     private async Task<SortedDictionary<string, string>> SettledContentsAsync()

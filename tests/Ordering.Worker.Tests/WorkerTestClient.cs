@@ -16,8 +16,8 @@ namespace Shop.Ordering.Worker.Tests;
 
 /// <summary>
 /// What the worker tests do to the running shop: announce sales on shop.events as Catalog would, reserve through
-/// the gate with reserve.lua as the API does, publish reservations to the queue as the relay does (persistent,
-/// with publisher confirms), and read orderingdb, Redis and the dead-letter queues directly.
+/// the gate with reserve.lua as the API does (or append raw entries to its stream), subscribe to the events the worker
+/// publishes, and read orderingdb, Redis and the dead-letter queues directly.
 /// </summary>
 public sealed class WorkerTestClient : IAsyncDisposable
 {

@@ -2,7 +2,7 @@
 -- the reservation's stream entry (the stream is the outbox: no reservation exists without its log entry).
 -- KEYS: 1 alive, 2 sale meta, 3 buyers, 4 answers, 5 stream, 6 order, 7 buyer pending set
 -- ARGV: 1 buyerId, 2 idempotencyKey, 3 quantity, 4 now (unix ms), 5 orderId, 6 saleId, 7 reservedAt (ISO 8601), 8 order TTL (s),
---       9 W3C traceparent of the buy request ('' when it is not traced): carried in the entry to the relay and the worker
+--       9 W3C traceparent of the buy request ('' when it is not traced): carried in the entry to the worker
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'restoring'}
 end
