@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Shop.Basket.Api.Baskets;
 using Shop.Basket.Api.Catalog;
 using Shop.ServiceDefaults.Identity;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Basket.Api.Apis;
 
@@ -50,17 +51,17 @@ public static class BasketApi
         var limits = options.Value;
         if (request.Quantity < 1 || request.Quantity > limits.MaxQuantity)
         {
-            return Problem(StatusCodes.Status400BadRequest, BasketProblems.InvalidRequest,
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest,
                 $"The quantity must be 1 to {limits.MaxQuantity} (it is {request.Quantity}); remove the line with DELETE to take the item out.");
         }
         if (await catalog.FindAsync(itemId, cancellationToken).ConfigureAwait(false) is not { } item)
         {
-            return Problem(StatusCodes.Status404NotFound, BasketProblems.ItemNotFound, $"The catalog has no item {itemId}.");
+            return Problem(StatusCodes.Status404NotFound, ProblemTypes.ItemNotFound, $"The catalog has no item {itemId}.");
         }
         var buyer = BuyerOf(user);
         if (!await store.SetLineAsync(buyer, itemId, request.Quantity).ConfigureAwait(false))
         {
-            return Problem(StatusCodes.Status409Conflict, BasketProblems.BasketFull,
+            return Problem(StatusCodes.Status409Conflict, ProblemTypes.BasketFull,
                 $"A basket holds at most {limits.MaxLines} different items: remove one, or check out first.");
         }
         return TypedResults.Ok(await ViewAsync(buyer, store, catalog, cancellationToken, item).ConfigureAwait(false));
@@ -72,7 +73,7 @@ public static class BasketApi
         var buyer = BuyerOf(user);
         if (!await store.RemoveLineAsync(buyer, itemId).ConfigureAwait(false))
         {
-            return Problem(StatusCodes.Status404NotFound, BasketProblems.NotInBasket, $"Item {itemId} is not in your basket.");
+            return Problem(StatusCodes.Status404NotFound, ProblemTypes.NotInBasket, $"Item {itemId} is not in your basket.");
         }
         return TypedResults.Ok(await ViewAsync(buyer, store, catalog, cancellationToken).ConfigureAwait(false));
     }

@@ -1,6 +1,7 @@
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Basket.Api.Apis;
 
@@ -21,7 +22,7 @@ public sealed partial class DependencyUnavailableFilter(ILogger<DependencyUnavai
         {
             LogUnavailable(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, e);
             context.HttpContext.Response.Headers.RetryAfter = "1";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: BasketProblems.Unavailable,
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable,
                 detail: "The basket cannot be read or changed for a moment: try again.");
         }
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Ordering.Api.Baseline;
 using Shop.Ordering.Api.Buying;
 using Shop.ServiceDefaults.Identity;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
 
@@ -27,7 +28,7 @@ public static class BaselineApi
     {
         if (sale.Quantity < 0 || sale.PerBuyerLimit < 1 || sale.SalePrice <= 0 || sale.EndsAt <= sale.StartsAt)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, type: BuyProblems.InvalidRequest,
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, type: ProblemTypes.InvalidRequest,
                 detail: "quantity ≥ 0, perBuyerLimit ≥ 1, salePrice > 0 and endsAt after startsAt.");
         }
         await baseline.ArmAsync(sale.SaleId, sale.Quantity, sale.PerBuyerLimit, sale.SalePrice, sale.StartsAt, sale.EndsAt, cancellationToken).ConfigureAwait(false);
@@ -40,22 +41,22 @@ public static class BaselineApi
         var buyerId = user.FindFirstValue(ShopClaimTypes.UserId) ?? "";
         if (BuyApi.ValidateIdempotencyKey(http.Request.Headers[BuyApi.IdempotencyKeyHeader]) is { } keyProblem)
         {
-            return Problem(StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, keyProblem);
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, keyProblem);
         }
         var (request, bodyStatus, bodyProblem) = await BuyApi.ReadBodyAsync(http, options.Value.MaxBodyBytes).ConfigureAwait(false);
         if (bodyProblem is not null)
         {
-            return Problem(bodyStatus, BuyProblems.InvalidRequest, bodyProblem);
+            return Problem(bodyStatus, ProblemTypes.InvalidRequest, bodyProblem);
         }
         var (outcome, orderId) = await baseline.BuyAsync(saleId, buyerId, http.Request.Headers[BuyApi.IdempotencyKeyHeader].ToString(), request!.Quantity, cancellationToken).ConfigureAwait(false);
         return outcome switch
         {
             BaselineOutcome.Accepted or BaselineOutcome.Repeat => TypedResults.Accepted($"/api/baseline/orders/{orderId}", new BuyAccepted(orderId, "confirmed")),
-            BaselineOutcome.SoldOut => Problem(StatusCodes.Status409Conflict, BuyProblems.SoldOut, "This sale is sold out."),
-            BaselineOutcome.OverLimit => Problem(StatusCodes.Status409Conflict, BuyProblems.OverLimit, "Over the per-buyer limit."),
-            BaselineOutcome.NotStarted => Problem(StatusCodes.Status403Forbidden, BuyProblems.NotStarted, "The sale has not started."),
-            BaselineOutcome.Ended => Problem(StatusCodes.Status409Conflict, BuyProblems.Ended, "The sale has ended."),
-            _ => Problem(StatusCodes.Status404NotFound, BuyProblems.UnknownSale, $"There is no baseline sale {saleId}."),
+            BaselineOutcome.SoldOut => Problem(StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "This sale is sold out."),
+            BaselineOutcome.OverLimit => Problem(StatusCodes.Status409Conflict, ProblemTypes.OverLimit, "Over the per-buyer limit."),
+            BaselineOutcome.NotStarted => Problem(StatusCodes.Status403Forbidden, ProblemTypes.SaleNotStarted, "The sale has not started."),
+            BaselineOutcome.Ended => Problem(StatusCodes.Status409Conflict, ProblemTypes.SaleEnded, "The sale has ended."),
+            _ => Problem(StatusCodes.Status404NotFound, ProblemTypes.SaleNotFound, $"There is no baseline sale {saleId}."),
         };
     }
 

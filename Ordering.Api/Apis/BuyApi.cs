@@ -9,6 +9,7 @@ using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
 
@@ -58,11 +59,11 @@ public static partial class BuyApi
         var buyerId = user.FindFirstValue(ShopClaimTypes.UserId);
         if (string.IsNullOrEmpty(buyerId))
         {
-            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, "The access token has no subject (sub) claim.");
+            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, "The access token has no subject (sub) claim.");
         }
         if (ValidateIdempotencyKey(http.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
         {
-            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, BuyProblems.InvalidRequest, keyProblem);
+            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, keyProblem);
         }
         var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
 
@@ -73,12 +74,12 @@ public static partial class BuyApi
         var shortcut = soldOut.Check(saleId, buyerId, idempotencyKey, out var first);
         if (shortcut == ShortcutAnswer.SoldOut)
         {
-            return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut, "This sale is sold out.");
+            return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "This sale is sold out.");
         }
         var (request, bodyStatus, bodyProblem) = await ReadBodyAsync(http, options.Value.MaxBodyBytes).ConfigureAwait(false);
         if (bodyProblem is not null)
         {
-            return Problem(metrics, "invalid", bodyStatus, BuyProblems.InvalidRequest, bodyProblem);
+            return Problem(metrics, "invalid", bodyStatus, ProblemTypes.InvalidRequest, bodyProblem);
         }
         if (shortcut == ShortcutAnswer.Repeat)
         {
@@ -89,13 +90,13 @@ public static partial class BuyApi
         if (!buyerLease.IsAcquired)
         {
             http.Response.Headers.RetryAfter = RetryAfterSeconds(buyerLease);
-            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "Too many attempts from your account: try again in a moment.");
+            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, ProblemTypes.Busy, "Too many attempts from your account: try again in a moment.");
         }
         using var decisionLease = admission.AdmitDecision();
         if (!decisionLease.IsAcquired)
         {
             http.Response.Headers.RetryAfter = "1";
-            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "The shop is very busy: try again in a second.");
+            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, ProblemTypes.Busy, "The shop is very busy: try again in a second.");
         }
 
         ReservationDecision decision;
@@ -108,7 +109,7 @@ public static partial class BuyApi
         {
             LogGateUnavailable(loggers.CreateLogger(typeof(BuyApi)), e);
             http.Response.Headers.RetryAfter = "1";
-            return Problem(metrics, "error", StatusCodes.Status503ServiceUnavailable, BuyProblems.Unavailable, "The sale cannot take orders for a moment: try again.");
+            return Problem(metrics, "error", StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "The sale cannot take orders for a moment: try again.");
         }
         return Answer(decision, saleId, request.Quantity, http, soldOut, metrics);
     }
@@ -126,33 +127,33 @@ public static partial class BuyApi
                 metrics.Decision("repeat");
                 return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
             case ReservationOutcome.Repeat:
-                return Problem(metrics, "invalid", StatusCodes.Status422UnprocessableEntity, BuyProblems.IdempotencyKeyReused,
+                return Problem(metrics, "invalid", StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
                     $"This Idempotency-Key was used for a request of {decision.Quantity} unit(s); use a new key for a different request.");
             case ReservationOutcome.SoldOut:
                 if (decision.Number == 0)
                 {
                     soldOut.MarkSoldOut(saleId, decision.AcceptedKeys);
                 }
-                return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.SoldOut,
+                return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, ProblemTypes.SoldOut,
                     decision.Number == 0 ? "This sale is sold out." : $"Only {decision.Number} unit(s) left: ask for fewer.");
             case ReservationOutcome.OverLimit:
-                return Problem(metrics, "over-limit", StatusCodes.Status409Conflict, BuyProblems.OverLimit,
+                return Problem(metrics, "over-limit", StatusCodes.Status409Conflict, ProblemTypes.OverLimit,
                     decision.Number <= 0
                         ? $"You already hold the most units one buyer may have in this sale ({decision.Limit})."
                         : $"One buyer may hold at most {decision.Limit} unit(s) in this sale: you may take {decision.Number} more.");
             case ReservationOutcome.NotStarted:
                 var starts = DateTimeOffset.FromUnixTimeMilliseconds(decision.Number);
-                return Problem(metrics, "not-started", StatusCodes.Status403Forbidden, BuyProblems.NotStarted,
+                return Problem(metrics, "not-started", StatusCodes.Status403Forbidden, ProblemTypes.SaleNotStarted,
                     $"The sale starts at {starts.ToString("O", CultureInfo.InvariantCulture)}.");
             case ReservationOutcome.Ended:
-                return Problem(metrics, "ended", StatusCodes.Status409Conflict, BuyProblems.Ended, "The sale has ended.");
+                return Problem(metrics, "ended", StatusCodes.Status409Conflict, ProblemTypes.SaleEnded, "The sale has ended.");
             case ReservationOutcome.Cancelled:
-                return Problem(metrics, "ended", StatusCodes.Status409Conflict, BuyProblems.Cancelled, "The sale was cancelled.");
+                return Problem(metrics, "ended", StatusCodes.Status409Conflict, ProblemTypes.SaleCancelled, "The sale was cancelled.");
             case ReservationOutcome.UnknownSale:
-                return Problem(metrics, "unknown", StatusCodes.Status404NotFound, BuyProblems.UnknownSale, $"There is no flash sale {saleId}.");
+                return Problem(metrics, "unknown", StatusCodes.Status404NotFound, ProblemTypes.SaleNotFound, $"There is no flash sale {saleId}.");
             default:
                 http.Response.Headers.RetryAfter = "2";
-                return Problem(metrics, "restoring", StatusCodes.Status503ServiceUnavailable, BuyProblems.Restoring,
+                return Problem(metrics, "restoring", StatusCodes.Status503ServiceUnavailable, ProblemTypes.GateRestoring,
                     "The sale is being restored after an outage: try again in a few seconds.");
         }
     }
@@ -187,7 +188,7 @@ public static partial class BuyApi
     {
         if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
         {
-            context.ProblemDetails.Type = BuyProblems.InvalidRequest;
+            context.ProblemDetails.Type = ProblemTypes.InvalidRequest;
             context.ProblemDetails.Detail = context.HttpContext.Request.Path.StartsWithSegments("/api/orders", StringComparison.Ordinal)
                 ? JsonBodies.UnsupportedMediaTypeDetail(context.HttpContext, CheckoutApi.BodyExample)
                 : UnsupportedMediaTypeDetail(context.HttpContext);

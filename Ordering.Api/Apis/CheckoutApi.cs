@@ -10,6 +10,7 @@ using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
 
@@ -76,13 +77,13 @@ public static partial class CheckoutApi
         if (!buyerLease.IsAcquired)
         {
             http.Response.Headers.RetryAfter = BuyApi.RetryAfterSeconds(buyerLease);
-            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "Too many attempts from your account: try again in a moment.");
+            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, ProblemTypes.Busy, "Too many attempts from your account: try again in a moment.");
         }
         using var decisionLease = admission.AdmitDecision();
         if (!decisionLease.IsAcquired)
         {
             http.Response.Headers.RetryAfter = "1";
-            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, BuyProblems.Busy, "The shop is very busy: try again in a second.");
+            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, ProblemTypes.Busy, "The shop is very busy: try again in a second.");
         }
 
         CheckoutDecision decision;
@@ -95,7 +96,7 @@ public static partial class CheckoutApi
         {
             LogGateUnavailable(loggers.CreateLogger(typeof(CheckoutApi)), e);
             http.Response.Headers.RetryAfter = "1";
-            return Problem(metrics, "error", StatusCodes.Status503ServiceUnavailable, BuyProblems.Unavailable, "The shop cannot take orders for a moment: try again.");
+            return Problem(metrics, "error", StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "The shop cannot take orders for a moment: try again.");
         }
         return Answer(decision, lines, http, metrics);
     }
@@ -112,18 +113,18 @@ public static partial class CheckoutApi
                 metrics.Checkout("repeat");
                 return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
             case CheckoutOutcome.Repeat:
-                return Problem(metrics, "invalid", StatusCodes.Status422UnprocessableEntity, BuyProblems.IdempotencyKeyReused,
+                return Problem(metrics, "invalid", StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
                     "This Idempotency-Key was used for a checkout of other lines; use a new key for a different basket.");
             case CheckoutOutcome.Refused when decision.Refused!.Any(l => l.Reason == "unknown"):
                 var unknown = decision.Refused!.Where(l => l.Reason == "unknown").ToList();
-                return Problem(metrics, "unknown", StatusCodes.Status422UnprocessableEntity, BuyProblems.UnknownItem,
+                return Problem(metrics, "unknown", StatusCodes.Status422UnprocessableEntity, ProblemTypes.UnknownItem,
                     $"The shop does not sell item {string.Join(", ", unknown.Select(l => l.ItemId))}: remove it from the basket.", unknown);
             case CheckoutOutcome.Refused:
-                return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, BuyProblems.InsufficientStock,
+                return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, ProblemTypes.InsufficientStock,
                     "Nothing was ordered: " + string.Join("; ", decision.Refused!.Select(Describe)) + ".", decision.Refused);
             default:
                 http.Response.Headers.RetryAfter = "2";
-                return Problem(metrics, "restoring", StatusCodes.Status503ServiceUnavailable, BuyProblems.Restoring,
+                return Problem(metrics, "restoring", StatusCodes.Status503ServiceUnavailable, ProblemTypes.GateRestoring,
                     "The shop is being restored after an outage: try again in a few seconds.");
         }
     }
@@ -164,7 +165,7 @@ public static partial class CheckoutApi
     }
 
     private static ProblemHttpResult Invalid(OrderingApiMetrics metrics, int status, string detail) =>
-        Problem(metrics, "invalid", status, BuyProblems.InvalidRequest, detail);
+        Problem(metrics, "invalid", status, ProblemTypes.InvalidRequest, detail);
 
     private static ProblemHttpResult Problem(OrderingApiMetrics metrics, string outcome, int status, string type, string detail,
         IReadOnlyList<RefusedLine>? lines = null)

@@ -4,6 +4,7 @@ using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
 
@@ -72,11 +73,11 @@ public static class ItemStockApi
     }
 
     private static ProblemHttpResult NotFound(int itemId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: BuyProblems.UnknownItem, detail: $"The shop does not sell item {itemId}.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.UnknownItem, detail: $"The shop does not sell item {itemId}.");
 
     private static ProblemHttpResult Unavailable(HttpContext http)
     {
         http.Response.Headers.RetryAfter = "1";
-        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: BuyProblems.Unavailable, detail: "Stock is unavailable for a moment: try again.");
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable, detail: "Stock is unavailable for a moment: try again.");
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Api.Orders;
 using Shop.ServiceDefaults.Identity;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
 
@@ -51,18 +52,18 @@ public static class OrdersApi
                 return NotFound(orderId);
             case OrderChange.NotConfirmedYet:
                 http.Response.Headers.RetryAfter = "1";
-                return Conflict(BuyProblems.OrderNotConfirmed, $"The order is still being confirmed and cannot be {verb} yet: try again in a moment.");
+                return Conflict(ProblemTypes.OrderNotConfirmed, $"The order is still being confirmed and cannot be {verb} yet: try again in a moment.");
             case OrderChange.Paid:
-                return Conflict(BuyProblems.OrderClosed, $"The order is paid and cannot be {verb}.");
+                return Conflict(ProblemTypes.OrderClosed, $"The order is paid and cannot be {verb}.");
             case OrderChange.Expired:
-                return Conflict(BuyProblems.OrderClosed, $"The order was not paid in time and cannot be {verb}.");
+                return Conflict(ProblemTypes.OrderClosed, $"The order was not paid in time and cannot be {verb}.");
             default:
-                return Conflict(BuyProblems.OrderClosed, $"The order is {order!.Status} and cannot be {verb}.");
+                return Conflict(ProblemTypes.OrderClosed, $"The order is {order!.Status} and cannot be {verb}.");
         }
     }
 
     private static ProblemHttpResult NotFound(Guid orderId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: BuyProblems.OrderNotFound, detail: $"You have no order {orderId}.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.OrderNotFound, detail: $"You have no order {orderId}.");
 
     private static ProblemHttpResult Conflict(string type, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, type: type, detail: detail);

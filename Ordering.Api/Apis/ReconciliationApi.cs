@@ -3,6 +3,7 @@ using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.ServiceDefaults.Identity;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
 
@@ -29,7 +30,7 @@ public static class ReconciliationApi
             ? null
             : await reconciler.ReconcileAsync(ItemStocks.StockId(itemId), attempts: 5, spacing: TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
         return report is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: BuyProblems.UnknownItem, detail: $"Item {itemId} has no stock in the ledger.")
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.UnknownItem, detail: $"Item {itemId} has no stock in the ledger.")
             : TypedResults.Ok(report);
     }
 
@@ -38,7 +39,7 @@ public static class ReconciliationApi
         // Several quick measurements: an order moving between Redis and Postgres can skew a single one.
         var report = await reconciler.ReconcileAsync(saleId, attempts: 5, spacing: TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
         return report is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: BuyProblems.UnknownSale, detail: $"There is no flash sale {saleId} in the ledger.")
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.SaleNotFound, detail: $"There is no flash sale {saleId} in the ledger.")
             : TypedResults.Ok(report);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
 
@@ -25,11 +26,11 @@ public static class SaleStockApi
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {
             http.Response.Headers.RetryAfter = "1";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: BuyProblems.Unavailable, detail: "Stock is unavailable for a moment: try again.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable, detail: "Stock is unavailable for a moment: try again.");
         }
         if (meta[0].IsNull)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: BuyProblems.UnknownSale, detail: $"There is no flash sale {saleId}.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.SaleNotFound, detail: $"There is no flash sale {saleId}.");
         }
         // Short client-side caching: a crowd polling the stock costs one Redis read per client per second.
         http.Response.Headers.CacheControl = "public, max-age=1";

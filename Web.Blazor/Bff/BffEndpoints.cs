@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Web.Identity;
 using Shop.Web.Services;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Web.Bff;
 
@@ -138,20 +139,4 @@ public static class BffEndpoints
         var problem = new ProblemDetails { Status = status, Type = type, Detail = detail };
         return TypedResults.Json(problem, ShopJsonContext.Default.ProblemDetails, "application/problem+json", status);
     }
-}
-
-/// <summary>The ordering problem types the storefront refers to (docs/ordering.md).</summary>
-public static class ProblemTypes
-{
-    public const string SoldOut = "urn:shop:problem:sold-out";
-    public const string OverLimit = "urn:shop:problem:over-limit";
-    public const string NotStarted = "urn:shop:problem:sale-not-started";
-    public const string Ended = "urn:shop:problem:sale-ended";
-    public const string Cancelled = "urn:shop:problem:sale-cancelled";
-    public const string SaleNotFound = "urn:shop:problem:sale-not-found";
-    public const string InvalidRequest = "urn:shop:problem:invalid-request";
-    public const string Busy = "urn:shop:problem:busy";
-    public const string Unavailable = "urn:shop:problem:unavailable";
-    public const string OrderNotConfirmed = "urn:shop:problem:order-not-confirmed";
-    public const string OrderClosed = "urn:shop:problem:order-closed";
 }

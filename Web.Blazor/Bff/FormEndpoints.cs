@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Shop.ServiceDefaults.Identity;
 using Shop.Web.Identity;
 using Shop.Web.Services;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Web.Bff;
 

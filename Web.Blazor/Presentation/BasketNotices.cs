@@ -1,4 +1,5 @@
 using Shop.Web.Services;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Web.Presentation;
 
@@ -15,14 +16,11 @@ public static class BasketNotices
     public const string Unavailable = "unavailable";
     public const string ExpiredForm = "expired-form";
 
-    private const string ItemNotFound = "urn:shop:problem:item-not-found";
-    private const string BasketFull = "urn:shop:problem:basket-full";
-
     /// <summary>The notice for basket-api's refusal of a change (404 item-not-found, 409 basket-full, 400 bounds).</summary>
     public static string ForProblem(ApiProblem? problem) => problem?.Type switch
     {
-        ItemNotFound => Gone,
-        BasketFull => Full,
+        ProblemTypes.ItemNotFound => Gone,
+        ProblemTypes.BasketFull => Full,
         _ => AtMost,
     };
 

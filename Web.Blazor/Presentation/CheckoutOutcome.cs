@@ -1,5 +1,6 @@
 using System.Globalization;
 using Shop.Web.Services;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Web.Presentation;
 
@@ -31,9 +32,6 @@ public enum CheckoutResult
 /// </summary>
 public sealed record CheckoutOutcome(CheckoutResult Result, string Message, bool SameAttempt, int? RetryAfterSeconds, IReadOnlyDictionary<int, string> LineMessages)
 {
-    public const string InsufficientStock = "urn:shop:problem:insufficient-stock";
-    public const string UnknownItem = "urn:shop:problem:unknown-item";
-
     private static readonly IReadOnlyDictionary<int, string> NoLines = new Dictionary<int, string>();
 
     public static CheckoutOutcome From(CheckoutAnswer answer, IReadOnlyList<BasketLine> basket)
@@ -42,9 +40,9 @@ public sealed record CheckoutOutcome(CheckoutResult Result, string Message, bool
         return answer.Status switch
         {
             >= 200 and < 300 => new(CheckoutResult.Placed, "Thank you! Your order is placed and being confirmed.", false, null, NoLines),
-            409 when answer.Problem?.Type == InsufficientStock && refused.Count > 0 => LinesRefused(refused, basket,
+            409 when answer.Problem?.Type == ProblemTypes.InsufficientStock && refused.Count > 0 => LinesRefused(refused, basket,
                 "Not enough stock for your whole basket, so nothing was ordered"),
-            422 when answer.Problem?.Type == UnknownItem && refused.Count > 0 => LinesRefused(refused, basket,
+            422 when answer.Problem?.Type == ProblemTypes.UnknownItem && refused.Count > 0 => LinesRefused(refused, basket,
                 "Some items in your basket are not sold here, so nothing was ordered"),
             429 or 503 => Busy(answer.RetryAfter),
             401 => new(CheckoutResult.SignIn, "Your session has ended: sign in again to check out.", false, null, NoLines),

@@ -8,6 +8,7 @@ using Aspire.Hosting.Testing;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Tests;
 
@@ -115,7 +116,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         // out" from memory: that is the window the notice closes, so the test waits for it instead of racing it.)
         foreach (var replica in _replicas)
         {
-            await Eventually.TrueAsync(async () => await ProblemTypeAsync(replica, saleId, Shop.Token("prober"), $"probe-{Guid.NewGuid():N}") == BuyProblems.OverLimit,
+            await Eventually.TrueAsync(async () => await ProblemTypeAsync(replica, saleId, Shop.Token("prober"), $"probe-{Guid.NewGuid():N}") == ProblemTypes.OverLimit,
                 "the replica asks the gate again", TimeSpan.FromSeconds(10));
         }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shop.Web.Bff;
 using Shop.Web.Presentation;
 using Shop.Web.Services;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Web.Components.Tests;
 
@@ -52,7 +53,7 @@ public sealed class CheckoutLogicTests
     public void Insufficient_stock_names_every_short_line_and_is_final()
     {
         var outcome = CheckoutOutcome.From(new CheckoutAnswer(409, null,
-            new CheckoutProblem(CheckoutOutcome.InsufficientStock, null, 409, null, [new RefusedLine(12, 2, 1, "short"), new RefusedLine(99, 1, 0, "unavailable")]), null), Lines);
+            new CheckoutProblem(ProblemTypes.InsufficientStock, null, 409, null, [new RefusedLine(12, 2, 1, "short"), new RefusedLine(99, 1, 0, "unavailable")]), null), Lines);
         Assert.Equal(CheckoutResult.LinesRefused, outcome.Result);
         Assert.False(outcome.SameAttempt);
         Assert.Equal("Not enough stock for your whole basket, so nothing was ordered. Lamp: Only 1 left (you asked for 2). "

@@ -5,6 +5,7 @@ using Shop.Web.Bff;
 using Shop.Web.Identity;
 using Shop.Web.Presentation;
 using Shop.Web.Services;
+using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Web.Components.Tests;
 
