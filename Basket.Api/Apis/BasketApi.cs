@@ -18,7 +18,7 @@ public static class BasketApi
     {
         // A buyer's token: signed by Shop, with a subject (the basket's owner); without one, 403.
         var basket = routes.MapGroup("/api/basket")
-            .RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireClaim(ShopClaimTypes.UserId)).WithTags("Basket")
+            .RequireAuthorization(ShopRoles.UserPolicy).WithTags("Basket")
             .AddEndpointFilter<DependencyUnavailableFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -42,7 +42,7 @@ public static class BasketApi
     }
 
     public static async Task<Ok<BasketView>> GetAsync(ClaimsPrincipal user, BasketStore store, CatalogItemsClient catalog, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ViewAsync(BuyerOf(user), store, catalog, cancellationToken).ConfigureAwait(false));
+        TypedResults.Ok(await ViewAsync(user.UserId(), store, catalog, cancellationToken).ConfigureAwait(false));
 
     public static async Task<Results<Ok<BasketView>, ProblemHttpResult>> SetQuantityAsync(
         int itemId, SetQuantityRequest request, ClaimsPrincipal user, BasketStore store, CatalogItemsClient catalog,
@@ -58,7 +58,7 @@ public static class BasketApi
         {
             return Problem(StatusCodes.Status404NotFound, ProblemTypes.ItemNotFound, $"The catalog has no item {itemId}.");
         }
-        var buyer = BuyerOf(user);
+        var buyer = user.UserId();
         if (!await store.SetLineAsync(buyer, itemId, request.Quantity).ConfigureAwait(false))
         {
             return Problem(StatusCodes.Status409Conflict, ProblemTypes.BasketFull,
@@ -70,7 +70,7 @@ public static class BasketApi
     public static async Task<Results<Ok<BasketView>, ProblemHttpResult>> RemoveLineAsync(
         int itemId, ClaimsPrincipal user, BasketStore store, CatalogItemsClient catalog, CancellationToken cancellationToken)
     {
-        var buyer = BuyerOf(user);
+        var buyer = user.UserId();
         if (!await store.RemoveLineAsync(buyer, itemId).ConfigureAwait(false))
         {
             return Problem(StatusCodes.Status404NotFound, ProblemTypes.NotInBasket, $"Item {itemId} is not in your basket.");
@@ -80,7 +80,7 @@ public static class BasketApi
 
     public static async Task<NoContent> ClearAsync(ClaimsPrincipal user, BasketStore store)
     {
-        await store.ClearAsync(BuyerOf(user)).ConfigureAwait(false);
+        await store.ClearAsync(user.UserId()).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
@@ -97,9 +97,6 @@ public static class BasketApi
         return new BasketView(view, available.Sum(l => l.Quantity), available.Sum(l => l.LineTotal!.Value));
     }
 
-    /// <summary>The group's policy lets only tokens with a subject through.</summary>
-    private static string BuyerOf(ClaimsPrincipal user) =>
-        user.FindFirstValue(ShopClaimTypes.UserId) ?? throw new InvalidOperationException("An authorized request without a subject claim.");
 
     private static ProblemHttpResult Problem(int status, string type, string detail) => TypedResults.Problem(statusCode: status, type: type, detail: detail);
 }

@@ -21,7 +21,7 @@ public static class BaselineApi
     {
         var group = routes.MapGroup("/api/baseline/flash-sales");
         group.MapPost("/", ArmAsync).RequireAuthorization(ShopRoles.AdminPolicy).ExcludeFromDescription();
-        group.MapPost("/{saleId:guid}/orders", BuyAsync).RequireAuthorization().ExcludeFromDescription();
+        group.MapPost("/{saleId:guid}/orders", BuyAsync).RequireAuthorization(ShopRoles.UserPolicy).ExcludeFromDescription();
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> ArmAsync(BaselineSaleRequest sale, BaselineBuy baseline, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ public static class BaselineApi
     public static async Task<Results<Accepted<BuyAccepted>, ProblemHttpResult>> BuyAsync(
         Guid saleId, HttpContext http, ClaimsPrincipal user, BaselineBuy baseline, IOptions<BuyingOptions> options, CancellationToken cancellationToken)
     {
-        var buyerId = user.FindFirstValue(ShopClaimTypes.UserId) ?? "";
+        var buyerId = user.UserId();
         if (BuyApi.ValidateIdempotencyKey(http.Request.Headers[BuyApi.IdempotencyKeyHeader]) is { } keyProblem)
         {
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, keyProblem);

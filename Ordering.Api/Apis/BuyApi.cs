@@ -24,7 +24,7 @@ public static partial class BuyApi
 
     public static RouteGroupBuilder MapBuyApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/flash-sales").RequireAuthorization();
+        var group = routes.MapGroup("/api/flash-sales").RequireAuthorization(ShopRoles.UserPolicy);
         group.MapPost("/{saleId:guid}/orders", BuyAsync)
             .WithName("Buy")
             .WithSummary("Reserve units of a flash sale; the order becomes durable shortly after.")
@@ -56,11 +56,7 @@ public static partial class BuyApi
         OrderingApiMetrics metrics,
         ILoggerFactory loggers)
     {
-        var buyerId = user.FindFirstValue(ShopClaimTypes.UserId);
-        if (string.IsNullOrEmpty(buyerId))
-        {
-            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, "The access token has no subject (sub) claim.");
-        }
+        var buyerId = user.UserId();
         if (ValidateIdempotencyKey(http.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
         {
             return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, keyProblem);

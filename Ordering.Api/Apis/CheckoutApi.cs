@@ -25,7 +25,7 @@ public static partial class CheckoutApi
 
     public static RouteGroupBuilder MapCheckoutApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/orders").RequireAuthorization();
+        var group = routes.MapGroup("/api/orders").RequireAuthorization(ShopRoles.UserPolicy);
         group.MapPost("/", CheckoutAsync)
             .WithName("Checkout")
             .WithSummary("Order the lines of a basket at their regular prices: all of them, or none.")
@@ -52,11 +52,7 @@ public static partial class CheckoutApi
         OrderingApiMetrics metrics,
         ILoggerFactory loggers)
     {
-        var buyerId = user.FindFirstValue(ShopClaimTypes.UserId);
-        if (string.IsNullOrEmpty(buyerId))
-        {
-            return Invalid(metrics, StatusCodes.Status400BadRequest, "The access token has no subject (sub) claim.");
-        }
+        var buyerId = user.UserId();
         if (BuyApi.ValidateIdempotencyKey(http.Request.Headers[BuyApi.IdempotencyKeyHeader], attempt: "checkout") is { } keyProblem)
         {
             return Invalid(metrics, StatusCodes.Status400BadRequest, keyProblem);

@@ -12,7 +12,7 @@ public static class OrdersApi
 {
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/orders").RequireAuthorization();
+        var group = routes.MapGroup("/api/orders").RequireAuthorization(ShopRoles.UserPolicy);
         group.MapGet("/", ListAsync).WithName("ListMyOrders").WithSummary("My orders, newest first (pending ones included).");
         group.MapGet("/{orderId:guid}", GetAsync).WithName("GetOrder").WithSummary("One of my orders.");
         group.MapPost("/{orderId:guid}/pay", PayAsync).WithName("PayOrder").WithSummary("Pay a confirmed order (simulated payment).");
@@ -21,24 +21,24 @@ public static class OrdersApi
     }
 
     public static async Task<Ok<IReadOnlyList<OrderView>>> ListAsync(ClaimsPrincipal user, OrderStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ListAsync(BuyerId(user), cancellationToken).ConfigureAwait(false));
+        TypedResults.Ok(await store.ListAsync(user.UserId(), cancellationToken).ConfigureAwait(false));
 
     public static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(Guid orderId, ClaimsPrincipal user, OrderStore store, CancellationToken cancellationToken) =>
-        await store.FindAsync(orderId, BuyerId(user), cancellationToken).ConfigureAwait(false) is { } order
+        await store.FindAsync(orderId, user.UserId(), cancellationToken).ConfigureAwait(false) is { } order
             ? TypedResults.Ok(order)
             : NotFound(orderId);
 
     public static async Task<Results<Ok<OrderView>, ProblemHttpResult>> PayAsync(
         Guid orderId, ClaimsPrincipal user, OrderCommands commands, HttpContext http, CancellationToken cancellationToken)
     {
-        var (change, order) = await commands.PayAsync(orderId, BuyerId(user), cancellationToken).ConfigureAwait(false);
+        var (change, order) = await commands.PayAsync(orderId, user.UserId(), cancellationToken).ConfigureAwait(false);
         return Answer(change, order, orderId, http, "paid");
     }
 
     public static async Task<Results<Ok<OrderView>, ProblemHttpResult>> CancelAsync(
         Guid orderId, ClaimsPrincipal user, OrderCommands commands, HttpContext http, CancellationToken cancellationToken)
     {
-        var (change, order) = await commands.CancelAsync(orderId, BuyerId(user), cancellationToken).ConfigureAwait(false);
+        var (change, order) = await commands.CancelAsync(orderId, user.UserId(), cancellationToken).ConfigureAwait(false);
         return Answer(change, order, orderId, http, "cancelled");
     }
 
@@ -68,7 +68,4 @@ public static class OrdersApi
     private static ProblemHttpResult Conflict(string type, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, type: type, detail: detail);
 
-    /// <summary>The endpoints require an authenticated user, whose tokens always carry a subject.</summary>
-    private static string BuyerId(ClaimsPrincipal user) =>
-        user.FindFirstValue(ShopClaimTypes.UserId) ?? throw new InvalidOperationException("An authenticated user without a subject claim.");
 }

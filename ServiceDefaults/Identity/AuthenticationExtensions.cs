@@ -34,7 +34,8 @@ public static class AuthenticationExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, ShopJwtBearerOptionsSetup>());
 
         services.AddAuthorizationBuilder()
-            .AddPolicy(ShopRoles.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(ShopRoles.Admin));
+            .AddPolicy(ShopRoles.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(ShopRoles.Admin))
+            .AddPolicy(ShopRoles.UserPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(ShopClaimTypes.UserId));
         return builder;
     }
 }
