@@ -9,7 +9,7 @@ namespace Shop.Bench;
 /// order (tables baseline_sales, baseline_orders). Same endpoints shape, same replicas, same buyers, same
 /// stock, same generator: only the buy path differs.
 /// </summary>
-public sealed class BaselineRun(ShopApp shop) : ISaleSystem
+public sealed class BaselineRun(BenchedShop shop) : ISaleSystem
 {
     public string Name => "baseline";
 

@@ -1,11 +1,11 @@
 namespace Shop.Bench;
 
 /// <summary>What every scenario of a run shares: the app, the buyers, the client, the options, the log.</summary>
-public sealed class BenchContext(ShopApp shop, BuyerPool buyers, LoadHttpClient http, BenchOptions options, Action<string> log)
+public sealed class BenchContext(BenchedShop shop, BuyerPool buyers, LoadHttpClient http, BenchOptions options, Action<string> log)
 {
     public static readonly string[] Resources = ["ordering-api", "ordering-worker", "catalog-api", "webfrontend", "gate", "cache", "postgres", "messaging"];
 
-    public ShopApp Shop => shop;
+    public BenchedShop Shop => shop;
 
     public BuyerPool Buyers => buyers;
 

@@ -21,7 +21,7 @@ public static class BenchRunner
         void Log(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");
 
         var machine = await MachineFacts.MeasureAsync(options.PgTestFsync, Log, cancellationToken).ConfigureAwait(false);
-        await using var shop = await ShopApp.StartAsync(options.Admission, Log, cancellationToken, perfMaps: options.Perf,
+        await using var shop = await BenchedShop.StartAsync(options.Admission, Log, cancellationToken, perfMaps: options.Perf,
             apiReplicas: options.ApiReplicas, apiEnvironment: options.ApiEnvironment, workerEnvironment: options.WorkerEnvironment).ConfigureAwait(false);
         Log($"Shop is up: ordering-api replicas {string.Join(", ", shop.OrderingReplicas)}, catalog-api {shop.Catalog}");
         Log($"minting {options.Buyers:N0} buyers' tokens ...");
@@ -198,7 +198,7 @@ public static class BenchRunner
         }
     }
 
-    private static Dictionary<string, string> Settings(BenchOptions options, ShopApp shop)
+    private static Dictionary<string, string> Settings(BenchOptions options, BenchedShop shop)
     {
         string I(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
         return new Dictionary<string, string>

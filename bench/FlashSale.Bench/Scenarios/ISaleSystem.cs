@@ -16,7 +16,7 @@ public interface ISaleSystem
 }
 
 /// <summary>Shop's buy path: admission, reserve.lua in Redis (its stream entry the outbox), then the worker → orders.</summary>
-public sealed class ShopSystem(ShopApp shop) : ISaleSystem
+public sealed class ShopSystem(BenchedShop shop) : ISaleSystem
 {
     public string Name => "shop";
 

@@ -22,7 +22,7 @@ public sealed record AdmissionSettings(int BuyerBurst = 5, int BuyerRequestsPerS
 /// data folder of its own, everything stopped on dispose), with the baseline endpoints switched on and the admission
 /// settings of the run. Gives the generator the replicas' addresses, the signing key and the databases.
 /// </summary>
-public sealed class ShopApp : IAsyncDisposable
+public sealed class BenchedShop : IAsyncDisposable
 {
     private readonly DistributedApplication _app;
     private readonly ResourceStates _states;
@@ -30,7 +30,7 @@ public sealed class ShopApp : IAsyncDisposable
     private readonly HttpClient _admin;
     private readonly string _adminToken;
 
-    private ShopApp(DistributedApplication app, ResourceStates states, AppIsolation isolation, string signingKey, AdmissionSettings admission, string environment,
+    private BenchedShop(DistributedApplication app, ResourceStates states, AppIsolation isolation, string signingKey, AdmissionSettings admission, string environment,
         IReadOnlyList<Uri> orderingReplicas, Uri catalog, Uri storefront, NpgsqlDataSource orderingDb, StackExchange.Redis.ConnectionMultiplexer redis)
     {
         _app = app;
@@ -70,7 +70,7 @@ public sealed class ShopApp : IAsyncDisposable
 
     /// <param name="perfMaps">Services write /tmp/perf-PID.map (DOTNET_PerfMapEnabled=1, W^X off) so that perf can name .NET methods.</param>
     /// <param name="only">Start only these resources and what they wait for (the rest of the composition is declared, not started); null: all.</param>
-    public static async Task<ShopApp> StartAsync(AdmissionSettings admission, Action<string> log, CancellationToken cancellationToken,
+    public static async Task<BenchedShop> StartAsync(AdmissionSettings admission, Action<string> log, CancellationToken cancellationToken,
         string environment = "Production", bool perfMaps = false, int? apiReplicas = null, IReadOnlyList<KeyValuePair<string, string>>? apiEnvironment = null,
         IReadOnlyList<KeyValuePair<string, string>>? workerEnvironment = null, IEnumerable<string>? only = null)
     {
@@ -150,7 +150,7 @@ public sealed class ShopApp : IAsyncDisposable
             var orderingDb = NpgsqlDataSource.Create(await ConnectionStringAsync(app, "orderingdb", cancellationToken).ConfigureAwait(false));
             var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
                 await ConnectionStringAsync(app, "gate", cancellationToken).ConfigureAwait(false) + ",abortConnect=false,allowAdmin=true").ConfigureAwait(false);
-            return new ShopApp(app, states, isolation, signingKey, admission, environment, replicas, catalog, storefront, orderingDb, redis);
+            return new BenchedShop(app, states, isolation, signingKey, admission, environment, replicas, catalog, storefront, orderingDb, redis);
         }
         catch
         {
