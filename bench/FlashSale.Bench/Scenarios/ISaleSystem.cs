@@ -6,6 +6,9 @@ public interface ISaleSystem
     /// <summary>shop or baseline.</summary>
     string Name { get; }
 
+    /// <summary>The addresses of the processes that serve its buys (each replica's own), round-robin per request.</summary>
+    IReadOnlyList<Uri> Replicas { get; }
+
     Task<Guid> ArmAsync(int units, int perBuyerLimit, CancellationToken cancellationToken);
 
     /// <summary>The buy endpoint of a sale (same headers, body and answers on both systems).</summary>
@@ -19,6 +22,8 @@ public interface ISaleSystem
 public sealed class ShopSystem(BenchedShop shop) : ISaleSystem
 {
     public string Name => "shop";
+
+    public IReadOnlyList<Uri> Replicas => shop.OrderingReplicas;
 
     public Task<Guid> ArmAsync(int units, int perBuyerLimit, CancellationToken cancellationToken) =>
         shop.ArmSaleAsync(units, perBuyerLimit, cancellationToken);
