@@ -1,6 +1,5 @@
 using Npgsql;
 using Shop.Ordering.Api.Apis;
-using Shop.Ordering.Api.Baseline;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Api.Checkout;
 using Shop.Ordering.Api.Orders;
@@ -39,8 +38,6 @@ builder.Services.AddSingleton<BuyAdmission>();
 builder.Services.AddSingleton<OrderStore>();
 builder.Services.AddSingleton<OrderCommands>();
 builder.Services.AddSingleton<SaleReconciler>();
-builder.Services.AddSingleton<BaselineBuy>();
-var baselineEnabled = builder.Configuration.GetSection(BaselineOptions.SectionName).Get<BaselineOptions>()?.Enabled ?? false;
 
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OrderingApiJsonContext.Default));
 // Every error is RFC 7807 problem+json; a malformed request is a 400 with a reason, never a 500.
@@ -65,11 +62,6 @@ app.MapItemStockApi();
 app.MapCheckoutApi();
 app.MapOrdersApi();
 app.MapReconciliationApi();
-if (baselineEnabled)
-{
-    // Only for the benchmark's side-by-side comparison; absent (404) in a normal run.
-    app.MapBaselineApi();
-}
 app.MapDefaultEndpoints();
 
 app.Run();

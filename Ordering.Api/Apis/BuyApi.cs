@@ -178,7 +178,7 @@ public static partial class BuyApi
 
     /// <summary>
     /// Routing answers 415 itself when a request's Content-Type is not one an endpoint <c>Accepts</c>; this gives
-    /// that answer (and the baseline's) a reason.
+    /// that answer a reason.
     /// </summary>
     public static void DescribeUnsupportedMediaType(ProblemDetailsContext context)
     {

@@ -19,7 +19,6 @@ public sealed record SaleStock(Guid SaleId, long Remaining, int Initial, string 
 /// <summary>Source-generated JSON for the hot path and the order endpoints.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BuyRequest))]
-[JsonSerializable(typeof(BaselineSaleRequest))]
 [JsonSerializable(typeof(BuyAccepted))]
 [JsonSerializable(typeof(CheckoutRequest))]
 [JsonSerializable(typeof(IReadOnlyList<RefusedLine>))]

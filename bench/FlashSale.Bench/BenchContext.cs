@@ -1,11 +1,12 @@
 namespace Shop.Bench;
 
 /// <summary>What every scenario of a run shares: the app, the buyers, the client, the options, the log.</summary>
-public sealed class BenchContext(ShopApp shop, BuyerPool buyers, LoadHttpClient http, BenchOptions options, Action<string> log)
+public sealed class BenchContext(BenchedShop shop, BuyerPool buyers, LoadHttpClient http, BenchOptions options, Action<string> log)
 {
-    public static readonly string[] Resources = ["ordering-api", "ordering-worker", "catalog-api", "webfrontend", "gate", "cache", "postgres", "messaging"];
+    /// <summary>The app's parts the CPU is counted for: Shop's resources, and the bench's own baseline-api.</summary>
+    public static readonly string[] Resources = ["ordering-api", "ordering-worker", "catalog-api", "webfrontend", BaselineComposition.Resource, "gate", "cache", "postgres", "messaging"];
 
-    public ShopApp Shop => shop;
+    public BenchedShop Shop => shop;
 
     public BuyerPool Buyers => buyers;
 
@@ -16,7 +17,7 @@ public sealed class BenchContext(ShopApp shop, BuyerPool buyers, LoadHttpClient 
     public void Log(string message) => log(message);
 
     /// <summary>
-    /// Waits until the app is quiet: the .NET services, both Redis (gate and cache), Postgres and RabbitMQ together
+    /// Waits until the app is quiet: the .NET services (baseline-api too), both Redis (gate and cache), Postgres and RabbitMQ together
     /// use less than 0.12 core over a second (the worker has persisted the last scenario's orders, the tiered JIT
     /// has finished recompiling hot methods), at most <paramref name="limit"/>. Each scenario then starts from the
     /// same state.

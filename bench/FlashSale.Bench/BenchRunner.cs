@@ -21,9 +21,10 @@ public static class BenchRunner
         void Log(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");
 
         var machine = await MachineFacts.MeasureAsync(options.PgTestFsync, Log, cancellationToken).ConfigureAwait(false);
-        await using var shop = await ShopApp.StartAsync(options.Admission, Log, cancellationToken, perfMaps: options.Perf,
+        await using var shop = await BenchedShop.StartAsync(options.Admission, Log, cancellationToken, perfMaps: options.Perf,
             apiReplicas: options.ApiReplicas, apiEnvironment: options.ApiEnvironment, workerEnvironment: options.WorkerEnvironment).ConfigureAwait(false);
-        Log($"Shop is up: ordering-api replicas {string.Join(", ", shop.OrderingReplicas)}, catalog-api {shop.Catalog}");
+        Log($"Shop is up: ordering-api replicas {string.Join(", ", shop.OrderingReplicas)}, catalog-api {shop.Catalog}; "
+            + $"the bench's {BaselineComposition.Resource} replicas {string.Join(", ", shop.BaselineReplicas)}");
         Log($"minting {options.Buyers:N0} buyers' tokens ...");
         var buyers = BuyerPool.Create(options.Buyers, shop.SigningKey);
         using var http = new LoadHttpClient(options.Connections);
@@ -163,7 +164,7 @@ public static class BenchRunner
     private static async Task WarmUpAsync(BenchContext context, ShopSystem shop, BaselineRun baseline, CancellationToken cancellationToken)
     {
         var rate = Math.Min(5_000, context.Options.Rate);
-        var services = new[] { "ordering-api", "ordering-worker", "catalog-api" }.SelectMany(context.Shop.Pids).ToList();
+        var services = new[] { "ordering-api", "ordering-worker", "catalog-api", BaselineComposition.Resource }.SelectMany(context.Shop.Pids).ToList();
         for (var round = 1; round <= 6; round++)
         {
             context.Log($"warm-up round {round} (not measured) ...");
@@ -198,7 +199,7 @@ public static class BenchRunner
         }
     }
 
-    private static Dictionary<string, string> Settings(BenchOptions options, ShopApp shop)
+    private static Dictionary<string, string> Settings(BenchOptions options, BenchedShop shop)
     {
         string I(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
         return new Dictionary<string, string>
@@ -217,7 +218,8 @@ public static class BenchRunner
             ["ramp"] = $"{I(options.RampStart)}/s to {I(options.RampMax)}/s in steps of {I(options.RampStep)}/s, {options.RampStepDuration.TotalSeconds} s each; holds while p99 ≤ {options.RampP99Ms} ms",
             ["generator"] = $"open loop, latency from the intended send time; {options.Connections} keep-alive HTTP/1.1 connections per server on loopback; at most {I(options.MaxInFlight)} requests in flight (beyond: generator-overrun); API replicas addressed directly, round-robin per request",
             ["ordering-api admission (Ordering:Buying)"] = $"BuyerBurst {shop.Admission.BuyerBurst}, BuyerRequestsPerSecond {shop.Admission.BuyerRequestsPerSecond}, MaxConcurrentDecisions {shop.Admission.MaxConcurrentDecisions} (Shop's defaults unless overridden)",
-            ["composition"] = $"the AppHost's own ({shop.OrderingReplicas.Count} ordering-api replicas, 1 worker, catalog-api, webfrontend, Redis gate (AOF appendfsync always, noeviction; the reserve.lua ceiling runs on it too), Redis cache, Postgres, RabbitMQ), environment {shop.Environment}, baseline endpoints on (Ordering__Baseline__Enabled=true)"
+            ["composition"] = $"the AppHost's own ({shop.OrderingReplicas.Count} ordering-api replicas, 1 worker, catalog-api, webfrontend, Redis gate (AOF appendfsync always, noeviction; the reserve.lua ceiling runs on it too), Redis cache, Postgres, RabbitMQ), environment {shop.Environment}; "
+                + $"added by the bench: {BaselineComposition.Resource} (bench/Baseline.Api, the baseline, {shop.BaselineReplicas.Count} replicas) and its {BaselineComposition.Database} on the same Postgres"
                 + (options.ApiReplicas is null && options.ApiEnvironment.Count == 0 && options.WorkerEnvironment.Count == 0 ? "" : "; EXPERIMENT: "
                     + (options.ApiReplicas is { } r ? $"{r} ordering-api replica(s); " : "")
                     + (options.ApiEnvironment.Count > 0 ? string.Join(' ', options.ApiEnvironment.Select(e => $"{e.Key}={e.Value}")) + " on ordering-api; " : "")

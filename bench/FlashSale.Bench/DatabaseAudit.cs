@@ -53,8 +53,8 @@ public sealed record AuditResult
 /// <summary>
 /// After a sale: waits (with a deadline) until the pipeline has made every accepted reservation durable, then
 /// reads the sale's orders and counts oversell, duplicates, lost and unacknowledged orders and buyers above
-/// the limit. Shop's orders are in <c>orders</c> (plus the <c>flash_sales</c> ledger), the baseline's in
-/// <c>baseline_orders</c>.
+/// the limit. Shop's orders are in orderingdb's <c>orders</c> (plus the <c>flash_sales</c> ledger), the baseline's in
+/// baselinedb's <c>baseline_orders</c> (plus <c>baseline_sales</c>).
 /// </summary>
 public static class DatabaseAudit
 {

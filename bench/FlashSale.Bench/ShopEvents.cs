@@ -11,7 +11,7 @@ public static class ShopEvents
 {
     public sealed record Message(string RoutingKey, string Type, Guid EventId, byte[] Body);
 
-    public static async Task PublishAsync(ShopApp shop, IReadOnlyList<Message> messages, CancellationToken cancellationToken)
+    public static async Task PublishAsync(BenchedShop shop, IReadOnlyList<Message> messages, CancellationToken cancellationToken)
     {
         var factory = new ConnectionFactory { Uri = new Uri(await shop.ConnectionStringAsync("messaging", cancellationToken).ConfigureAwait(false)) };
         var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,26 @@ public sealed class RunComparisonTests
         Assert.Contains("| b1 | 40,000 | 10,000 | 0.250 | 1 | 50.0 | 3.33 |", table, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The baseline's server CPU is baseline-api's, the bench's own service; a report saved while ordering-api served
+    /// the baseline (no baseline-api part) still reads it from ordering-api.
+    /// </summary>
+    [Fact]
+    public void The_baselines_server_is_baseline_api_and_in_an_older_report_ordering_api()
+    {
+        var now = Result("sale", "baseline", 20_000, 1_000, Outcome.SoldOut) with
+        {
+            Cpu = [new CpuShare("ordering-api", 0.01), new CpuShare(BaselineComposition.Resource, 0.5)],
+        };
+        var older = Result("sale", "baseline", 20_000, 1_000, Outcome.SoldOut) with { Cpu = [new CpuShare("ordering-api", 0.4)] };
+
+        Assert.Equal(BaselineComposition.Resource, now.ServingPart());
+        Assert.Equal(500, now.ServerMicrosecondsPerAnswer()!.Value, 6);
+        Assert.Equal("ordering-api", older.ServingPart());
+        Assert.Equal(400, older.ServerMicrosecondsPerAnswer()!.Value, 6);
+        Assert.Equal("ordering-api", (now with { System = "shop" }).ServingPart());
+    }
+
     [Fact]
     public void Runs_with_the_same_file_name_are_labelled_by_their_folder_too()
     {

@@ -16,7 +16,7 @@ public sealed class SmokeRunTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var log = new List<string>();
         // The sale needs ordering-api, the worker and their servers: only those are started.
-        await using var shop = await ShopApp.StartAsync(new AdmissionSettings(), log.Add, timeout.Token, only: ["ordering-api", "ordering-worker"]);
+        await using var shop = await BenchedShop.StartAsync(new AdmissionSettings(), log.Add, timeout.Token, only: ["ordering-api", "ordering-worker"]);
         var buyers = BuyerPool.Create(Buyers, shop.SigningKey);
         using var http = new LoadHttpClient(connectionsPerServer: 8);
         var context = new BenchContext(shop, buyers, http, new BenchOptions(), log.Add);

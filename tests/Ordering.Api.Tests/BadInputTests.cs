@@ -112,8 +112,6 @@ public sealed class BadInputTests(PipelineFixture fixture)
             Assert.True(buy.GetProperty("responses").TryGetProperty(status, out _), $"the buy operation does not document {status}");
         }
         Assert.True(buy.TryGetProperty("security", out _));
-        // The benchmark's baseline is not part of the API.
-        Assert.False(paths.TryGetProperty("/api/baseline/flash-sales/{saleId}/orders", out _));
     }
 
     /// <summary>A body sent as a stream of unknown length (Transfer-Encoding: chunked).</summary>

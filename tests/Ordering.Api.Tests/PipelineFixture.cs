@@ -31,7 +31,6 @@ public class PipelineFixture : IAsyncLifetime
             builder.CreateResourceBuilder(orderingApi)
                 .WithEnvironment("Ordering__Buying__BuyerBurst", "1000")
                 .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "1000")
-                .WithEnvironment("Ordering__Baseline__Enabled", "true")
                 // Long enough that a test of reopening a sale sees the gate's notice at work, not the memory running out.
                 .WithEnvironment("Ordering__Buying__SoldOutMemory", "00:00:30");
             Configure(builder);

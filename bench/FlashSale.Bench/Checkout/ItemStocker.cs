@@ -27,7 +27,7 @@ public static class ItemStocker
         return [.. Enumerable.Range(last - count + 1, count)];
     }
 
-    public static async Task StockAsync(ShopApp shop, IReadOnlyList<int> items, int stock, CancellationToken cancellationToken, decimal price = 10m)
+    public static async Task StockAsync(BenchedShop shop, IReadOnlyList<int> items, int stock, CancellationToken cancellationToken, decimal price = 10m)
     {
         var messages = items.Select(item =>
         {
@@ -70,7 +70,7 @@ public static class ItemStocker
         return true;
     }
 
-    private static async Task<long> LedgerRowsAsync(ShopApp shop, Guid[] stocks, CancellationToken cancellationToken)
+    private static async Task<long> LedgerRowsAsync(BenchedShop shop, Guid[] stocks, CancellationToken cancellationToken)
     {
         await using var command = shop.OrderingDb.CreateCommand($"SELECT count(*) FROM flash_sales WHERE sale_id = ANY(@stocks) AND kind = '{ItemStocks.Kind}'");
         command.Parameters.AddWithValue("stocks", stocks);

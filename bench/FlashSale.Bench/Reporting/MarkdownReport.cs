@@ -19,7 +19,7 @@ public static class MarkdownReport
         Line($"Run {report.StartedAt:yyyy-MM-dd HH:mm} UTC, {F(report.TotalSeconds)} s in all: `{report.CommandLine}`.");
         Line($"Machine: {report.Machine.ProcessorCount} cores ({report.Machine.CpuModel}), {F(report.Machine.MemoryMegabytes)} MB, {report.Machine.Os}, "
             + $"{report.Machine.Runtime}; fsync {report.Machine.FsyncSummary}; load average at start {report.Machine.LoadAverageAtStart}.");
-        Line("Everything — the generator, both API replicas, the worker, catalog, the storefront, Redis, Postgres and RabbitMQ — runs on this one machine.");
+        Line("Everything — the generator, both API replicas, the worker, catalog, the storefront, the baseline's replicas, Redis, Postgres and RabbitMQ — runs on this one machine.");
         Line("Latencies are measured from each request's intended send time (open loop), in milliseconds.");
         Line();
 
@@ -167,18 +167,18 @@ public static class MarkdownReport
             Line();
             Line("### Per answer: CPU and context switches of the serving process(es)");
             Line();
-            Line("CPU µs and context switches (all threads, from /proc/PID/task/*/status) per answered request; ordering-api serves Shop and the baseline, "
-                + "catalog-api the catalog, webfrontend the storefront's pages and its /bff buys, the bare Kestrel its ceiling. The worker's, Redis' and RabbitMQ's CPU per answer shows what the pipeline behind the API costs.");
+            Line("CPU µs and context switches (all threads, from /proc/PID/task/*/status) per answered request; ordering-api serves Shop, baseline-api the baseline, "
+                + "catalog-api the catalog, webfrontend the storefront's pages and its /bff buys, the bare Kestrel its ceiling. The worker's, Redis', Postgres' and RabbitMQ's CPU per answer shows what the pipeline behind the API costs (Postgres: the baseline's row lock and commit per order).");
             Line();
-            Line("| scenario | system | answers/s | server CPU µs/answer | voluntary switches/answer | involuntary/answer | worker CPU µs/answer | gate (Redis) CPU µs/answer | RabbitMQ CPU µs/answer |");
-            Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            Line("| scenario | system | answers/s | server CPU µs/answer | voluntary switches/answer | involuntary/answer | worker CPU µs/answer | gate (Redis) CPU µs/answer | Postgres CPU µs/answer | RabbitMQ CPU µs/answer |");
+            Line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var s in withCpu.Where(s => s.AchievedRate > 0))
             {
                 var server = s.Cpu.FirstOrDefault(c => c.Part == s.ServingPart());
                 string PerAnswer(string part) => s.Cpu.FirstOrDefault(c => c.Part == part) is { } c ? F(c.Cores * 1e6 / s.AchievedRate, "N1") : "—";
                 Line($"| {s.Name} | {s.System} | {F(s.AchievedRate)} | {(s.ServerMicrosecondsPerAnswer() is { } us ? F(us, "N1") : "—")} | "
                     + $"{(server?.VoluntarySwitchesPerSecond is { } v ? F(v / s.AchievedRate, "N2") : "—")} | {(server?.InvoluntarySwitchesPerSecond is { } i ? F(i / s.AchievedRate, "N2") : "—")} | "
-                    + $"{PerAnswer("ordering-worker")} | {PerAnswer("gate")} | {PerAnswer("messaging")} |");
+                    + $"{PerAnswer("ordering-worker")} | {PerAnswer("gate")} | {PerAnswer("postgres")} | {PerAnswer("messaging")} |");
             }
             Line();
         }

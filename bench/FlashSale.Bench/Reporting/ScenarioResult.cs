@@ -74,9 +74,13 @@ public sealed record ScenarioResult
 
     public double DecisionRate => ElapsedSeconds > 0 ? Decisions / ElapsedSeconds : 0;
 
-    /// <summary>The part whose processes answer this scenario's requests: ordering-api for Shop and the baseline.</summary>
+    /// <summary>
+    /// The part whose processes answer this scenario's requests: ordering-api for Shop, baseline-api for the baseline
+    /// (a report saved before the baseline had its own service measured it in ordering-api, which served it then).
+    /// </summary>
     public string ServingPart() => System switch
     {
+        "baseline" when Cpu.Count == 0 || Cpu.Any(c => c.Part == BaselineComposition.Resource) => BaselineComposition.Resource,
         "catalog-api" => "catalog-api",
         "storefront" => "webfrontend",
         _ when System.StartsWith("bare", StringComparison.Ordinal) => "bare kestrel",

@@ -6,6 +6,9 @@ public interface ISaleSystem
     /// <summary>shop or baseline.</summary>
     string Name { get; }
 
+    /// <summary>The addresses of the processes that serve its buys (each replica's own), round-robin per request.</summary>
+    IReadOnlyList<Uri> Replicas { get; }
+
     Task<Guid> ArmAsync(int units, int perBuyerLimit, CancellationToken cancellationToken);
 
     /// <summary>The buy endpoint of a sale (same headers, body and answers on both systems).</summary>
@@ -16,9 +19,11 @@ public interface ISaleSystem
 }
 
 /// <summary>Shop's buy path: admission, reserve.lua in Redis (its stream entry the outbox), then the worker → orders.</summary>
-public sealed class ShopSystem(ShopApp shop) : ISaleSystem
+public sealed class ShopSystem(BenchedShop shop) : ISaleSystem
 {
     public string Name => "shop";
+
+    public IReadOnlyList<Uri> Replicas => shop.OrderingReplicas;
 
     public Task<Guid> ArmAsync(int units, int perBuyerLimit, CancellationToken cancellationToken) =>
         shop.ArmSaleAsync(units, perBuyerLimit, cancellationToken);

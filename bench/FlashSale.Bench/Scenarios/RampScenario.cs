@@ -33,7 +33,7 @@ public static class RampScenario
         foreach (var rate in rates)
         {
             var settings = new LoadSettings(rate, options.RampStepDuration, options.MaxInFlight, TimeSpan.FromSeconds(30));
-            var traffic = new BuyTraffic(context.Http, context.Shop.OrderingReplicas, system.OrdersPath(saleId), context.Buyers,
+            var traffic = new BuyTraffic(context.Http, system.Replicas, system.OrdersPath(saleId), context.Buyers,
                 $"r{steps.Count}{saleId.ToString("N")[..8]}", settings.Requests);
             context.Log($"ramp step {steps.Count + 1}: {rate:N0}/s for {options.RampStepDuration.TotalSeconds:0.#} s ...");
             var cpu = context.Meter($"ramp {rate:N0}/s ({system.Name})");

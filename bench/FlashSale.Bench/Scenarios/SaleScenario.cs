@@ -20,7 +20,7 @@ public static class SaleScenario
     {
         var saleId = await system.ArmAsync(spec.Units, spec.PerBuyerLimit, cancellationToken).ConfigureAwait(false);
         var settings = new LoadSettings(spec.Rate, spec.Duration, context.Options.MaxInFlight, TimeSpan.FromSeconds(60));
-        var traffic = new BuyTraffic(context.Http, context.Shop.OrderingReplicas, system.OrdersPath(saleId), context.Buyers,
+        var traffic = new BuyTraffic(context.Http, system.Replicas, system.OrdersPath(saleId), context.Buyers,
             $"{spec.Name[0]}{saleId.ToString("N")[..8]}", settings.Requests);
         context.Log($"{spec.Name} on {system.Name}: {spec.Units:N0} units, {settings.Requests:N0} requests at {spec.Rate:N0}/s from {Math.Min(settings.Requests, context.Buyers.Count):N0} buyers ...");
         var cpu = context.Meter($"{spec.Name} ({system.Name}, {spec.Rate:N0}/s offered)");

@@ -14,7 +14,7 @@ public static class SoldOutScenario
         double rate, TimeSpan duration, CancellationToken cancellationToken)
     {
         var settings = new LoadSettings(rate, duration, context.Options.MaxInFlight, TimeSpan.FromSeconds(60));
-        var traffic = new BuyTraffic(context.Http, context.Shop.OrderingReplicas, system.OrdersPath(soldOutSale.SaleId), context.Buyers,
+        var traffic = new BuyTraffic(context.Http, system.Replicas, system.OrdersPath(soldOutSale.SaleId), context.Buyers,
             $"o{soldOutSale.SaleId.ToString("N")[..8]}", settings.Requests);
         context.Log($"sold-out storm on {system.Name}: {settings.Requests:N0} requests at {rate:N0}/s ...");
         var cpu = context.Meter($"sold-out storm ({system.Name}, {rate:N0}/s offered)");

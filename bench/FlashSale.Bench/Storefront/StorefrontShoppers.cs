@@ -28,7 +28,7 @@ public static partial class StorefrontShoppers
         return Math.Max(10, (int)Math.Ceiling(rate * duration.TotalSeconds / perShopper * 1.5));
     }
 
-    public static async Task<BuyerPool> SignInAsync(ShopApp shop, int count, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<BuyerPool> SignInAsync(BenchedShop shop, int count, Action<string> log, CancellationToken cancellationToken)
     {
         var accounts = await CreateAccountsAsync(shop, count, cancellationToken).ConfigureAwait(false);
         log($"signing in {count:N0} shoppers on the storefront (its sign-in form; PBKDF2 on catalog-api, two at a time) ...");
@@ -43,7 +43,7 @@ public static partial class StorefrontShoppers
     /// New shopper accounts with the demo password: the demo shopper's hash is copied (a PBKDF2 hash carries its
     /// own salt and verifies the same password whatever the account), so no password is hashed here.
     /// </summary>
-    private static async Task<IReadOnlyList<(string Id, string UserName)>> CreateAccountsAsync(ShopApp shop, int count, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(string Id, string UserName)>> CreateAccountsAsync(BenchedShop shop, int count, CancellationToken cancellationToken)
     {
         await using var db = NpgsqlDataSource.Create(await shop.ConnectionStringAsync("catalogdb", cancellationToken).ConfigureAwait(false));
         await using var command = db.CreateCommand("""

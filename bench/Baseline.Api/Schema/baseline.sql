@@ -1,8 +1,9 @@
--- The textbook synchronous buy path the benchmark compares Shop against (docs/benchmark-targets.md): one transaction per
--- order that locks the sale's row, checks and decrements it, and inserts the order. Its own tables, so that
--- it never touches the real ledger; the endpoints exist only when Ordering:Baseline:Enabled is set.
+-- The textbook synchronous buy path the benchmark compares Shop with: one transaction per order that locks the
+-- sale's row, checks and decrements it, and inserts the order. In baselinedb, a database of its own on Shop's
+-- Postgres server (the same server, so the comparison is fair), created by Baseline.Api at every start; Shop's
+-- orderingdb never holds these tables.
 
-CREATE TABLE baseline_sales (
+CREATE TABLE IF NOT EXISTS baseline_sales (
     sale_id         uuid PRIMARY KEY,
     remaining       integer       NOT NULL CHECK (remaining >= 0),
     per_buyer_limit integer       NOT NULL CHECK (per_buyer_limit >= 1),
@@ -11,7 +12,7 @@ CREATE TABLE baseline_sales (
     ends_at         timestamptz   NOT NULL
 );
 
-CREATE TABLE baseline_orders (
+CREATE TABLE IF NOT EXISTS baseline_orders (
     order_id        uuid PRIMARY KEY,
     sale_id         uuid          NOT NULL REFERENCES baseline_sales (sale_id),
     buyer_id        text          NOT NULL,

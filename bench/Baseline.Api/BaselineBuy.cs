@@ -1,7 +1,6 @@
 using Npgsql;
-using Shop.Ordering.Api.Buying;
 
-namespace Shop.Ordering.Api.Baseline;
+namespace Shop.Baseline.Api;
 
 public enum BaselineOutcome
 {

@@ -1,5 +1,4 @@
 using Shop.Testing;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using System.Globalization;
@@ -18,20 +17,20 @@ namespace Shop.Bench;
 public sealed record AdmissionSettings(int BuyerBurst = 5, int BuyerRequestsPerSecond = 5, int MaxConcurrentDecisions = 1024);
 
 /// <summary>
-/// A freshly started Shop: the real AppHost (AppHost/Program.cs) through Aspire.Hosting.Testing (random ports, a
-/// data folder of its own, everything stopped on dispose), with the baseline endpoints switched on and the admission
-/// settings of the run. Gives the generator the replicas' addresses, the signing key and the databases.
+/// A freshly started Shop as the bench runs it: the real AppHost (AppHost/Program.cs) through Aspire.Hosting.Testing
+/// (random ports, a data folder of its own, everything stopped on dispose) with the admission settings of the run,
+/// plus what only the bench needs: the textbook baseline (<see cref="BaselineComposition"/>: baseline-api and its
+/// baselinedb on Shop's Postgres). Gives the generator the replicas' addresses, the signing key and the databases.
 /// </summary>
-public sealed class ShopApp : IAsyncDisposable
+public sealed class BenchedShop : IAsyncDisposable
 {
     private readonly DistributedApplication _app;
     private readonly ResourceStates _states;
     private readonly AppIsolation _isolation;
-    private readonly HttpClient _admin;
-    private readonly string _adminToken;
 
-    private ShopApp(DistributedApplication app, ResourceStates states, AppIsolation isolation, string signingKey, AdmissionSettings admission, string environment,
-        IReadOnlyList<Uri> orderingReplicas, Uri catalog, Uri storefront, NpgsqlDataSource orderingDb, StackExchange.Redis.ConnectionMultiplexer redis)
+    private BenchedShop(DistributedApplication app, ResourceStates states, AppIsolation isolation, string signingKey, AdmissionSettings admission, string environment,
+        IReadOnlyList<Uri> orderingReplicas, IReadOnlyList<Uri> baselineReplicas, Uri catalog, Uri storefront, NpgsqlDataSource orderingDb, NpgsqlDataSource baselineDb,
+        StackExchange.Redis.ConnectionMultiplexer? redis)
     {
         _app = app;
         _states = states;
@@ -40,14 +39,15 @@ public sealed class ShopApp : IAsyncDisposable
         Admission = admission;
         Environment = environment;
         OrderingReplicas = orderingReplicas;
+        BaselineReplicas = baselineReplicas;
         Catalog = catalog;
         Storefront = storefront;
         OrderingDb = orderingDb;
-        Redis = redis;
-        _admin = new HttpClient { BaseAddress = orderingReplicas[0], Timeout = TimeSpan.FromSeconds(30) };
-        var tokens = new ShopTokenIssuer(Microsoft.Extensions.Options.Options.Create(new ShopTokenOptions { SigningKey = signingKey }), TimeProvider.System);
-        _adminToken = tokens.Issue("bench-admin", "bench-admin", [ShopRoles.Admin]).AccessToken;
+        BaselineDb = baselineDb;
+        _redis = redis;
     }
+
+    private readonly StackExchange.Redis.ConnectionMultiplexer? _redis;
 
     public string SigningKey { get; }
 
@@ -58,19 +58,31 @@ public sealed class ShopApp : IAsyncDisposable
     /// <summary>Each ordering-api replica's own address (not the round-robin proxy).</summary>
     public IReadOnlyList<Uri> OrderingReplicas { get; }
 
+    /// <summary>Each baseline-api replica's own address (none when the run did not start it).</summary>
+    public IReadOnlyList<Uri> BaselineReplicas { get; }
+
     /// <summary>catalog-api, one process, at its own address.</summary>
     public Uri Catalog { get; }
 
     public NpgsqlDataSource OrderingDb { get; }
 
+    /// <summary>The baseline's database, on the same Postgres server as orderingdb.</summary>
+    public NpgsqlDataSource BaselineDb { get; }
+
+    /// <summary>A token of the admin role, signed with the app's key: for the admin-only calls that set a run up.</summary>
+    public string AdminToken() =>
+        new ShopTokenIssuer(Microsoft.Extensions.Options.Options.Create(new ShopTokenOptions { SigningKey = SigningKey }), TimeProvider.System)
+            .Issue("bench-admin", "bench-admin", [ShopRoles.Admin]).AccessToken;
+
     /// <summary>The storefront (webfrontend), one process, at its own address: what a shopper's browser talks to.</summary>
     public Uri Storefront { get; }
 
-    public StackExchange.Redis.ConnectionMultiplexer Redis { get; }
+    /// <summary>The gate's Redis (a run that started only the baseline has none).</summary>
+    public StackExchange.Redis.ConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException("The gate was not started in this run.");
 
     /// <param name="perfMaps">Services write /tmp/perf-PID.map (DOTNET_PerfMapEnabled=1, W^X off) so that perf can name .NET methods.</param>
     /// <param name="only">Start only these resources and what they wait for (the rest of the composition is declared, not started); null: all.</param>
-    public static async Task<ShopApp> StartAsync(AdmissionSettings admission, Action<string> log, CancellationToken cancellationToken,
+    public static async Task<BenchedShop> StartAsync(AdmissionSettings admission, Action<string> log, CancellationToken cancellationToken,
         string environment = "Production", bool perfMaps = false, int? apiReplicas = null, IReadOnlyList<KeyValuePair<string, string>>? apiEnvironment = null,
         IReadOnlyList<KeyValuePair<string, string>>? workerEnvironment = null, IEnumerable<string>? only = null)
     {
@@ -96,7 +108,6 @@ public sealed class ShopApp : IAsyncDisposable
             }
             var orderingApi = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api");
             var api = builder.CreateResourceBuilder(orderingApi)
-                .WithEnvironment("Ordering__Baseline__Enabled", "true")
                 .WithEnvironment("Ordering__Buying__BuyerBurst", admission.BuyerBurst.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", admission.BuyerRequestsPerSecond.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("Ordering__Buying__MaxConcurrentDecisions", admission.MaxConcurrentDecisions.ToString(CultureInfo.InvariantCulture));
@@ -108,6 +119,8 @@ public sealed class ShopApp : IAsyncDisposable
             {
                 api.WithEnvironment(name, value);
             }
+            // What only the bench needs, in its own composition: the textbook baseline, as many replicas as ordering-api.
+            BaselineComposition.Add(builder, replicas: orderingApi.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1, environment);
             var worker = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-worker"));
             foreach (var (name, value) in workerEnvironment ?? [])
             {
@@ -140,17 +153,26 @@ public sealed class ShopApp : IAsyncDisposable
             // Every service at its processes' own addresses, like the bare Kestrel: not through DCP's proxy, which, in the
             // storms on catalog-api and the storefront, took 0.34–0.38 of the 2 cores (a --perf run, 2026-12-07).
             var replicas = states.Running("ordering-api").Select(r => r.HttpAddress).ToList();
-            if (replicas.Count == 0)
+            if (replicas.Count == 0 && waitable.Contains("ordering-api"))
             {
                 throw new InvalidOperationException("ordering-api has no running replica.");
             }
+            var baselineReplicas = states.Running(BaselineComposition.Resource).Select(r => r.HttpAddress).ToList();
+            if (baselineReplicas.Count == 0 && waitable.Contains(BaselineComposition.Resource))
+            {
+                throw new InvalidOperationException($"{BaselineComposition.Resource} has no running replica.");
+            }
+            await EveryReplicaListensAsync([.. replicas, .. baselineReplicas]).ConfigureAwait(false);
             // A smoke run may start neither: their proxied address then stays (unused).
             var catalog = states.Running("catalog-api").Select(r => r.HttpAddress).FirstOrDefault() ?? app.GetEndpoint("catalog-api", "http");
             var storefront = states.Running("webfrontend").Select(r => r.HttpAddress).FirstOrDefault() ?? app.GetEndpoint("webfrontend", "http");
             var orderingDb = NpgsqlDataSource.Create(await ConnectionStringAsync(app, "orderingdb", cancellationToken).ConfigureAwait(false));
-            var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
-                await ConnectionStringAsync(app, "gate", cancellationToken).ConfigureAwait(false) + ",abortConnect=false,allowAdmin=true").ConfigureAwait(false);
-            return new ShopApp(app, states, isolation, signingKey, admission, environment, replicas, catalog, storefront, orderingDb, redis);
+            var baselineDb = NpgsqlDataSource.Create(await ConnectionStringAsync(app, BaselineComposition.Database, cancellationToken).ConfigureAwait(false));
+            var redis = waitable.Contains("gate")
+                ? await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
+                    await ConnectionStringAsync(app, "gate", cancellationToken).ConfigureAwait(false) + ",abortConnect=false,allowAdmin=true").ConfigureAwait(false)
+                : null;
+            return new BenchedShop(app, states, isolation, signingKey, admission, environment, replicas, baselineReplicas, catalog, storefront, orderingDb, baselineDb, redis);
         }
         catch
         {
@@ -161,6 +183,30 @@ public sealed class ShopApp : IAsyncDisposable
             states?.Dispose();
             isolation.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Aspire checks a replicated project's health through DCP's proxy, so a replica can be reported healthy before it
+    /// listens itself (Shop.Testing's ShopApp waits the same way): the run addresses each replica directly.
+    /// </summary>
+    private static async Task EveryReplicaListensAsync(IEnumerable<Uri> addresses)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var address in addresses)
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    using var answer = await http.GetAsync(new Uri(address, "/health")).ConfigureAwait(false);
+                    return answer.IsSuccessStatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, $"the replica at {address} answers /health", TimeSpan.FromMinutes(2)).ConfigureAwait(false);
         }
     }
 
@@ -224,27 +270,6 @@ public sealed class ShopApp : IAsyncDisposable
         return saleId;
     }
 
-    /// <summary>Creates a sale of the textbook baseline (POST /api/baseline/flash-sales, admin) with the same stock and limit.</summary>
-    public async Task<Guid> ArmBaselineSaleAsync(int quantity, int perBuyerLimit, CancellationToken cancellationToken, decimal salePrice = 9.99m)
-    {
-        var saleId = Guid.NewGuid();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/baseline/flash-sales")
-        {
-            Content = JsonContent.Create(new
-            {
-                saleId, quantity, perBuyerLimit, salePrice,
-                startsAt = DateTimeOffset.UtcNow.AddSeconds(-1), endsAt = DateTimeOffset.UtcNow.AddHours(2),
-            }),
-        };
-        request.Headers.Authorization = new("Bearer", _adminToken);
-        using var response = await _admin.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Arming the baseline sale answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
-        }
-        return saleId;
-    }
-
     private async Task<bool> LedgerRowExistsAsync(Guid saleId, CancellationToken cancellationToken)
     {
         await using var command = OrderingDb.CreateCommand("SELECT count(*) FROM flash_sales WHERE sale_id = @s");
@@ -254,9 +279,9 @@ public sealed class ShopApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _admin.Dispose();
-        Redis.Dispose();
+        _redis?.Dispose();
         await OrderingDb.DisposeAsync().ConfigureAwait(false);
+        await BaselineDb.DisposeAsync().ConfigureAwait(false);
         await StopAndDisposeAsync(_app).ConfigureAwait(false);
         _states.Dispose();
         _isolation.Dispose();
