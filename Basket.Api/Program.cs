@@ -5,6 +5,7 @@ using Shop.Basket.Api.Catalog;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
+using StackExchange.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,8 @@ builder.NameHealthCheck(IntegrationHealthChecks.Redis, BasketRedis);
 
 builder.Services.AddOptions<BasketOptions>().BindConfiguration(BasketOptions.SectionName);
 builder.Services.AddSingleton<BasketStore>();
+// The basket's Redis out of reach is a 503 (DependencyUnavailableFilter), like the cases every service shares.
+builder.Services.AddDependencyFailure(e => e is RedisConnectionException or RedisTimeoutException);
 builder.Services.AddHttpClient<CatalogItemsClient>(client => client.BaseAddress = CatalogItemsClient.BaseAddress);
 
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BasketJsonContext.Default));

@@ -9,6 +9,7 @@ using Shop.Ordering.Core.Reconciliation;
 using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Core.Schema;
 using Shop.ServiceDefaults.Health;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -33,6 +34,9 @@ builder.Services.AddOptions<BuyingOptions>().BindConfiguration(BuyingOptions.Sec
 builder.Services.AddSingleton<OrderingApiMetrics>();
 builder.Services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.SectionName);
 builder.Services.AddSingleton<GateClient>();
+// The gate out of reach is a 503 on the stock endpoints (DependencyUnavailableFilter); the buy and the checkout
+// catch it themselves, because there it is also a decision outcome they count (shop.ordering.decisions "error").
+builder.Services.AddDependencyFailure(e => e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException);
 builder.Services.AddSingleton<SoldOutShortcut>();
 builder.Services.AddSingleton<BuyAdmission>();
 builder.Services.AddSingleton<OrderStore>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Shop.Basket.Api.Baskets;
 using Shop.Basket.Api.Catalog;
 using Shop.ServiceDefaults.Identity;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Basket.Api.Apis;
@@ -19,7 +20,7 @@ public static class BasketApi
         // A buyer's token: signed by Shop, with a subject (the basket's owner); without one, 403.
         var basket = routes.MapGroup("/api/basket")
             .RequireAuthorization(ShopRoles.UserPolicy).WithTags("Basket")
-            .AddEndpointFilter<DependencyUnavailableFilter>()
+            .AnswerUnavailableDependencies("The basket cannot be read or changed for a moment: try again.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -4,6 +4,7 @@ using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
@@ -19,7 +20,7 @@ public static class ItemStockApi
 
     public static RouteGroupBuilder MapItemStockApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/stock/items");
+        var group = routes.MapGroup("/api/stock/items").AnswerUnavailableDependencies(SaleStockApi.StockUnavailable);
         group.MapGet("/", ListAsync).WithName("ListItemStock").WithSummary("The available stock of every item the shop sells.");
         group.MapGet("/{itemId:int}", GetAsync).WithName("GetItemStock").WithSummary("The available stock of one item.");
         return group;
@@ -29,24 +30,19 @@ public static class ItemStockApi
         NpgsqlDataSource dataSource, GateClient gate, HttpContext http, CancellationToken cancellationToken)
     {
         var items = new List<(int ItemId, Guid StockId)>();
-        try
+        await using (var command = dataSource.CreateCommand(ItemsSql))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            await using var command = dataSource.CreateCommand(ItemsSql);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 items.Add((reader.GetInt32(0), reader.GetGuid(1)));
             }
-            var available = await gate.AvailableStockAsync([.. items.Select(i => i.StockId)]).ConfigureAwait(false);
-            // An item the gate does not hold yet (being armed, or the gate being rebuilt) is left out, not shown as 0.
-            IReadOnlyList<ItemStockLevel> levels = [.. items.Zip(available).Where(p => p.Second is not null)
-                .Select(p => new ItemStockLevel(p.First.ItemId, p.Second!.Value))];
-            return TypedResults.Ok(levels);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or NpgsqlException)
-        {
-            return Unavailable(http);
-        }
+        var available = await gate.AvailableStockAsync([.. items.Select(i => i.StockId)]).ConfigureAwait(false);
+        // An item the gate does not hold yet (being armed, or the gate being rebuilt) is left out, not shown as 0.
+        IReadOnlyList<ItemStockLevel> levels = [.. items.Zip(available).Where(p => p.Second is not null)
+            .Select(p => new ItemStockLevel(p.First.ItemId, p.Second!.Value))];
+        return TypedResults.Ok(levels);
     }
 
     public static async Task<Results<Ok<ItemStockLevel>, ProblemHttpResult>> GetAsync(int itemId, IConnectionMultiplexer redis, HttpContext http)
@@ -55,15 +51,7 @@ public static class ItemStockApi
         {
             return NotFound(itemId);
         }
-        RedisValue[] meta;
-        try
-        {
-            meta = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(ItemStocks.StockId(itemId)), ["stock", "status"]).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            return Unavailable(http);
-        }
+        var meta = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(ItemStocks.StockId(itemId)), ["stock", "status"]).ConfigureAwait(false);
         if (meta[0].IsNull || meta[1] == "Cancelled")
         {
             return NotFound(itemId);
@@ -74,10 +62,4 @@ public static class ItemStockApi
 
     private static ProblemHttpResult NotFound(int itemId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.UnknownItem, detail: $"The shop does not sell item {itemId}.");
-
-    private static ProblemHttpResult Unavailable(HttpContext http)
-    {
-        http.Response.Headers.RetryAfter = "1";
-        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable, detail: "Stock is unavailable for a moment: try again.");
-    }
 }

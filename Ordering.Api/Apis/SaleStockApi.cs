@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
@@ -9,25 +10,20 @@ namespace Shop.Ordering.Api.Apis;
 /// <summary><c>GET /api/flash-sales/{id}/stock</c>: units the gate can still sell, with the window and server time (for countdowns).</summary>
 public static class SaleStockApi
 {
+    /// <summary>The 503's detail when the gate is out of reach (also the item stock endpoints').</summary>
+    internal const string StockUnavailable = "Stock is unavailable for a moment: try again.";
+
     public static RouteGroupBuilder MapSaleStockApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/flash-sales");
-        group.MapGet("/{saleId:guid}/stock", GetStockAsync).WithName("GetSaleStock").WithSummary("Remaining units of a flash sale.");
+        group.MapGet("/{saleId:guid}/stock", GetStockAsync).WithName("GetSaleStock").WithSummary("Remaining units of a flash sale.")
+            .AnswerUnavailableDependencies(StockUnavailable);
         return group;
     }
 
     public static async Task<Results<Ok<SaleStock>, ProblemHttpResult>> GetStockAsync(Guid saleId, IConnectionMultiplexer redis, TimeProvider time, HttpContext http)
     {
-        RedisValue[] meta;
-        try
-        {
-            meta = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(saleId), ["stock", "initial", "status", "starts", "ends"]).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            http.Response.Headers.RetryAfter = "1";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable, detail: "Stock is unavailable for a moment: try again.");
-        }
+        var meta = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(saleId), ["stock", "initial", "status", "starts", "ends"]).ConfigureAwait(false);
         if (meta[0].IsNull)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.SaleNotFound, detail: $"There is no flash sale {saleId}.");

@@ -67,10 +67,17 @@ public sealed class GateKillTests(PipelineFixture fixture, ITestOutputHelper out
         var gate = shop.Instances("gate").Single();
         await shop.KillAndWaitExitedAsync(gate, TimeSpan.FromMinutes(1));
         var killedAt = clock.Elapsed;
+        // Meanwhile the stock endpoints say the gate is away (the shared dependency filter): 503 problem+json, never a 500.
+        var stockWhileDown = StockAnswersAsync(saleId);
         await Task.Delay(Outage);
         var restartedAt = clock.Elapsed;
         await shop.StartAgainAsync(gate, TimeSpan.FromMinutes(2));
         await traffic;
+        foreach (var (path, status, type, retryAfter) in await stockWhileDown)
+        {
+            Assert.True(status == HttpStatusCode.ServiceUnavailable && type == "urn:shop:problem:unavailable" && retryAfter,
+                $"{path} while the gate was down: {(int)status} {type}, Retry-After {retryAfter}");
+        }
 
         var all = answers.ToList();
         var summary = string.Join(", ", all.GroupBy(a => (a.Status, a.Type)).Select(g => $"{(int)g.Key.Status} {g.Key.Type}: {g.Count()}"));
@@ -156,6 +163,18 @@ public sealed class GateKillTests(PipelineFixture fixture, ITestOutputHelper out
             response.StatusCode == HttpStatusCode.Accepted ? root!.Value.GetProperty("orderId").GetGuid() : null,
             clock.Elapsed);
     }
+
+    // All at once, so that every answer comes within the outage (each waits at most Redis's 5 s command timeout). Not
+    // /api/stock/items: with no item stock in this ledger it asks the gate nothing.
+    private Task<(string Path, HttpStatusCode Status, string? Type, bool RetryAfter)[]> StockAnswersAsync(Guid saleId) =>
+        Task.WhenAll(new[] { $"/api/flash-sales/{saleId}/stock", "/api/stock/items/1" }.Select(async path =>
+        {
+            using var response = await Shop.Http.GetAsync(path);
+            var text = await response.Content.ReadAsStringAsync();
+            using var body = text.StartsWith('{') ? JsonDocument.Parse(text) : null;
+            return (path, response.StatusCode,
+                body?.RootElement.TryGetProperty("type", out var type) == true ? type.GetString() : null, response.Headers.RetryAfter is not null);
+        }));
 
     private async Task<List<(Guid OrderId, string Buyer, string Key, int Quantity)>> OrdersAsync(Guid saleId)
     {
