@@ -117,9 +117,9 @@ public sealed class BuyTraffic
                     last = seen;
                 }
                 return Outcome.Reserved;
-            case 409 when body.IndexOf("urn:shop:problem:sold-out"u8) >= 0:
+            case 409 when body.IndexOf(ProblemTypeBytes.SoldOut) >= 0:
                 return Outcome.SoldOut;
-            case 409 when body.IndexOf("urn:shop:problem:over-limit"u8) >= 0:
+            case 409 when body.IndexOf(ProblemTypeBytes.OverLimit) >= 0:
                 return Outcome.OverLimit;
             case 429:
                 return Outcome.Shed;

@@ -123,7 +123,7 @@ public sealed class CheckoutTraffic
                     last = seen;
                 }
                 return Outcome.Reserved;
-            case 409 when body.IndexOf("urn:shop:problem:insufficient-stock"u8) >= 0:
+            case 409 when body.IndexOf(ProblemTypeBytes.InsufficientStock) >= 0:
                 _kinds[index] = CheckoutAnswerKind.Refused;
                 return Outcome.Refused;
             case 429:
