@@ -45,19 +45,18 @@ public static class ItemStockApi
         return TypedResults.Ok(levels);
     }
 
-    public static async Task<Results<Ok<ItemStockLevel>, ProblemHttpResult>> GetAsync(int itemId, IConnectionMultiplexer redis, HttpContext http)
+    public static async Task<Results<Ok<ItemStockLevel>, ProblemHttpResult>> GetAsync(int itemId, GateClient gate, HttpContext http)
     {
         if (itemId is < 0 or > 999_999_999)
         {
             return NotFound(itemId);
         }
-        var meta = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(ItemStocks.StockId(itemId)), ["stock", "status"]).ConfigureAwait(false);
-        if (meta[0].IsNull || meta[1] == "Cancelled")
+        if (await gate.StockFiguresAsync(ItemStocks.StockId(itemId)).ConfigureAwait(false) is not { Status: not "Cancelled" } figures)
         {
             return NotFound(itemId);
         }
         http.Response.Headers.CacheControl = "public, max-age=1";
-        return TypedResults.Ok(new ItemStockLevel(itemId, Math.Max(0, (long)meta[0])));
+        return TypedResults.Ok(new ItemStockLevel(itemId, figures.Available));
     }
 
     private static ProblemHttpResult NotFound(int itemId) =>

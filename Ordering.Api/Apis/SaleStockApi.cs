@@ -21,16 +21,14 @@ public static class SaleStockApi
         return group;
     }
 
-    public static async Task<Results<Ok<SaleStock>, ProblemHttpResult>> GetStockAsync(Guid saleId, IConnectionMultiplexer redis, TimeProvider time, HttpContext http)
+    public static async Task<Results<Ok<SaleStock>, ProblemHttpResult>> GetStockAsync(Guid saleId, GateClient gate, TimeProvider time, HttpContext http)
     {
-        var meta = await redis.GetDatabase().HashGetAsync(GateKeys.Sale(saleId), ["stock", "initial", "status", "starts", "ends"]).ConfigureAwait(false);
-        if (meta[0].IsNull)
+        if (await gate.StockFiguresAsync(saleId).ConfigureAwait(false) is not { } figures)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.SaleNotFound, detail: $"There is no flash sale {saleId}.");
         }
         // Short client-side caching: a crowd polling the stock costs one Redis read per client per second.
         http.Response.Headers.CacheControl = "public, max-age=1";
-        return TypedResults.Ok(new SaleStock(saleId, Math.Max(0, (long)meta[0]), (int)meta[1], (string)meta[2]!,
-            DateTimeOffset.FromUnixTimeMilliseconds((long)meta[3]), DateTimeOffset.FromUnixTimeMilliseconds((long)meta[4]), time.GetUtcNow()));
+        return TypedResults.Ok(new SaleStock(saleId, figures.Available, figures.Initial, figures.Status, figures.StartsAt, figures.EndsAt, time.GetUtcNow()));
     }
 }

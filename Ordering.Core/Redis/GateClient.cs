@@ -32,6 +32,10 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         return [.. reads.Select(read => read.Result.IsNull ? (long?)null : Math.Max(0, (long)read.Result))];
     }
 
+    /// <summary>A stock's figures as the gate holds them; null when it holds no such stock (not armed yet, or being rebuilt).</summary>
+    public async Task<GateStockFigures?> StockFiguresAsync(Guid stockId) =>
+        GateStockFigures.Parse(await redis.GetDatabase().HashGetAsync(GateKeys.Sale(stockId), GateStockFigures.Fields).ConfigureAwait(false));
+
     /// <summary>
     /// When the oldest reservation still in the stream (not yet settled into the ledger) was accepted, from its entry's
     /// id (Redis's time in ms); null when the stream is empty.
