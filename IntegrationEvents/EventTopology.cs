@@ -1,6 +1,9 @@
 namespace Shop.IntegrationEvents;
 
-/// <summary>Where integration events travel: one durable topic exchange, a routing key per event type.</summary>
+/// <summary>
+/// Where integration events travel: one durable topic exchange, a routing key per event type, and the subscribers'
+/// queues. Names only; <c>Shop.EventBus</c> declares them.
+/// </summary>
 public static class EventTopology
 {
     /// <summary>Durable topic exchange that carries every integration event.</summary>
@@ -34,4 +37,19 @@ public static class EventTopology
         OrderEventStatus.Cancelled => OrderStatusRoutingKeyPrefix + "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not an order status."),
     };
+
+    /// <summary>
+    /// Ordering's worker: <c>ordering.catalog-events</c>, Catalog's <see cref="FlashSaleChanged"/> and
+    /// <see cref="CatalogItemChanged"/>, applied one at a time in queue order.
+    /// </summary>
+    public static readonly SubscriberQueue OrderingCatalogEvents =
+        new("ordering.catalog-events", [FlashSaleChangedRoutingKey, CatalogItemChangedRoutingKey]);
+
+    /// <summary>
+    /// Catalog: <c>catalog.ordering-events</c>, Ordering's <see cref="ItemStocksChanged"/>. One queue for the catalog:
+    /// with several catalog-api replicas they would share its messages, and each replica's snapshot needs all of them
+    /// (each would then need a queue of its own).
+    /// </summary>
+    public static readonly SubscriberQueue CatalogOrderingEvents =
+        new("catalog.ordering-events", [ItemStocksChangedRoutingKey]);
 }

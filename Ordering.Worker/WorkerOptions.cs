@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.ServiceDefaults.Resilience;
 
 namespace Shop.Ordering.Worker;
 
@@ -35,6 +36,12 @@ public sealed class WorkerOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Every loop's retry schedule: <see cref="RetryBaseDelay"/> doubling to <see cref="RetryMaxDelay"/>, spread by
+    /// ±20 % (enough to keep the loops' retries from lining up after one outage, small enough to read in logs).
+    /// </summary>
+    public Backoff RetryBackoff() => new(RetryBaseDelay, RetryMaxDelay, Jitter: 0.2);
 
     /// <summary>How often confirmed, unpaid orders past their payment deadline are expired.</summary>
     public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,3 +1,5 @@
+using RabbitMQ.Client;
+using Shop.EventBus;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.Ordering.Core.Redis;
@@ -37,7 +39,12 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<OrderExpirer>();
         services.AddSingleton<ReleaseApplier>();
         services.AddSingleton<SaleReconciler>();
-        services.AddSingleton<EventPublisher>();
+        // One publisher-confirm channel, shared by the outbox and the stock figures. Not mandatory: Ordering's events
+        // are for whoever subscribes; a subscriber declares and binds its queue at start (and Catalog resyncs its
+        // figures besides), so a message no queue takes is dropped rather than kept.
+        services.AddSingleton(provider => new EventPublisher(provider.GetRequiredService<IConnection>(),
+            new EventPublisherSettings(AppId: "ordering-worker", Mandatory: false, WorkerMetrics.Tracing, SpanPrefix: "publish "),
+            provider.GetRequiredService<ILogger<EventPublisher>>()));
 
         services.AddHealthChecks().AddCheck<ConsumerReadiness>(ConsumerReadiness.Name);
 

@@ -1,11 +1,12 @@
-using System.Diagnostics;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Shop.Catalog.Api.Data;
+using Shop.Catalog.Api.Infrastructure;
+using Shop.EventBus;
 using Shop.IntegrationEvents;
+using Shop.ServiceDefaults.Resilience;
 
 namespace Shop.Catalog.Api.Messaging;
 
@@ -16,7 +17,9 @@ namespace Shop.Catalog.Api.Messaging;
 /// claimed it. A message the broker returns (no queue bound yet) or refuses is retried with exponential back-off;
 /// a lost connection rolls the round back and is retried as well. Delivery is at least once: subscribers
 /// deduplicate by event id and version. Woken by <see cref="OutboxSignal"/> after each commit, and polls besides.
-/// A row saved during a traced request is published under a span of that trace (<see cref="OutboxTracing"/>).
+/// A row saved during a traced request is published under a span of that trace, a child of the admin's request (its
+/// traceparent was saved with the row, since publishing happens later, on another thread, often after a restart), and
+/// the parent the subscriber continues from. The channel and the message are <see cref="EventPublisher"/>'s.
 /// </summary>
 public sealed partial class OutboxPublisher(
     IServiceScopeFactory scopes,
@@ -26,10 +29,15 @@ public sealed partial class OutboxPublisher(
     TimeProvider time,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
-    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
 
-    private IChannel? _channel;
+    // Mandatory: Ordering must arm every sale, so an announcement made before its queue exists is returned and kept.
+    private readonly EventPublisher _publisher = new(rabbitMQ,
+        new EventPublisherSettings(AppId: "catalog-api", Mandatory: true, CatalogTracing.Source, SpanPrefix: "outbox publish "), logger);
+
+    // No jitter: a row's next attempt is documented, and read, as "1 s doubling to 30 s".
+    private readonly Backoff _backoff = new(options.Value.FirstRetryDelay, options.Value.MaxRetryDelay);
+
     private DateTimeOffset _nextCleanup;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -60,9 +68,9 @@ public sealed partial class OutboxPublisher(
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     failures++;
-                    wait = Backoff(settings, failures);
+                    wait = _backoff.Delay(failures - 1);
                     LogRoundFailed(logger, exception, wait);
-                    await CloseChannelAsync().ConfigureAwait(false);
+                    await _publisher.ResetAsync().ConfigureAwait(false);
                 }
                 await signal.WaitAsync(wait, stoppingToken).ConfigureAwait(false);
             }
@@ -73,7 +81,7 @@ public sealed partial class OutboxPublisher(
         }
         finally
         {
-            await CloseChannelAsync().ConfigureAwait(false);
+            await _publisher.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -88,7 +96,7 @@ public sealed partial class OutboxPublisher(
         {
             return (0, 0);
         }
-        var channel = await GetChannelAsync(cancellationToken).ConfigureAwait(false);
+        await _publisher.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async token =>
@@ -115,7 +123,8 @@ public sealed partial class OutboxPublisher(
             {
                 try
                 {
-                    await PublishAsync(channel, message, token).ConfigureAwait(false);
+                    await _publisher.PublishAsync(new OutgoingEvent(message.Id, message.Type, message.RoutingKey, message.Payload,
+                        message.TraceParent, message.OccurredAt), token).ConfigureAwait(false);
                     message.SentAt = time.GetUtcNow();
                     message.LastError = null;
                     published++;
@@ -124,7 +133,7 @@ public sealed partial class OutboxPublisher(
                 catch (PublishException exception)
                 {
                     message.Attempts++;
-                    var delay = Backoff(settings, message.Attempts);
+                    var delay = _backoff.Delay(message.Attempts - 1);
                     message.NextAttemptAt = time.GetUtcNow() + delay;
                     message.LastError = exception.IsReturn
                         ? $"Returned by the broker: no queue is bound to '{EventTopology.Exchange}' for '{message.RoutingKey}' yet."
@@ -160,75 +169,6 @@ public sealed partial class OutboxPublisher(
         }
     }
 
-    private static async Task PublishAsync(IChannel channel, OutboxMessage message, CancellationToken cancellationToken)
-    {
-        var properties = new BasicProperties
-        {
-            Persistent = true,
-            ContentType = "application/json",
-            MessageId = message.Id.ToString(),
-            Type = message.Type,
-            AppId = "catalog-api",
-            Timestamp = new AmqpTimestamp(message.OccurredAt.ToUnixTimeSeconds()),
-        };
-        using var activity = OutboxTracing.StartPublish(message, properties);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConfirmTimeout);
-        // With confirmation tracking on, this completes when the broker confirmed the message and throws
-        // PublishException when it nacked or returned it.
-        try
-        {
-            await channel.BasicPublishAsync(EventTopology.Exchange, message.RoutingKey, mandatory: true, properties,
-                Encoding.UTF8.GetBytes(message.Payload), timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (activity is not null)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
-            throw;
-        }
-    }
-
-    private async Task<IChannel> GetChannelAsync(CancellationToken cancellationToken)
-    {
-        if (_channel is { IsOpen: true } open)
-        {
-            return open;
-        }
-        await CloseChannelAsync().ConfigureAwait(false);
-        // The client's default confirm throttling delays publishes noticeably at low volume; volumes here are tiny.
-        var channel = await rabbitMQ.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true, outstandingPublisherConfirmationsRateLimiter: null),
-            cancellationToken).ConfigureAwait(false);
-        await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        _channel = channel;
-        return channel;
-    }
-
-    private async Task CloseChannelAsync()
-    {
-        if (_channel is not { } channel)
-        {
-            return;
-        }
-        _channel = null;
-        try
-        {
-            await channel.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            LogCloseFailed(logger, exception.Message);
-        }
-    }
-
-    private static TimeSpan Backoff(OutboxOptions settings, int attempt)
-    {
-        var factor = Math.Pow(2, Math.Min(attempt - 1, 20));
-        var delay = TimeSpan.FromMilliseconds(settings.FirstRetryDelay.TotalMilliseconds * factor);
-        return delay < settings.MaxRetryDelay ? delay : settings.MaxRetryDelay;
-    }
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Type} {EventId}.")]
     private static partial void LogPublished(ILogger logger, string type, Guid eventId);
 
@@ -243,7 +183,4 @@ public sealed partial class OutboxPublisher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} outbox row(s) sent more than {Retention} ago.")]
     private static partial void LogCleaned(ILogger logger, int count, TimeSpan retention);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Closing the outbox channel failed: {Reason}")]
-    private static partial void LogCloseFailed(ILogger logger, string reason);
 }

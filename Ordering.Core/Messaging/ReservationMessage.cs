@@ -39,10 +39,3 @@ public sealed record ReservationMessage(
 
 /// <summary>One line of a checkout: its own id (its order row), the item's stock id, units and the price the gate reserved them at.</summary>
 public sealed record CheckoutLine(Guid LineId, Guid StockId, int Quantity, decimal UnitPrice);
-
-/// <summary>Ordering's RabbitMQ queues (the reservations travel on the gate's stream, not here).</summary>
-public static class OrderingTopology
-{
-    /// <summary>The worker's queue of catalog events (FlashSaleChanged), bound to the shop.events exchange.</summary>
-    public const string CatalogEventsQueue = "ordering.catalog-events";
-}

@@ -2,20 +2,24 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using Shop.EventBus;
 using Shop.IntegrationEvents;
-using Shop.Ordering.Core.Messaging;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Messaging;
 using Shop.Ordering.Worker.Telemetry;
+using Shop.ServiceDefaults.Resilience;
 
 namespace Shop.Ordering.Worker.Arming;
 
 /// <summary>
 /// Consumes Catalog's events (<c>ordering.catalog-events</c>) one at a time, in order, and arms sales from
-/// FlashSaleChanged and items' stock from CatalogItemChanged, each under a span continuing the admin's trace
-/// (<see cref="ArmingTracing"/>). Acknowledges after the ledger and the gate are both done. An outage is retried until it ends
-/// (holding later events back, so versions apply in order); a malformed event, or one the ledger refuses, goes to
-/// <c>ordering.catalog-events.dead</c>; an event type the worker does not handle is acknowledged and ignored.
+/// FlashSaleChanged and items' stock from CatalogItemChanged. Each is applied under a span continuing the admin's
+/// trace (the child of Catalog's publish span, so that an admin's change reads as one trace from the request through
+/// the outbox and RabbitMQ to the ledger and the gate, the armer's Postgres and Redis spans under it); an event from an
+/// untraced change (seeding) gets a root span of its own. Acknowledges after the ledger and the gate are both done.
+/// An outage is retried until it ends (holding later events back, so versions apply in order); a malformed event, or
+/// one the ledger refuses, goes to <c>ordering.catalog-events.dead</c>; an event type the worker does not handle is
+/// acknowledged and ignored.
 /// </summary>
 public sealed partial class CatalogEventsConsumer(
     IConnection connection,
@@ -27,15 +31,12 @@ public sealed partial class CatalogEventsConsumer(
     IOptions<WorkerOptions> options,
     ILogger<CatalogEventsConsumer> logger) : ConsumerService(connection, gate, readiness, options.Value, logger)
 {
-    private Backoff Backoff => new(Options.RetryBaseDelay, Options.RetryMaxDelay);
+    private Backoff Backoff => Options.RetryBackoff();
 
-    protected override string QueueName => OrderingTopology.CatalogEventsQueue;
+    protected override SubscriberQueue Queue => EventTopology.OrderingCatalogEvents;
 
     // Announcements are rare and handled one by one; a small window is plenty.
     protected override ushort Prefetch => 16;
-
-    protected override Task DeclareTopologyAsync(IChannel channel, CancellationToken cancellationToken) =>
-        CatalogEventsTopology.DeclareAsync(channel, cancellationToken);
 
     protected override async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ public sealed partial class CatalogEventsConsumer(
             EventTopology.CatalogItemChangedRoutingKey => EventTopology.CatalogItemChangedType,
             _ => null,
         };
-        using var activity = ArmingTracing.StartApply(delivery, type);
+        using var activity = MessageTracing.StartConsume(WorkerMetrics.Tracing, "apply " + (type ?? "unknown event"), delivery, rootWhenUntraced: true);
         switch (type)
         {
             case EventTopology.FlashSaleChangedType:
@@ -66,7 +67,7 @@ public sealed partial class CatalogEventsConsumer(
                 return;
             default:
                 LogIgnored(Logger, type, delivery.RoutingKey, delivery.BasicProperties.MessageId);
-                await Settlement.AckAsync(channel, delivery.DeliveryTag, multiple: false, Logger);
+                await Settlement.AckAsync(channel, delivery.DeliveryTag, Logger);
                 return;
         }
     }
@@ -86,7 +87,7 @@ public sealed partial class CatalogEventsConsumer(
             try
             {
                 await apply();
-                await Settlement.AckAsync(channel, delivery.DeliveryTag, multiple: false, Logger);
+                await Settlement.AckAsync(channel, delivery.DeliveryTag, Logger);
                 return;
             }
             catch (ArmingRefusedException e)
@@ -115,11 +116,11 @@ public sealed partial class CatalogEventsConsumer(
 
     private async Task DeadLetterAsync(IChannel channel, ulong deliveryTag, string reason)
     {
-        // The event's span (ArmingTracing) shows in the trace that it was not applied.
+        // The event's span shows in the trace that it was not applied.
         Activity.Current?.SetStatus(ActivityStatusCode.Error, "dead-lettered: " + reason);
         if (await Settlement.DeadLetterAsync(channel, deliveryTag, Logger))
         {
-            metrics.DeadLettered(OrderingTopology.CatalogEventsQueue, reason);
+            metrics.DeadLettered(Queue.Name, reason);
         }
     }
 

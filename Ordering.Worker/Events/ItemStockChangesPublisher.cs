@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Shop.EventBus;
 using Shop.IntegrationEvents;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Redis;
@@ -76,7 +77,7 @@ public sealed class ItemStockChangesPublisher(
         };
         var outgoing = new OutgoingEvent(@event.EventId, EventTopology.ItemStocksChangedType, EventTopology.ItemStocksChangedRoutingKey,
             JsonSerializer.Serialize(@event, IntegrationEventsJsonContext.Default.ItemStocksChanged), TraceParent: null, readAt);
-        var publishes = await publisher.PublishAsync([outgoing], cancellationToken);
+        var publishes = await publisher.PublishAllAsync([outgoing], cancellationToken);
         await publishes[0]; // a refused publish fails the round: the rows stay, the next tick tries again
 
         await using var delete = dataSource.CreateCommand(CoveredSql);

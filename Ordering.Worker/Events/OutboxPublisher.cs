@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Shop.EventBus;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Telemetry;
+using Shop.ServiceDefaults.Resilience;
 
 namespace Shop.Ordering.Worker.Events;
 
@@ -34,7 +36,7 @@ public sealed partial class OutboxPublisher(
         UPDATE outbox_messages SET attempts = attempts + 1, next_attempt_at = now() + @delay, last_error = @error WHERE id = @id
         """;
 
-    private readonly Backoff _backoff = new(options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
+    private readonly Backoff _backoff = options.Value.RetryBackoff();
 
     protected override TimeSpan Interval => options.Value.EventsInterval;
 
@@ -67,7 +69,7 @@ public sealed partial class OutboxPublisher(
             return 0;
         }
 
-        var publishes = await publisher.PublishAsync([.. due.Select(d => d.Event)], cancellationToken);
+        var publishes = await publisher.PublishAllAsync([.. due.Select(d => d.Event)], cancellationToken);
         await using var outcome = new NpgsqlBatch(connection, transaction);
         var published = due.Where((_, i) => publishes[i].IsCompletedSuccessfully).Select(d => d.Event.Id).ToArray();
         if (published.Length > 0)

@@ -18,7 +18,7 @@ public sealed partial class SchemaMigrationService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = new Backoff(options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
+        var backoff = options.Value.RetryBackoff();
         for (var attempt = 0; ; attempt++)
         {
             try

@@ -12,7 +12,7 @@ public sealed class ConsumerReadiness : IHealthCheck
 {
     public const string Name = "consumers";
 
-    private static readonly string[] Queues = [Reservations.LedgerStream.Name, Core.Messaging.OrderingTopology.CatalogEventsQueue];
+    private static readonly string[] Queues = [Reservations.LedgerStream.Name, IntegrationEvents.EventTopology.OrderingCatalogEvents.Name];
     private readonly HashSet<string> _started = [];
 
     public void Started(string queue)

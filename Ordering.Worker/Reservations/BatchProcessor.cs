@@ -4,6 +4,7 @@ using Shop.Ordering.Worker.Gate;
 using Shop.Ordering.Worker.Infrastructure;
 using Shop.Ordering.Worker.Telemetry;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Resilience;
 
 namespace Shop.Ordering.Worker.Reservations;
 
@@ -30,7 +31,7 @@ public sealed partial class BatchProcessor(
     IOptions<WorkerOptions> options,
     ILogger<BatchProcessor> logger)
 {
-    private readonly Backoff _backoff = new(options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
+    private readonly Backoff _backoff = options.Value.RetryBackoff();
 
     public async Task ProcessAsync(IReadOnlyList<GateStreamEntry> batch, CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ public sealed partial class ReservationBatchLoop(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await gate.WaitAsync(stoppingToken);
-        var backoff = new Backoff(options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
+        var backoff = options.Value.RetryBackoff();
         for (var failures = 0; !stoppingToken.IsCancellationRequested;)
         {
             try

@@ -15,7 +15,7 @@ public sealed class WorkerMetrics
 {
     public const string MeterName = "Shop.Ordering.Worker";
 
-    /// <summary>The worker's own spans (a persisted batch), under the meter's name (AddShopTelemetrySource).</summary>
+    /// <summary>The worker's own spans (a persisted batch, a catalog event applied, an event published), under the meter's name (AddShopTelemetrySource).</summary>
     public static readonly ActivitySource Tracing = new(MeterName);
 
     private readonly Histogram<double> _timeToDurable;

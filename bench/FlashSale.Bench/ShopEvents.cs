@@ -1,4 +1,5 @@
 using RabbitMQ.Client;
+using Shop.EventBus;
 using Shop.IntegrationEvents;
 
 namespace Shop.Bench;
@@ -20,7 +21,7 @@ public static class ShopEvents
             var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true), cancellationToken).ConfigureAwait(false);
             await using (channel.ConfigureAwait(false))
             {
-                await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await EventBusTopology.DeclareExchangeAsync(channel, cancellationToken).ConfigureAwait(false);
                 foreach (var message in messages)
                 {
                     // With tracked confirms each publish returns once the broker has the message: none is left unsent.

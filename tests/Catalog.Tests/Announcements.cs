@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using Shop.EventBus;
 using Shop.IntegrationEvents;
 
 namespace Shop.Catalog.Tests;
@@ -33,9 +34,7 @@ public sealed class Announcements<TEvent> : IAsyncDisposable
         var factory = new ConnectionFactory { Uri = new Uri(connectionString) };
         announcements._connection = await factory.CreateConnectionAsync("catalog-tests");
         var channel = announcements._channel = await announcements._connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false);
-        var queue = await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);
-        await channel.QueueBindAsync(queue.QueueName, EventTopology.Exchange, routingKey);
+        var queue = await EventBusTopology.DeclareListenerAsync(channel, [routingKey]);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
@@ -49,7 +48,7 @@ public sealed class Announcements<TEvent> : IAsyncDisposable
                 properties.Headers?.TryGetValue(Shop.ServiceDefaults.Telemetry.TraceParents.Header, out var trace) == true && trace is byte[] bytes
                     ? System.Text.Encoding.ASCII.GetString(bytes) : null));
         };
-        await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);
+        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
         return announcements;
     }
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
-using Shop.Catalog.Api.Stock;
+using Shop.EventBus;
 using Shop.IntegrationEvents;
 
 namespace Shop.Catalog.Tests;
@@ -24,9 +24,9 @@ public sealed class ItemStockEventsTests(CatalogAppFixture fixture) : IAsyncLife
         var factory = new ConnectionFactory { Uri = new Uri(await fixture.ConnectionStringAsync("messaging")) };
         _connection = await factory.CreateConnectionAsync("catalog-tests");
         _channel = await _connection.CreateChannelAsync();
-        await _channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false);
+        await EventBusTopology.DeclareExchangeAsync(_channel);
         // Ordering does not publish mandatory: an event published before catalog-api bound its queue is gone.
-        await Eventually.TrueAsync(async () => await ConsumersAsync() > 0, $"catalog-api consumes {CatalogStockEventsTopology.Queue}");
+        await Eventually.TrueAsync(async () => await ConsumersAsync() > 0, $"catalog-api consumes {EventTopology.CatalogOrderingEvents.Name}");
     }
 
     public async Task DisposeAsync()
@@ -84,14 +84,14 @@ public sealed class ItemStockEventsTests(CatalogAppFixture fixture) : IAsyncLife
         var dead = new Dictionary<string, string?>();
         await Eventually.TrueAsync(async () =>
         {
-            while (await _channel.BasicGetAsync(CatalogStockEventsTopology.DeadLetterQueue, autoAck: true) is { } message)
+            while (await _channel.BasicGetAsync(EventTopology.CatalogOrderingEvents.DeadLetterQueue, autoAck: true) is { } message)
             {
                 dead[message.BasicProperties.MessageId ?? ""] = DeathReason(message.BasicProperties.Headers);
             }
             return poison.Keys.All(dead.ContainsKey);
-        }, $"the {poison.Count} invalid messages are in {CatalogStockEventsTopology.DeadLetterQueue}");
-        Assert.All(poison.Keys, id => Assert.Equal($"rejected from {CatalogStockEventsTopology.Queue}", dead[id]));
-        Assert.Equal(0u, (await _channel.QueueDeclarePassiveAsync(CatalogStockEventsTopology.Queue)).MessageCount);
+        }, $"the {poison.Count} invalid messages are in {EventTopology.CatalogOrderingEvents.DeadLetterQueue}");
+        Assert.All(poison.Keys, id => Assert.Equal($"rejected from {EventTopology.CatalogOrderingEvents.Name}", dead[id]));
+        Assert.Equal(0u, (await _channel.QueueDeclarePassiveAsync(EventTopology.CatalogOrderingEvents.Name)).MessageCount);
     }
 
     private async Task<ItemDto> CreateItemAsync()
@@ -133,7 +133,7 @@ public sealed class ItemStockEventsTests(CatalogAppFixture fixture) : IAsyncLife
         await using var probe = await _connection.CreateChannelAsync();
         try
         {
-            return (await probe.QueueDeclarePassiveAsync(CatalogStockEventsTopology.Queue)).ConsumerCount;
+            return (await probe.QueueDeclarePassiveAsync(EventTopology.CatalogOrderingEvents.Name)).ConsumerCount;
         }
         catch (OperationInterruptedException)
         {

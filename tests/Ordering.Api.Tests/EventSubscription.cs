@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
+using Shop.EventBus;
 using Shop.IntegrationEvents;
 
 namespace Shop.Ordering.Api.Tests;
@@ -22,12 +23,7 @@ public sealed class EventSubscription : IAsyncDisposable
     {
         var connection = await new ConnectionFactory { Uri = new Uri(rabbitUri) }.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true);
-        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        foreach (var key in routingKeys)
-        {
-            await channel.QueueBindAsync(queue, EventTopology.Exchange, key);
-        }
+        var queue = await EventBusTopology.DeclareListenerAsync(channel, routingKeys);
         return new EventSubscription(connection, channel, queue);
     }
 

@@ -7,6 +7,7 @@ using Npgsql;
 using RabbitMQ.Client;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Shop.EventBus;
 using Shop.IntegrationEvents;
 using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Identity;
@@ -75,7 +76,7 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
         var factory = new ConnectionFactory { Uri = new Uri(await ConnectionStringAsync("messaging")) };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true, outstandingPublisherConfirmationsRateLimiter: null));
-        await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true);
+        await EventBusTopology.DeclareExchangeAsync(channel);
         await channel.BasicPublishAsync(EventTopology.Exchange, routingKey, mandatory: true,
             new BasicProperties { Persistent = true, MessageId = eventId.ToString(), Type = type, ContentType = "application/json" },
             body);

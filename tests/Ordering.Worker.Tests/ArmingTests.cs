@@ -9,7 +9,7 @@ namespace Shop.Ordering.Worker.Tests;
 [Collection(PipelineCollection.Name)]
 public sealed class ArmingTests(WorkerAppFixture fixture)
 {
-    private const string CatalogDeadLetters = "ordering.catalog-events.dead";
+    private static readonly string CatalogDeadLetters = EventTopology.OrderingCatalogEvents.DeadLetterQueue;
 
     private WorkerTestClient Client => fixture.Client;
 

@@ -5,6 +5,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RabbitMQ.Client;
+using Shop.EventBus;
 using Shop.IntegrationEvents;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Messaging;
@@ -206,13 +207,7 @@ public sealed class WorkerTestClient : IAsyncDisposable
     {
         var channel = await PublisherAsync();
         var queue = "test.ordering-events." + Guid.NewGuid().ToString("N");
-        await channel.ExchangeDeclareAsync(EventTopology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false);
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
-        foreach (var key in routingKeys)
-        {
-            await channel.QueueBindAsync(queue, EventTopology.Exchange, key);
-        }
-        return queue;
+        return await EventBusTopology.DeclareListenerAsync(channel, routingKeys, durableName: queue);
     }
 
     /// <summary>Every message that reached <paramref name="queue"/> so far (read once from the queue, kept here).</summary>
