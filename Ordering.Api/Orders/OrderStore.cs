@@ -11,7 +11,7 @@ namespace Shop.Ordering.Api.Orders;
 /// yet persisted by the worker) from Redis. A buyer only ever sees their own orders. A checkout is stored as
 /// one row (and one pending hash) per line; it is read back as one order.
 /// </summary>
-public sealed class OrderStore(NpgsqlDataSource dataSource, IConnectionMultiplexer redis)
+public sealed class OrderStore(NpgsqlDataSource dataSource, GateClient gate)
 {
     // An order id is a flash-sale order's row or a checkout's id, never one of its lines.
     private const string FindSql = $"""
@@ -63,35 +63,19 @@ public sealed class OrderStore(NpgsqlDataSource dataSource, IConnectionMultiplex
         return rows;
     }
 
-    /// <summary>The buyer's reservations the worker has not persisted yet (flash-sale orders and checkout lines), from their Redis hashes.</summary>
+    /// <summary>The buyer's reservations the worker has not persisted yet (flash-sale orders and checkout lines), from the gate.</summary>
     private async Task<List<OrderRow>> PendingRowsAsync(string buyerId, CancellationToken cancellationToken)
     {
-        var database = redis.GetDatabase();
-        var ids = (await database.SetMembersAsync(GateKeys.BuyerPending(buyerId)).ConfigureAwait(false))
-            .Select(m => Guid.TryParseExact((string)m!, "N", out var id) ? id : Guid.Empty)
-            .Where(id => id != Guid.Empty)
-            .ToList();
-        if (ids.Count == 0)
+        var pending = await gate.PendingOrdersAsync(buyerId).ConfigureAwait(false);
+        if (pending.Count == 0)
         {
             return [];
         }
-        var reads = ids.Select(id => database.HashGetAsync(GateKeys.Order(id), ["buyerId", "saleId", "quantity", "unitPrice", "reservedAt", "status", "checkoutId"])).ToArray();
-        await Task.WhenAll(reads).ConfigureAwait(false);
-        var hashes = ids.Zip(reads, (id, read) => (Id: id, Fields: read.Result))
-            .Where(p => !p.Fields[0].IsNull && (string)p.Fields[0]! == buyerId)
-            .ToList();
-        if (hashes.Count == 0)
+        var stocks = await StocksAsync([.. pending.Select(p => p.StockId).Distinct()], cancellationToken).ConfigureAwait(false);
+        return [.. pending.Select(p =>
         {
-            return [];
-        }
-        var stocks = await StocksAsync([.. hashes.Select(h => Guid.ParseExact((string)h.Fields[1]!, "N")).Distinct()], cancellationToken).ConfigureAwait(false);
-        return [.. hashes.Select(h =>
-        {
-            var stockId = Guid.ParseExact((string)h.Fields[1]!, "N");
-            var (kind, itemId, itemName) = stocks.GetValueOrDefault(stockId, ("FlashSale", 0, ""));
-            return new OrderRow(h.Id, h.Fields[6].IsNull ? null : Guid.ParseExact((string)h.Fields[6]!, "N"), stockId, kind, itemId, itemName,
-                (int)h.Fields[2], decimal.Parse((string)h.Fields[3]!, CultureInfo.InvariantCulture), (string?)h.Fields[5] ?? OrderStatus.Pending,
-                DateTimeOffset.Parse((string)h.Fields[4]!, CultureInfo.InvariantCulture), null, null);
+            var (kind, itemId, itemName) = stocks.GetValueOrDefault(p.StockId, ("FlashSale", 0, ""));
+            return new OrderRow(p.OrderId, p.CheckoutId, p.StockId, kind, itemId, itemName, p.Quantity, p.UnitPrice, p.Status, p.ReservedAt, null, null);
         })];
     }
 

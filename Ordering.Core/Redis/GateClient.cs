@@ -32,6 +32,26 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         return [.. reads.Select(read => read.Result.IsNull ? (long?)null : Math.Max(0, (long)read.Result))];
     }
 
+    /// <summary>
+    /// The buyer's reservations the gate accepted and the worker has not persisted yet (the buyer's pending set, then
+    /// each order's hash in one pipelined round); an id in the set whose hash is gone or another buyer's is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<GatePendingOrder>> PendingOrdersAsync(string buyerId)
+    {
+        var database = redis.GetDatabase();
+        var ids = (await database.SetMembersAsync(GateKeys.BuyerPending(buyerId)).ConfigureAwait(false))
+            .Select(member => Guid.TryParseExact((string?)member, "N", out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty)
+            .ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var reads = ids.Select(id => database.HashGetAsync(GateKeys.Order(id), GatePendingOrder.Fields)).ToArray();
+        await Task.WhenAll(reads).ConfigureAwait(false);
+        return [.. ids.Zip(reads, (id, read) => GatePendingOrder.Parse(id, buyerId, read.Result)).OfType<GatePendingOrder>()];
+    }
+
     /// <summary>A stock's figures as the gate holds them; null when it holds no such stock (not armed yet, or being rebuilt).</summary>
     public async Task<GateStockFigures?> StockFiguresAsync(Guid stockId) =>
         GateStockFigures.Parse(await redis.GetDatabase().HashGetAsync(GateKeys.Sale(stockId), GateStockFigures.Fields).ConfigureAwait(false));
