@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Shop.Catalog.Api.Data;
+using Shop.Catalog.Data;
 using Shop.IntegrationEvents;
 
 namespace Shop.Catalog.Api.Messaging;

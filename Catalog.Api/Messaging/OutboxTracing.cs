@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
+using Shop.Catalog.Data;
 using Shop.IntegrationEvents;
 using Shop.ServiceDefaults.Telemetry;
 
@@ -17,7 +18,7 @@ public static class OutboxTracing
     /// <summary>Catalog's own spans, on the same name as its meter (<see cref="Caching.CacheMetrics.MeterName"/>), which ServiceDefaults listens to.</summary>
     public static readonly ActivitySource Source = new(Caching.CacheMetrics.MeterName);
 
-    public static Activity? StartPublish(Data.OutboxMessage message, BasicProperties properties)
+    public static Activity? StartPublish(OutboxMessage message, BasicProperties properties)
     {
         var parent = TraceParents.Parse(message.TraceParent);
         if (parent == default)

@@ -13,7 +13,6 @@ namespace Shop.Ordering.Worker.Messaging;
 /// </summary>
 public abstract partial class ConsumerService(
     IConnection connection,
-    StartupGate gate,
     ConsumerReadiness readiness,
     WorkerOptions options,
     ILogger logger) : BackgroundService
@@ -37,7 +36,6 @@ public abstract partial class ConsumerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await gate.WaitAsync(stoppingToken);
         var backoff = new Backoff(Options.RetryBaseDelay, Options.RetryMaxDelay);
         for (var attempt = 0; !stoppingToken.IsCancellationRequested;)
         {

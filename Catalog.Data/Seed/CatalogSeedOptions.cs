@@ -1,0 +1,23 @@
+namespace Shop.Catalog.Data.Seed;
+
+/// <summary>
+/// What is seeded at startup (section <c>Catalog:Seed</c>). The demo passwords are documented in the README; set
+/// other ones (or turn <see cref="DemoUsers"/> off) for anything but a demo.
+/// </summary>
+public sealed class CatalogSeedOptions
+{
+    public const string SectionName = "Catalog:Seed";
+
+    /// <summary>Categories and items, once, into an empty catalog.</summary>
+    public bool Catalog { get; set; } = true;
+
+    /// <summary>The admin and the demo shoppers, each once (by user name).</summary>
+    public bool DemoUsers { get; set; } = true;
+
+    /// <summary>At each start, when no sale is live or upcoming: one live sale and one upcoming sale, announced.</summary>
+    public bool DemoSales { get; set; } = true;
+
+    public string AdminPassword { get; set; } = "Admin@word1";
+
+    public string ShopperPassword { get; set; } = "Pass@word1";
+}
