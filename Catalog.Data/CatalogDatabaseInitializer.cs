@@ -9,7 +9,7 @@ namespace Shop.Catalog.Data;
 
 /// <summary>
 /// Brings catalogdb up to date: applies pending migrations, then seeds. The migrations resource runs it once per
-/// start of the app, before catalog-api starts (docs/catalog.md, "Schema and migrations"). It stays safe when two
+/// start of the app, before catalog-api starts (docs/catalog.md, "Data and migrations"). It stays safe when two
 /// run at once (two AppHosts on one database, the Catalog.Tests migration test). EF Core's own migration lock is not
 /// enough for that: the Npgsql provider's lock is <c>LOCK TABLE "__EFMigrationsHistory"</c>, released when each
 /// migration's transaction commits, and EF reads the applied migrations only once. With two pending migrations,
