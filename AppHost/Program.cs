@@ -27,7 +27,7 @@ var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParamete
 // that uses a database starts only after it exited with code 0, so none of them migrates, and none runs on an
 // unmigrated schema (a failed migration leaves them waiting, with the reason in this resource's log).
 // docs/architecture.md, "Migrations".
-var migrations = builder.AddProject<Projects.DatabaseMigrations>("migrations")
+var migrations = builder.AddShopJob<Projects.DatabaseMigrations>("migrations")
     .WithReference(catalogDb).WaitFor(catalogDb)
     .WithReference(orderingDb).WaitFor(orderingDb);
 
