@@ -1,8 +1,9 @@
 namespace Shop.Catalog.Data.Seed;
 
 /// <summary>
-/// What is seeded at startup (section <c>Catalog:Seed</c>). The demo passwords are documented in the README; set
-/// other ones (or turn <see cref="DemoUsers"/> off) for anything but a demo.
+/// What the migrations resource seeds after catalogdb's migrations (section <c>Catalog:Seed</c>: its configuration,
+/// not catalog-api's). The demo passwords are documented in the README; set other ones (or turn
+/// <see cref="DemoUsers"/> off) for anything but a demo.
 /// </summary>
 public sealed class CatalogSeedOptions
 {
@@ -14,7 +15,7 @@ public sealed class CatalogSeedOptions
     /// <summary>The admin and the demo shoppers, each once (by user name).</summary>
     public bool DemoUsers { get; set; } = true;
 
-    /// <summary>At each start, when no sale is live or upcoming: one live sale and one upcoming sale, announced.</summary>
+    /// <summary>At each run (each start of the app), when no sale is live or upcoming: one live sale and one upcoming sale, announced.</summary>
     public bool DemoSales { get; set; } = true;
 
     public string AdminPassword { get; set; } = "Admin@word1";

@@ -6,7 +6,7 @@ namespace Shop.Catalog.Data.Seed;
 /// Announces once every item that was never announced (version 0): the seeded items of a fresh database, and the
 /// items of a database that predates announcements (the ItemVersions migration gave them 0). Each becomes version 1,
 /// stock version 1, with its CatalogItemChanged in the outbox, saved together; so on a fresh start Ordering learns
-/// every seeded item. Runs inside the seeder's locked transaction: a second replica finds nothing left to announce.
+/// every seeded item. Runs inside the seeder's locked transaction: a second run finds nothing left to announce.
 /// </summary>
 public static class FirstItemAnnouncements
 {
