@@ -7,9 +7,9 @@ using Shop.ServiceDefaults.Identity;
 namespace Shop.Catalog.Data.Seed;
 
 /// <summary>
-/// Seeds the demo data after the migrations, idempotently and safely when two runs overlap (two AppHosts on one server): it runs
-/// in one transaction that first takes a transaction-scoped advisory lock, so a second run waits, then finds
-/// the data there and adds nothing. Seeded sales are announced through the outbox like any other, and so is every
+/// Seeds the demo data after the migrations, idempotently and safely when two runs overlap (two AppHosts on one
+/// server): it runs in one transaction that first takes a transaction-scoped advisory lock, so a second run waits,
+/// then finds the data there and adds nothing. Seeded sales are announced through the outbox like any other, and so is every
 /// item never announced (<see cref="FirstItemAnnouncements"/>), whatever the settings.
 /// </summary>
 public sealed partial class CatalogSeeder(
