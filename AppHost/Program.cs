@@ -23,10 +23,18 @@ var messaging = builder.AddRabbitMQServer("messaging");
 // in the user secrets.
 var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
+// Each database's migrations, and catalogdb's demo data, in one resource that runs to completion: every service
+// that uses a database starts only after it exited with code 0, so none of them migrates, and none runs on an
+// unmigrated schema (a failed migration leaves them waiting, with the reason in this resource's log).
+// docs/architecture.md, "Migrations".
+var migrations = builder.AddShopJob<Projects.DatabaseMigrations>("migrations")
+    .WithReference(catalogDb).WaitFor(catalogDb)
+    .WithReference(orderingDb).WaitFor(orderingDb);
+
 var catalogApi = builder.AddShopService<Projects.Catalog_Api>("catalog-api")
     .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(cache).WaitFor(cache)
-    .WithReference(catalogDb).WaitFor(catalogDb)
+    .WithReference(catalogDb).WaitFor(catalogDb).WaitForCompletion(migrations)
     .WithReference(messaging).WaitFor(messaging);
 
 // Two replicas: the buy hot path must survive one of them dying.
@@ -34,7 +42,7 @@ var orderingApi = builder.AddShopService<Projects.Ordering_Api>("ordering-api")
     .WithReplicas(2)
     .WithEnvironment("Identity__SigningKey", jwtSigningKey)
     .WithReference(gate).WaitFor(gate)
-    .WithReference(orderingDb).WaitFor(orderingDb)
+    .WithReference(orderingDb).WaitFor(orderingDb).WaitForCompletion(migrations)
     // Tracing every buy of a 100k-buyer sale is a large share of its cost (measured: 18–43 % of the API's CPU per
     // reservation). Requests with a traced parent (the storefront's) stay traced; of those that start here, a sample.
     .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
@@ -46,7 +54,7 @@ catalogApi.WithReference(orderingApi);
 
 builder.AddShopService<Projects.Ordering_Worker>("ordering-worker")
     .WithReference(gate).WaitFor(gate)
-    .WithReference(orderingDb).WaitFor(orderingDb)
+    .WithReference(orderingDb).WaitFor(orderingDb).WaitForCompletion(migrations)
     .WithReference(messaging).WaitFor(messaging);
 
 // Each buyer's basket, kept in the Redis that never evicts (Basket.Api/Program.cs says why); prices from the catalog.

@@ -19,4 +19,15 @@ internal static class ProjectDefaults
             .WithoutHttpsCertificate()
             .WithHttpHealthCheck("/health")
             .WithMetricsEndpoint();
+
+    /// <summary>
+    /// A Shop project that runs to completion (the migrations): no development certificate (it serves nothing), no
+    /// endpoint and no health check (what waits for it waits for its exit code), not scraped (it is gone before
+    /// Prometheus would look); stopped before the servers like a service, so a migration cut short by Ctrl+C ends
+    /// while its database still answers.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddShopJob<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new() =>
+        builder.StopsServicesFirst().AddProject<TProject>(name)
+            .WithoutHttpsCertificate();
 }

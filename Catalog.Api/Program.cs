@@ -1,7 +1,7 @@
 using Shop.Catalog.Api.Apis;
 using Shop.Catalog.Api.Caching;
-using Shop.Catalog.Api.Data;
 using Shop.Catalog.Api.Infrastructure;
+using Shop.Catalog.Data;
 using Shop.ServiceDefaults.Health;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,12 +26,8 @@ builder.AddCatalogServices();
 
 var app = builder.Build();
 
-// Schema and seed data before the first request; safe with several replicas starting at once.
-await app.Services.InitializeCatalogDatabaseAsync();
-if (app.Configuration.GetValue<bool>("Catalog:Database:MigrateAndExit"))
-{
-    return; // a migration job (or the concurrency test): the database is ready, nothing else to do
-}
+// No migration here: catalogdb's schema and seed data are the migrations resource's (DatabaseMigrations), which
+// the AppHost runs to completion before it starts this service.
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

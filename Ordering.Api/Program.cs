@@ -1,4 +1,3 @@
-using Npgsql;
 using Shop.Ordering.Api.Apis;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Api.Checkout;
@@ -7,7 +6,6 @@ using Shop.Ordering.Api.Telemetry;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.Ordering.Core.Redis;
-using Shop.Ordering.Core.Schema;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
@@ -52,7 +50,8 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false
 
 var app = builder.Build();
 
-await OrderingSchema.MigrateAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Logger, app.Lifetime.ApplicationStopping);
+// No migration here: the AppHost starts this service only after the migrations resource (DatabaseMigrations)
+// brought orderingdb to its schema.
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

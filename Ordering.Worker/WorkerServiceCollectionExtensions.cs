@@ -25,7 +25,6 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<WorkerMetrics>();
-        services.AddSingleton<StartupGate>();
         services.AddSingleton<ConsumerReadiness>();
         services.AddSingleton<GateLock>();
         services.AddSingleton<GateMoves>();
@@ -48,8 +47,8 @@ public static class WorkerServiceCollectionExtensions
 
         services.AddHealthChecks().AddCheck<ConsumerReadiness>(ConsumerReadiness.Name);
 
-        // The schema first: every other service waits for the StartupGate it opens.
-        services.AddHostedService<SchemaMigrationService>();
+        // No schema step: the AppHost starts the worker only after the migrations resource completed, so every loop
+        // starts at once on a migrated orderingdb.
         services.AddHostedService<CatalogEventsConsumer>();
         services.AddHostedService<ReservationBatchLoop>();
         services.AddHostedService<GateRebuildService>();

@@ -6,6 +6,7 @@ using Shop.Catalog.Api.Data;
 using Shop.Catalog.Api.FlashSales;
 using Shop.Catalog.Api.Infrastructure;
 using Shop.Catalog.Api.Messaging;
+using Shop.Catalog.Data;
 using Shop.ServiceDefaults.Identity;
 
 namespace Shop.Catalog.Api.Apis;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Catalog.Api.Apis.Contracts;
 using Shop.Catalog.Api.Caching;
 using Shop.Catalog.Api.Infrastructure;
+using Shop.Catalog.Data;
 
 namespace Shop.Catalog.Api.Apis;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Catalog.Api.Apis.Contracts;
 using Shop.Catalog.Api.Identity;
 using Shop.Catalog.Api.Infrastructure;
+using Shop.Catalog.Data;
 using Shop.ServiceDefaults.Identity;
 
 namespace Shop.Catalog.Api.Apis;

@@ -2,6 +2,7 @@ using Shop.Catalog.Api.Apis.Contracts;
 using Shop.Catalog.Api.Data;
 using Shop.Catalog.Api.FlashSales;
 using Shop.Catalog.Api.Stock;
+using Shop.Catalog.Data;
 
 namespace Shop.Catalog.Api.Caching;
 

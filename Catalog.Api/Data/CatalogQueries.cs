@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Shop.Catalog.Api.Apis.Contracts;
 using Shop.Catalog.Api.Pictures;
+using Shop.Catalog.Data;
 
 namespace Shop.Catalog.Api.Data;
 

@@ -1,6 +1,7 @@
 using Shop.Catalog.Api.Apis.Contracts;
 using Shop.Catalog.Api.Data;
 using Shop.Catalog.Api.Infrastructure;
+using Shop.Catalog.Data;
 
 namespace Shop.Catalog.Api.FlashSales;
 

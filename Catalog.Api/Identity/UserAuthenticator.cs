@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Shop.Catalog.Api.Data;
+using Shop.Catalog.Data;
 
 namespace Shop.Catalog.Api.Identity;
 

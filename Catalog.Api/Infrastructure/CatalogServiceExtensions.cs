@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Catalog.Api.Apis;
 using Shop.Catalog.Api.Caching;
-using Shop.Catalog.Api.Data.Seed;
 using Shop.Catalog.Api.Identity;
 using Shop.Catalog.Api.Messaging;
 using Shop.Catalog.Api.Stock;
+using Shop.Catalog.Data;
 using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.OpenApi;
 
@@ -25,7 +25,6 @@ public static class CatalogServiceExtensions
         var services = builder.Services;
 
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<CatalogSeedOptions>().BindConfiguration(CatalogSeedOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
 
         // Reads: FusionCache (memory, Redis, backplane on the "cache" connection) with the catalog's metrics.
@@ -39,10 +38,9 @@ public static class CatalogServiceExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxPublisher>();
 
-        // Users and seeding.
+        // Users (seeded by the migrations resource, DatabaseMigrations).
         services.AddSingleton<IPasswordHasher<ShopUser>, PasswordHasher<ShopUser>>();
         services.AddScoped<UserAuthenticator>();
-        services.AddScoped<CatalogSeeder>();
 
         // HTTP: JSON, errors, limits, OpenAPI.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CatalogJsonContext.Default));

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.Catalog.Data;
 
 namespace Shop.Catalog.Api.Messaging;
 

@@ -5,6 +5,7 @@ using RabbitMQ.Client.Exceptions;
 using Shop.Catalog.Api.Data;
 using Shop.Catalog.Api.Infrastructure;
 using Shop.EventBus;
+using Shop.Catalog.Data;
 using Shop.IntegrationEvents;
 using Shop.ServiceDefaults.Resilience;
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Shop.Catalog.Data;
 
 namespace Shop.Catalog.Api.Messaging;
 

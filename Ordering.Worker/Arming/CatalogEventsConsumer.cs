@@ -23,13 +23,12 @@ namespace Shop.Ordering.Worker.Arming;
 /// </summary>
 public sealed partial class CatalogEventsConsumer(
     IConnection connection,
-    StartupGate gate,
     ConsumerReadiness readiness,
     FlashSaleArmer armer,
     ItemStockArmer itemArmer,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
-    ILogger<CatalogEventsConsumer> logger) : ConsumerService(connection, gate, readiness, options.Value, logger)
+    ILogger<CatalogEventsConsumer> logger) : ConsumerService(connection, readiness, options.Value, logger)
 {
     private Backoff Backoff => Options.RetryBackoff();
 

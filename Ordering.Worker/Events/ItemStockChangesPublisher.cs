@@ -26,9 +26,8 @@ public sealed class ItemStockChangesPublisher(
     EventPublisher publisher,
     WorkerMetrics metrics,
     TimeProvider time,
-    StartupGate gate,
     IOptions<WorkerOptions> options,
-    ILogger<ItemStockChangesPublisher> logger) : PeriodicService(gate, logger)
+    ILogger<ItemStockChangesPublisher> logger) : PeriodicService(logger)
 {
     private const string ChangedSql = "SELECT stock_id, version FROM item_stock_changes ORDER BY stock_id LIMIT @limit";
 

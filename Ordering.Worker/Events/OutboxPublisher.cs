@@ -18,9 +18,8 @@ public sealed partial class OutboxPublisher(
     NpgsqlDataSource dataSource,
     EventPublisher publisher,
     WorkerMetrics metrics,
-    StartupGate gate,
     IOptions<WorkerOptions> options,
-    ILogger<OutboxPublisher> logger) : PeriodicService(gate, logger)
+    ILogger<OutboxPublisher> logger) : PeriodicService(logger)
 {
     private const string ClaimSql = """
         SELECT id, type, routing_key, payload, trace_parent, occurred_at, attempts FROM outbox_messages

@@ -22,9 +22,8 @@ public sealed partial class GateRebuildService(
     IConnectionMultiplexer redis,
     WorkerMetrics metrics,
     TimeProvider time,
-    StartupGate gate,
     IOptions<WorkerOptions> options,
-    ILogger<GateRebuildService> logger) : PeriodicService(gate, logger)
+    ILogger<GateRebuildService> logger) : PeriodicService(logger)
 {
     private bool _lost;
 

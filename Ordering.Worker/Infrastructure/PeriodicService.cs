@@ -1,11 +1,11 @@
 namespace Shop.Ordering.Worker.Infrastructure;
 
 /// <summary>
-/// A loop that runs <see cref="RunOnceAsync"/> on a <see cref="PeriodicTimer"/> once the schema is ready. A failed
+/// A loop that runs <see cref="RunOnceAsync"/> on a <see cref="PeriodicTimer"/>, from the start (the migrations resource has completed before the worker starts). A failed
 /// round is logged and the next tick tries again: every loop of the worker is idempotent, so a round lost to an
 /// outage is simply done by a later one.
 /// </summary>
-public abstract partial class PeriodicService(StartupGate gate, ILogger logger) : BackgroundService
+public abstract partial class PeriodicService(ILogger logger) : BackgroundService
 {
     private int _failures;
 
@@ -17,7 +17,6 @@ public abstract partial class PeriodicService(StartupGate gate, ILogger logger) 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await gate.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(Interval);
         do
         {

@@ -9,9 +9,8 @@ public sealed partial class OrderExpiryService(
     OrderExpirer expirer,
     ReleaseApplier releases,
     WorkerMetrics metrics,
-    StartupGate gate,
     IOptions<WorkerOptions> options,
-    ILogger<OrderExpiryService> logger) : PeriodicService(gate, logger)
+    ILogger<OrderExpiryService> logger) : PeriodicService(logger)
 {
     // Bounds one tick's work; whatever is left is due again a second later.
     private const int MaxRoundsPerTick = 20;

@@ -6,9 +6,8 @@ namespace Shop.Ordering.Worker.Lifecycle;
 /// <summary>Polls for releases every ~500 ms: the API's cancellations arrive only through the table.</summary>
 public sealed class ReleaseApplierService(
     ReleaseApplier releases,
-    StartupGate gate,
     IOptions<WorkerOptions> options,
-    ILogger<ReleaseApplierService> logger) : PeriodicService(gate, logger)
+    ILogger<ReleaseApplierService> logger) : PeriodicService(logger)
 {
     protected override TimeSpan Interval => options.Value.ReleaseInterval;
 

@@ -7,14 +7,13 @@ using Shop.Ordering.Worker.Infrastructure;
 namespace Shop.Ordering.Worker.Messaging;
 
 /// <summary>
-/// Keeps one subscriber queue consumed once the schema is ready (<see cref="StartupGate"/>): the channel itself is
-/// <see cref="QueueConsumer"/>'s; when the broker closes it, a new one is opened at once, and when it cannot be opened,
+/// Keeps one subscriber queue consumed (the migrations resource has readied the schema before the worker starts): the
+/// channel itself is <see cref="QueueConsumer"/>'s; when the broker closes it, a new one is opened at once, and when it cannot be opened,
 /// one is tried again after a back-off. Each delivery goes to <see cref="OnDeliveryAsync"/>; the queue counts as
 /// started (<see cref="ConsumerReadiness"/>) once it is consumed the first time.
 /// </summary>
 public abstract partial class ConsumerService(
     IConnection connection,
-    StartupGate gate,
     ConsumerReadiness readiness,
     WorkerOptions options,
     ILogger logger) : BackgroundService
@@ -35,7 +34,6 @@ public abstract partial class ConsumerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await gate.WaitAsync(stoppingToken);
         var backoff = Options.RetryBackoff();
         for (var attempt = 0; !stoppingToken.IsCancellationRequested;)
         {

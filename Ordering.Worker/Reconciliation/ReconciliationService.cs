@@ -27,9 +27,8 @@ public sealed partial class ReconciliationService(
     GateMoves moves,
     TimeProvider time,
     WorkerMetrics metrics,
-    StartupGate gate,
     IOptions<WorkerOptions> options,
-    ILogger<ReconciliationService> logger) : PeriodicService(gate, logger)
+    ILogger<ReconciliationService> logger) : PeriodicService(logger)
 {
     private const string ActiveSalesSql = """
         SELECT s.sale_id FROM flash_sales s

@@ -17,13 +17,11 @@ public sealed partial class ReservationBatchLoop(
     BatchProcessor processor,
     GateLock gateLock,
     ConsumerReadiness readiness,
-    StartupGate gate,
     IOptions<WorkerOptions> options,
     ILogger<ReservationBatchLoop> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await gate.WaitAsync(stoppingToken);
         var backoff = options.Value.RetryBackoff();
         for (var failures = 0; !stoppingToken.IsCancellationRequested;)
         {

@@ -16,9 +16,8 @@ public sealed class StreamLagMonitor(
     GateClient gateClient,
     WorkerMetrics metrics,
     TimeProvider time,
-    StartupGate gate,
     IOptions<WorkerOptions> options,
-    ILogger<StreamLagMonitor> logger) : PeriodicService(gate, logger)
+    ILogger<StreamLagMonitor> logger) : PeriodicService(logger)
 {
     protected override TimeSpan Interval => options.Value.StreamLagInterval;
 

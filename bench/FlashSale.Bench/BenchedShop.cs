@@ -135,7 +135,10 @@ public sealed class BenchedShop : IAsyncDisposable
                 }
             }
             // The whole app, or (a smoke run) only the resources asked for and what they wait for (Shop.Testing's Composition).
-            var waitable = (only is null ? builder.Resources.Where(Composition.IsStartable) : Composition.StartOnly(builder, only)).Select(r => r.Name).ToList();
+            var starting = (only is null ? builder.Resources.Where(Composition.IsStartable) : Composition.StartOnly(builder, only)).ToList();
+            // The migrations resource exits once done and is never "healthy": what waits for it is, once it exited with code 0.
+            var completing = Composition.RunningToCompletion(builder.Resources, starting);
+            var waitable = starting.Select(r => r.Name).Where(name => !completing.Contains(name)).ToList();
             app = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
             states = ResourceStates.Follow(app);
             log($"starting Shop (data in {isolation.DataFolder.FullName}) ...");

@@ -23,7 +23,7 @@ public sealed class ManifestTests : IDisposable
 
         var resources = manifest["resources"]!.AsObject();
         Assert.Equal(
-            ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "jwt-signing-key", "messaging", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "webfrontend"],
+            ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "jwt-signing-key", "messaging", "migrations", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "webfrontend"],
             resources.Select(r => r.Key).Where(k => !k.Contains("-password", StringComparison.Ordinal) && !k.StartsWith("cond-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 
         // The servers are Aspire's containers, tagged with the major versions run mode tests (Debian 12).
@@ -71,6 +71,15 @@ public sealed class ManifestTests : IDisposable
             Assert.Equal("{gate.connectionString}", (string?)env["ConnectionStrings__gate"]);
             Assert.Null(env["ConnectionStrings__cache"]);
         }
+        // The migrations resource: a project that runs to completion with both databases' connection strings and
+        // nothing to listen on (the waits on it are the composition's, MigrationsCompositionTests).
+        var migrations = resources["migrations"]!;
+        Assert.Equal("project.v0", (string?)migrations["type"]);
+        Assert.EndsWith("DatabaseMigrations.csproj", (string?)migrations["path"], StringComparison.Ordinal);
+        Assert.Equal("{catalogdb.connectionString}", (string?)migrations["env"]!["ConnectionStrings__catalogdb"]);
+        Assert.Equal("{orderingdb.connectionString}", (string?)migrations["env"]!["ConnectionStrings__orderingdb"]);
+        Assert.Null(migrations["bindings"]);
+
         var web = resources["webfrontend"]!;
         Assert.True((bool?)web["bindings"]!["http"]!["external"]);
         Assert.Null(resources["catalog-api"]!["bindings"]!["http"]!["external"]);

@@ -7,16 +7,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Shop.Catalog.Tests;
 
 /// <summary>
-/// Several replicas starting at once against a fresh database: two real Catalog.Api processes migrate and seed
-/// catalogdb concurrently (Catalog:Database:MigrateAndExit, the same code path as a normal start), and the schema
-/// and the seed data end up there exactly once, every item announced once; running again changes nothing.
+/// The migrations resource (DatabaseMigrations), run twice at once against fresh databases (two AppHosts on one
+/// server, or a deployment's job retried while the first still runs): both exit 0, and catalogdb's schema and seed
+/// data and orderingdb's scripts end up there exactly once, every item announced once; running again changes nothing.
 /// </summary>
 [Collection(CatalogCollection.Name)]
 public sealed class MigrationTests(CatalogAppFixture fixture)
 {
-    private async Task<(int ExitCode, string Output)> RunMigrationAsync(string connectionString)
+    private async Task<(int ExitCode, string Output)> RunMigrationAsync((string Catalog, string Ordering) databases)
     {
-        var (projectDirectory, assemblyPath) = CatalogApiAssembly();
+        var (projectDirectory, assemblyPath) = MigrationsAssembly();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = projectDirectory,
@@ -24,14 +24,12 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["exec", assemblyPath, "--Catalog:Database:MigrateAndExit=true"])
+        foreach (var argument in (string[])["exec", assemblyPath])
         {
             start.ArgumentList.Add(argument);
         }
-        start.Environment["ConnectionStrings__catalogdb"] = connectionString;
-        start.Environment["ConnectionStrings__cache"] = await fixture.ConnectionStringAsync("cache");
-        start.Environment["ConnectionStrings__messaging"] = await fixture.ConnectionStringAsync("messaging");
-        start.Environment["Identity__SigningKey"] = "a-test-key-that-signs-nothing-here";
+        start.Environment["ConnectionStrings__catalogdb"] = databases.Catalog;
+        start.Environment["ConnectionStrings__orderingdb"] = databases.Ordering;
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
 
         using var process = Process.Start(start)!;
@@ -51,13 +49,13 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
     }
 
     /// <summary>
-    /// catalog-api's project folder (from the app model, as Aspire runs it) and the dll its build put there
-    /// (bin/&lt;configuration&gt;/&lt;tfm&gt;/Catalog.Api.dll; the one Aspire's "dotnet run" uses, built with the tests).
+    /// The migrations resource's project folder (from the app model, as Aspire runs it) and the dll its build put there
+    /// (bin/&lt;configuration&gt;/&lt;tfm&gt;/DatabaseMigrations.dll; the one Aspire's "dotnet run" uses, built with the tests).
     /// </summary>
-    private (string ProjectDirectory, string AssemblyPath) CatalogApiAssembly()
+    private (string ProjectDirectory, string AssemblyPath) MigrationsAssembly()
     {
         var project = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .OfType<ProjectResource>().Single(r => r.Name == "catalog-api");
+            .OfType<ProjectResource>().Single(r => r.Name == "migrations");
         var projectPath = project.GetProjectMetadata().ProjectPath;
         var directory = Path.GetDirectoryName(projectPath)!;
         var assemblyName = Path.GetFileNameWithoutExtension(projectPath) + ".dll";
@@ -73,28 +71,29 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
                 .Where(f => File.Exists(Path.ChangeExtension(f, ".runtimeconfig.json")))
                 .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
             : null;
-        return (directory, built ?? throw new FileNotFoundException($"catalog-api is not built: no {preferred}"));
+        return (directory, built ?? throw new FileNotFoundException($"the migrations resource is not built: no {preferred}"));
     }
 
     [Fact]
-    public async Task Two_replicas_migrating_a_fresh_database_at_once_both_succeed_and_seed_once()
+    public async Task Two_migration_runs_on_fresh_databases_at_once_both_succeed_and_migrate_and_seed_once()
     {
         var server = new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringAsync("catalogdb"));
-        var database = "catalog_migration_" + Guid.NewGuid().ToString("N")[..10];
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var (catalog, ordering) = ("catalog_migration_" + suffix, "ordering_migration_" + suffix);
         var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres", Pooling = false };
-        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        foreach (var database in (string[])[catalog, ordering])
         {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
-            await create.ExecuteNonQueryAsync();
+            await ExecuteAsync(admin.ConnectionString, $"CREATE DATABASE {database}");
         }
-        var target = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        var target = (
+            Catalog: new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = catalog, Pooling = false }.ConnectionString,
+            Ordering: new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = ordering, Pooling = false }.ConnectionString);
 
         try
         {
             var runs = await Task.WhenAll(RunMigrationAsync(target), RunMigrationAsync(target));
             Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
-            var expected = await CountsAsync(target);
+            var expected = await CountsAsync(target.Catalog);
             Assert.Equal(3, expected["migrations"]); // InitialCatalog, ItemVersions, OutboxTraceParent
             Assert.Equal(8, expected["categories"]);
             Assert.Equal(120, expected["items"]);
@@ -109,28 +108,59 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             Assert.Equal(0, expected["items without a real description, price or stock"]);
             Assert.Equal(1, expected["admins"]);
             Assert.Equal(1, expected["live sales"]);
+            var orderingScripts = await OrderingScriptsAsync(target.Ordering);
+            Assert.Equal(["0001_initial", "0003_checkout", "0004_one_write_per_order", "0005_event_outbox", "0006_drop_benchmark_tables"], orderingScripts);
 
             var again = await RunMigrationAsync(target);
             Assert.True(again.ExitCode == 0, again.Output);
-            Assert.Equal(expected, await CountsAsync(target));
+            Assert.Equal(expected, await CountsAsync(target.Catalog));
+            Assert.Equal(orderingScripts, await OrderingScriptsAsync(target.Ordering));
 
             // A database from before announcements: the ItemVersions migration gave its items version 0 and there was
-            // no announcement of them. The next start announces each of those once, at version 1, and nothing else.
-            await ExecuteAsync(target, """
+            // no announcement of them. The next run announces each of those once, at version 1, and nothing else.
+            await ExecuteAsync(target.Catalog, """
                 DELETE FROM outbox_messages WHERE type = 'CatalogItemChanged' AND (payload::jsonb ->> 'itemId')::int <= 5;
                 UPDATE catalog_items SET version = 0, stock_version = 0 WHERE id <= 5;
                 """);
             var upgraded = await RunMigrationAsync(target);
             Assert.True(upgraded.ExitCode == 0, upgraded.Output);
-            Assert.Equal(expected, await CountsAsync(target));
+            Assert.Equal(expected, await CountsAsync(target.Catalog));
         }
         finally
         {
-            await using var connection = new NpgsqlConnection(admin.ConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            foreach (var database in (string[])[catalog, ordering])
+            {
+                await ExecuteAsync(admin.ConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            }
         }
+    }
+
+    [Fact]
+    public async Task A_database_that_cannot_be_migrated_ends_the_run_with_a_non_zero_exit_code()
+    {
+        // A database that does not exist: not an outage to wait out, so the run fails at once and, in the app, the
+        // services that wait for the migrations never start on it.
+        var server = new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringAsync("catalogdb"));
+        var missing = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "no_such_db_" + Guid.NewGuid().ToString("N")[..10], Pooling = false }.ConnectionString;
+
+        var run = await RunMigrationAsync((missing, missing));
+
+        Assert.True(run.ExitCode != 0, run.Output);
+        Assert.Contains("could not be migrated", run.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> OrderingScriptsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT id FROM schema_migrations ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

@@ -15,7 +15,8 @@ public static class Composition
 {
     /// <summary>
     /// Marks every resource outside <paramref name="needed"/> and what they wait for (transitively, with their
-    /// parents: a database's server) as not started, and returns the ones that will start.
+    /// parents: a database's server) as not started, and returns the ones that will start. What a service waits for
+    /// includes what it waits to complete: a test of catalog-api starts the <c>migrations</c> resource with it.
     /// </summary>
     public static IReadOnlyList<IResource> StartOnly(IDistributedApplicationTestingBuilder builder, IEnumerable<string> needed)
     {
@@ -45,6 +46,19 @@ public static class Composition
             resource.Annotations.Add(new ExplicitStartupAnnotation());
         }
         return [.. started.Where(IsStartable)];
+    }
+
+    /// <summary>
+    /// The resources that something waits to complete (<c>WaitForCompletion</c>: the <c>migrations</c> resource), of
+    /// <paramref name="resources"/>: a start waits for them to exit with code 0, not to be healthy.
+    /// </summary>
+    public static IReadOnlySet<string> RunningToCompletion(IEnumerable<IResource> model, IEnumerable<IResource> resources)
+    {
+        var completed = model.SelectMany(r => r.Annotations.OfType<WaitAnnotation>())
+            .Where(w => w.WaitType == WaitType.WaitForCompletion)
+            .Select(w => w.Resource.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        return resources.Select(r => r.Name).Where(completed.Contains).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>

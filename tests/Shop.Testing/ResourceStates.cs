@@ -50,6 +50,19 @@ public sealed class ResourceStates : IDisposable
         InstancesOf(resourceName) is { } seen && seen.Count >= instances
         && seen.All(s => s.Snapshot.State?.Text == KnownResourceStates.Running && s.Snapshot.HealthStatus == HealthStatus.Healthy);
 
+    /// <summary>The resource ran to its end and exited with code 0 (the <c>migrations</c> resource, which services wait to complete).</summary>
+    public bool HasCompleted(string resourceName) =>
+        InstancesOf(resourceName) is { Count: > 0 } seen
+        && seen.All(s => s.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state) && s.Snapshot.ExitCode == 0);
+
+    /// <summary>
+    /// An instance of a run-to-completion resource that ended without success: failed to start, or exited with a code
+    /// other than 0. An ended instance whose exit code is not known yet is not counted (the next snapshot has it).
+    /// </summary>
+    public ResourceEvent? Failed(string resourceName) =>
+        InstancesOf(resourceName).FirstOrDefault(s => s.Snapshot.State?.Text is { } state
+            && (state == KnownResourceStates.FailedToStart || (KnownResourceStates.TerminalStates.Contains(state) && s.Snapshot.ExitCode is { } code && code != 0)));
+
     /// <summary>An instance of the resource that has ended (failed to start, exited), if any.</summary>
     public ResourceEvent? Ended(string resourceName) =>
         InstancesOf(resourceName).FirstOrDefault(s => s.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state));

@@ -74,8 +74,10 @@ public sealed class ShopApp : IAsyncDisposable
             configure?.Invoke(builder);
             var app = await builder.BuildAsync();
             shop = new ShopApp(app, isolation, signingKey, [.. started.Select(r => r.Name)]);
-            await StartupWait.StartAndWaitHealthyAsync(app, shop.States, shop.Started);
-            await shop.WaitForEveryInstanceAsync(started.OfType<ProjectResource>().Select(p => p.Name));
+            // The migrations resource runs to completion: the start waits for its exit code 0, not for its health.
+            var completing = Composition.RunningToCompletion(builder.Resources, started);
+            await StartupWait.StartAndWaitHealthyAsync(app, shop.States, [.. shop.Started.Where(n => !completing.Contains(n))], [.. completing]);
+            await shop.WaitForEveryInstanceAsync(started.OfType<ProjectResource>().Select(p => p.Name).Where(n => !completing.Contains(n)));
             return shop;
         }
         catch

@@ -7,7 +7,8 @@ namespace Shop.Testing;
 /// <summary>
 /// Waits for what a test app started to be healthy, for as long as the app makes progress: a start that is merely
 /// slow (a loaded machine) is waited for, one that is stuck or broken fails with the resources that did not come up,
-/// their failing checks and their last output. A resource that fails to start or exits fails the wait at once.
+/// their failing checks and their last output. A resource that fails to start or exits fails the wait at once,
+/// except one that runs to completion (the <c>migrations</c> resource), which must exit, with code 0.
 /// </summary>
 public static class StartupWait
 {
@@ -17,8 +18,12 @@ public static class StartupWait
     /// <summary>A start still making progress after this long has another problem (seen: 35 s for the whole app when idle).</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
 
-    /// <summary>Starts the app and waits until <paramref name="resourceNames"/> are healthy; on failure the start is cancelled.</summary>
-    public static async Task StartAndWaitHealthyAsync(DistributedApplication app, ResourceStates states, IReadOnlyList<string> resourceNames)
+    /// <summary>
+    /// Starts the app and waits until <paramref name="resourceNames"/> are healthy and <paramref name="completing"/>
+    /// have exited with code 0; on failure the start is cancelled.
+    /// </summary>
+    public static async Task StartAndWaitHealthyAsync(DistributedApplication app, ResourceStates states, IReadOnlyList<string> resourceNames,
+        IReadOnlyList<string>? completing = null)
     {
         using var cancel = new CancellationTokenSource();
         // StartAsync returns once every resource has started, which includes waiting for what each waits for: it is
@@ -28,7 +33,7 @@ public static class StartupWait
             .ToDictionary(r => r.Name, r => r.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1, StringComparer.Ordinal);
         try
         {
-            await WaitHealthyAsync(states, resourceNames, CancellationToken.None, starting, replicas);
+            await WaitHealthyAsync(states, resourceNames, CancellationToken.None, starting, replicas, completing);
             await starting;
         }
         catch
@@ -52,12 +57,19 @@ public static class StartupWait
     /// waited through, as long as something changes.
     /// </summary>
     public static async Task WaitHealthyAsync(ResourceStates states, IReadOnlyList<string> resourceNames, CancellationToken cancellationToken,
-        Task? starting = null, IReadOnlyDictionary<string, int>? replicas = null)
+        Task? starting = null, IReadOnlyDictionary<string, int>? replicas = null, IReadOnlyList<string>? completing = null)
     {
         var begun = DateTime.UtcNow;
         while (true)
         {
-            var pending = resourceNames.Where(name => !states.IsHealthy(name, replicas?.GetValueOrDefault(name, 1) ?? 1)).ToList();
+            // A run-to-completion resource that failed holds back what waits for it forever: fail at once, naming it.
+            if ((completing ?? []).Select(states.Failed).FirstOrDefault(e => e is not null) is { } failed)
+            {
+                throw new InvalidOperationException($"{failed.ResourceId} ended ({failed.Snapshot.State?.Text}, exit code {failed.Snapshot.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}):\n{states.Describe([failed.Resource.Name])}");
+            }
+            var pending = resourceNames.Where(name => !states.IsHealthy(name, replicas?.GetValueOrDefault(name, 1) ?? 1))
+                .Concat((completing ?? []).Where(name => !states.HasCompleted(name)))
+                .ToList();
             if (pending.Count == 0)
             {
                 return;

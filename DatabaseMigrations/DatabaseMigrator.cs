@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Npgsql;
+using Shop.Catalog.Data;
+using Shop.Ordering.Core.Schema;
+
+namespace Shop.DatabaseMigrations;
+
+/// <summary>
+/// Migrates each database in turn: orderingdb (<see cref="OrderingSchema"/>, numbered SQL scripts) and catalogdb
+/// (<see cref="CatalogDatabaseInitializer"/>, EF Core migrations and the demo data). Each migrator takes an advisory
+/// lock of its own, so two runs at once (two AppHosts on one server, a test) apply every step once.
+/// </summary>
+public sealed partial class DatabaseMigrator(NpgsqlDataSource orderingDb, IServiceProvider services, ILogger<DatabaseMigrator> logger)
+{
+    public const string ActivitySourceName = "Shop.DatabaseMigrations";
+
+    private static readonly ActivitySource Source = new(ActivitySourceName);
+
+    // The AppHost starts this resource once the databases are healthy, so an outage here is the server restarting or
+    // refusing connections for a moment. A minute of retries covers that; a server still away after it is a failure
+    // the operator must see (the services stay waiting), not one to wait on forever.
+    private static readonly TimeSpan RetryFor = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>True when every database is migrated; false (logged) when one could not be, or the run was stopped.</summary>
+    public async Task<bool> MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MigrateWithRetriesAsync("orderingdb", token => OrderingSchema.MigrateAsync(orderingDb, logger, token), cancellationToken);
+            await MigrateWithRetriesAsync("catalogdb", token => CatalogDatabaseInitializer.InitializeAsync(services, logger, token), cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogStopped(logger);
+            return false;
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e);
+            return false;
+        }
+    }
+
+    private async Task MigrateWithRetriesAsync(string database, Func<CancellationToken, Task> migrate, CancellationToken cancellationToken)
+    {
+        using var activity = Source.StartActivity("migrate " + database);
+        activity?.SetTag("db.namespace", database);
+        var stopwatch = Stopwatch.StartNew();
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await migrate(cancellationToken);
+                LogMigrated(logger, database, stopwatch.ElapsedMilliseconds);
+                return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransient(e) && stopwatch.Elapsed + delay < RetryFor)
+            {
+                LogRetrying(logger, database, attempt, e.Message);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+            catch (Exception e)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The server unreachable or going away (a retry later succeeds), as opposed to a failing script or migration (a
+    /// retry fails the same way). EF Core wraps what its execution strategy gave up on, so the whole chain is looked at.
+    /// </summary>
+    internal static bool IsTransient(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException { IsTransient: true } or SocketException or TimeoutException or IOException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Database} is migrated ({Elapsed} ms)")]
+    private static partial void LogMigrated(ILogger logger, string database, long elapsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Database} is not reachable for its migration (attempt {Attempt}): {Reason}; retrying")]
+    private static partial void LogRetrying(ILogger logger, string database, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A database could not be migrated: the services that wait for the migrations will not start")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped before every database was migrated")]
+    private static partial void LogStopped(ILogger logger);
+}
