@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Shop.Ordering.Api.Buying;
 using Shop.Ordering.Api.Telemetry;
 using Shop.Ordering.Core.Redis;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
@@ -20,7 +21,7 @@ namespace Shop.Ordering.Api.Apis;
 /// </summary>
 public static partial class BuyApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotencyKeyHeader = IdempotencyKeys.Header;
 
     public static RouteGroupBuilder MapBuyApi(this IEndpointRouteBuilder routes)
     {
@@ -57,7 +58,7 @@ public static partial class BuyApi
         ILoggerFactory loggers)
     {
         var buyerId = user.UserId();
-        if (ValidateIdempotencyKey(http.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
+        if (IdempotencyKeys.Validate(http.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
         {
             return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, keyProblem);
         }
@@ -152,21 +153,6 @@ public static partial class BuyApi
                 return Problem(metrics, "restoring", StatusCodes.Status503ServiceUnavailable, ProblemTypes.GateRestoring,
                     "The sale is being restored after an outage: try again in a few seconds.");
         }
-    }
-
-    /// <summary>1 to 64 characters of letters, digits and <c>-_.:</c>: one attempt (a purchase, a checkout), chosen by the client.</summary>
-    internal static string? ValidateIdempotencyKey(Microsoft.Extensions.Primitives.StringValues header, string attempt = "purchase")
-    {
-        if (header.Count == 0 || string.IsNullOrEmpty(header[0]))
-        {
-            return $"The Idempotency-Key header is required: send one new key (e.g. a GUID) per {attempt} attempt, and the same key when you retry it.";
-        }
-        var key = header[0]!;
-        if (header.Count > 1 || key.Length > 64 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
-        {
-            return "The Idempotency-Key header must be one value of 1 to 64 letters, digits, '-', '_', '.' or ':'.";
-        }
-        return null;
     }
 
     /// <summary>The body: <c>application/json</c> only (else 415), at most <paramref name="maxBytes"/> (else 413), a quantity of at least 1 (else 400).</summary>

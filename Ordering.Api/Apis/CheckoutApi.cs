@@ -10,6 +10,7 @@ using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
@@ -53,7 +54,7 @@ public static partial class CheckoutApi
         ILoggerFactory loggers)
     {
         var buyerId = user.UserId();
-        if (BuyApi.ValidateIdempotencyKey(http.Request.Headers[BuyApi.IdempotencyKeyHeader], attempt: "checkout") is { } keyProblem)
+        if (IdempotencyKeys.Validate(http.Request.Headers[BuyApi.IdempotencyKeyHeader], attempt: "checkout") is { } keyProblem)
         {
             return Invalid(metrics, StatusCodes.Status400BadRequest, keyProblem);
         }

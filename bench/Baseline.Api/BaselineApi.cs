@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Shop.ServiceDefaults.Http;
 using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.Problems;
 
@@ -13,7 +14,7 @@ namespace Shop.Baseline.Api;
 /// </summary>
 public static class BaselineApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotencyKeyHeader = IdempotencyKeys.Header;
 
     /// <summary>The largest request body (Kestrel's limit, Program.cs), as on Shop's buy path: a body needs a few bytes.</summary>
     public const int MaxBodyBytes = 1024;
@@ -42,7 +43,7 @@ public static class BaselineApi
         Guid saleId, HttpContext http, ClaimsPrincipal user, BaselineBuy baseline, CancellationToken cancellationToken)
     {
         var buyerId = user.UserId();
-        if (ValidateIdempotencyKey(http.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
+        if (IdempotencyKeys.Validate(http.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
         {
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, keyProblem);
         }
@@ -63,50 +64,11 @@ public static class BaselineApi
         };
     }
 
-    /// <summary>1 to 64 characters of letters, digits and <c>-_.:</c>, as on Shop's buy path.</summary>
-    internal static string? ValidateIdempotencyKey(Microsoft.Extensions.Primitives.StringValues header)
-    {
-        if (header.Count == 0 || string.IsNullOrEmpty(header[0]))
-        {
-            return "The Idempotency-Key header is required: send one new key (e.g. a GUID) per purchase attempt, and the same key when you retry it.";
-        }
-        var key = header[0]!;
-        if (header.Count > 1 || key.Length > 64 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
-        {
-            return "The Idempotency-Key header must be one value of 1 to 64 letters, digits, '-', '_', '.' or ':'.";
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// The body, read here rather than bound so that every bad one is a 400/413/415 with a reason: <c>application/json</c>
-    /// only, at most Kestrel's request body limit (Program.cs), a quantity of at least 1.
-    /// </summary>
+    /// <summary>The body as on Shop's buy path (ServiceDefaults' JsonBodies: 415/413/400 with a reason), a quantity of at least 1.</summary>
     private static async Task<(BaselineBuyRequest? Request, int Status, string? Problem)> ReadBodyAsync(HttpContext http)
     {
-        if (!http.Request.HasJsonContentType())
-        {
-            return (null, StatusCodes.Status415UnsupportedMediaType,
-                $"The body must be JSON like {BodyExample}, sent with Content-Type: application/json (got '{http.Request.ContentType ?? "none"}').");
-        }
-        try
-        {
-            var body = await JsonSerializer.DeserializeAsync(http.Request.Body, BaselineJsonContext.Default.BaselineBuyRequest, http.RequestAborted).ConfigureAwait(false);
-            return body switch
-            {
-                null => (null, StatusCodes.Status400BadRequest, $"The body must be JSON like {BodyExample}."),
-                { Quantity: < 1 } => (null, StatusCodes.Status400BadRequest, "The quantity must be at least 1."),
-                _ => (body, StatusCodes.Status200OK, null),
-            };
-        }
-        catch (JsonException)
-        {
-            return (null, StatusCodes.Status400BadRequest, $"The body must be JSON like {BodyExample}.");
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, StatusCodes.Status413PayloadTooLarge, $"The body may be at most {MaxBodyBytes} bytes; it needs only {BodyExample}.");
-        }
+        var (request, status, problem) = await JsonBodies.ReadAsync(http, MaxBodyBytes, BaselineJsonContext.Default.BaselineBuyRequest, BodyExample).ConfigureAwait(false);
+        return request is { Quantity: < 1 } ? (null, StatusCodes.Status400BadRequest, "The quantity must be at least 1.") : (request, status, problem);
     }
 
     private static ProblemHttpResult Problem(int status, string type, string detail) => TypedResults.Problem(statusCode: status, type: type, detail: detail);

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.Http;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Primitives;
 using Shop.Ordering.Api.Apis;
@@ -19,14 +20,14 @@ public sealed class RequestRuleTests
     [InlineData("order:2026-12-06_attempt.1")]
     public void A_key_of_1_to_64_allowed_characters_passes(string key)
     {
-        Assert.Null(BuyApi.ValidateIdempotencyKey(new StringValues(key)));
+        Assert.Null(IdempotencyKeys.Validate(new StringValues(key)));
     }
 
     [Fact]
     public void A_missing_key_is_asked_for_naming_the_attempt()
     {
-        Assert.Contains("required", BuyApi.ValidateIdempotencyKey(StringValues.Empty), StringComparison.Ordinal);
-        Assert.Contains("per checkout attempt", BuyApi.ValidateIdempotencyKey(new StringValues(""), attempt: "checkout"), StringComparison.Ordinal);
+        Assert.Contains("required", IdempotencyKeys.Validate(StringValues.Empty), StringComparison.Ordinal);
+        Assert.Contains("per checkout attempt", IdempotencyKeys.Validate(new StringValues(""), attempt: "checkout"), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -35,15 +36,15 @@ public sealed class RequestRuleTests
     [InlineData("ünïcode")]
     public void A_key_with_other_characters_is_refused(string key)
     {
-        Assert.Contains("1 to 64 letters, digits", BuyApi.ValidateIdempotencyKey(new StringValues(key)), StringComparison.Ordinal);
+        Assert.Contains("1 to 64 letters, digits", IdempotencyKeys.Validate(new StringValues(key)), StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_key_of_65_characters_or_two_keys_are_refused()
     {
-        Assert.NotNull(BuyApi.ValidateIdempotencyKey(new StringValues(new string('k', 65))));
-        Assert.Null(BuyApi.ValidateIdempotencyKey(new StringValues(new string('k', 64))));
-        Assert.NotNull(BuyApi.ValidateIdempotencyKey(new StringValues(["one", "two"])));
+        Assert.NotNull(IdempotencyKeys.Validate(new StringValues(new string('k', 65))));
+        Assert.Null(IdempotencyKeys.Validate(new StringValues(new string('k', 64))));
+        Assert.NotNull(IdempotencyKeys.Validate(new StringValues(["one", "two"])));
     }
 
     [Fact]

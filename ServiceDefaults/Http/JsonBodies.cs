@@ -1,8 +1,9 @@
+using Microsoft.AspNetCore.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Shop.Ordering.Api.Apis;
+namespace Shop.ServiceDefaults.Http;
 
 /// <summary>
 /// Reads a JSON request body in a handler rather than by binding, so that every bad body is a 400/413/415 with a
