@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Npgsql;
 using Shop.Catalog.Data;
 using Shop.Ordering.Core.Schema;
+using Shop.ServiceDefaults.Resilience;
 
 namespace Shop.DatabaseMigrations;
 
@@ -21,8 +22,7 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource orderingDb, IServi
     // refusing connections for a moment. A minute of retries covers that; a server still away after it is a failure
     // the operator must see (the services stay waiting), not one to wait on forever.
     private static readonly TimeSpan RetryFor = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+    private static readonly Backoff RetryBackoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
 
     /// <summary>True when every database is migrated; false (logged) when one could not be, or the run was stopped.</summary>
     public async Task<bool> MigrateAsync(CancellationToken cancellationToken)
@@ -50,7 +50,6 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource orderingDb, IServi
         using var activity = Source.StartActivity("migrate " + database);
         activity?.SetTag("db.namespace", database);
         var stopwatch = Stopwatch.StartNew();
-        var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -59,11 +58,10 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource orderingDb, IServi
                 LogMigrated(logger, database, stopwatch.ElapsedMilliseconds);
                 return;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransient(e) && stopwatch.Elapsed + delay < RetryFor)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransient(e) && stopwatch.Elapsed + RetryBackoff.Delay(attempt - 1) < RetryFor)
             {
                 LogRetrying(logger, database, attempt, e.Message);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+                await Task.Delay(RetryBackoff.Delay(attempt - 1), cancellationToken);
             }
             catch (Exception e)
             {
