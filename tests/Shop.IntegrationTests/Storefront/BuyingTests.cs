@@ -225,15 +225,25 @@ public sealed class BuyingTests(ShopAppFixture shop) : BrowserTest(shop)
 
         // A signed-in shopper and an anonymous visitor get the very same cached page: nothing personal in it,
         // no cookie set.
+        // The cache entry lives 2 s (PageCaches.SalePageDuration), so the shopper's request may be served the
+        // entry's last moments and the visitor's, a moment later, a fresh render: the pair is asked again then
+        // (a few times at most: each pair takes milliseconds, far less than the entry's life).
         await SignInAsync(page, "alice");
-        var response = await page.APIRequest.GetAsync($"/sales/{sale.Id}");
-        Assert.Equal(200, response.Status);
-        Assert.False(response.Headers.ContainsKey("set-cookie"));
-        var html = await response.TextAsync();
-        using var again = await anonymous.GetAsync($"/sales/{sale.Id}");
-        Assert.Equal(200, (int)again.StatusCode);
-        Assert.True(again.Headers.Age is not null, "served from the output cache");
-        Assert.Equal(html, await again.Content.ReadAsStringAsync());
+        string html = "";
+        HttpResponseMessage? again = null;
+        for (var attempt = 0; attempt < 3 && again?.Headers.Age is null; attempt++)
+        {
+            again?.Dispose();
+            var response = await page.APIRequest.GetAsync($"/sales/{sale.Id}");
+            Assert.Equal(200, response.Status);
+            Assert.False(response.Headers.ContainsKey("set-cookie"));
+            html = await response.TextAsync();
+            again = await anonymous.GetAsync($"/sales/{sale.Id}");
+            Assert.Equal(200, (int)again.StatusCode);
+        }
+        using var shared = again!;
+        Assert.True(shared.Headers.Age is not null, "served from the output cache");
+        Assert.Equal(html, await shared.Content.ReadAsStringAsync());
         Assert.DoesNotContain("alice", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("data-account-slot", html, StringComparison.Ordinal);
         Assert.DoesNotContain("_blazor", html, StringComparison.Ordinal);
