@@ -1,5 +1,5 @@
 using Shop.Ordering.Api.Apis;
-using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Admission;
 using Shop.Ordering.Api.Checkout;
 using Shop.Ordering.Api.Orders;
 using Shop.Ordering.Api.Telemetry;
@@ -28,7 +28,7 @@ builder.NameHealthCheck(IntegrationHealthChecks.Redis, "gate")
     .NameHealthCheck(IntegrationHealthChecks.Npgsql, "orderingdb");
 
 builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName);
-builder.Services.AddOptions<BuyingOptions>().BindConfiguration(BuyingOptions.SectionName);
+builder.Services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.SectionName);
 builder.Services.AddSingleton<OrderingApiMetrics>();
 builder.Services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.SectionName);
 builder.Services.AddSingleton<GateClient>();
@@ -36,14 +36,14 @@ builder.Services.AddSingleton<GateClient>();
 // catch it themselves, because there it is also a decision outcome they count (shop.ordering.decisions "error").
 builder.Services.AddDependencyFailure(e => e is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException);
 builder.Services.AddSingleton<SoldOutShortcut>();
-builder.Services.AddSingleton<BuyAdmission>();
+builder.Services.AddSingleton<OrderAdmission>();
 builder.Services.AddSingleton<OrderStore>();
 builder.Services.AddSingleton<OrderCommands>();
-builder.Services.AddSingleton<SaleReconciler>();
+builder.Services.AddSingleton<StockReconciler>();
 
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, OrderingApiJsonContext.Default));
 // Every error is RFC 7807 problem+json; a malformed request is a 400 with a reason, never a 500.
-builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = BuyApi.DescribeUnsupportedMediaType);
+builder.Services.AddProblemDetails();
 builder.Services.AddShopOpenApi("Shop Ordering API",
     "The flash-sale buy path, the buyer's orders and payment, and the admins' views of stock and reconciliation. Get a token from catalog-api's POST /api/identity/token.");
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
@@ -59,7 +59,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapBuyApi();
+app.MapFlashSaleOrdersApi();
 app.MapSaleStockApi();
 app.MapItemStockApi();
 app.MapCheckoutApi();

@@ -56,7 +56,7 @@ public sealed class WorkerOptions
     [Range(1, 100_000)]
     public int ReleaseBatchSize { get; set; } = 500;
 
-    /// <summary>How often the worker checks that the gate still holds its state (<c>ordering:alive</c>).</summary>
+    /// <summary>How often the worker checks that the gate still holds its state (<c>ordering:ready</c>).</summary>
     public TimeSpan RebuildCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the active sales' stock invariant is measured.</summary>

@@ -26,7 +26,7 @@ public static class WorkerServiceCollectionExtensions
 
         services.AddSingleton<WorkerMetrics>();
         services.AddSingleton<ConsumerReadiness>();
-        services.AddSingleton<GateLock>();
+        services.AddSingleton<GateWriteLock>();
         services.AddSingleton<GateMoves>();
         services.AddSingleton<GateClient>();
         services.AddSingleton<GateRebuilder>();
@@ -37,7 +37,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<ItemStockArmer>();
         services.AddSingleton<OrderExpirer>();
         services.AddSingleton<ReleaseApplier>();
-        services.AddSingleton<SaleReconciler>();
+        services.AddSingleton<StockReconciler>();
         // One publisher-confirm channel, shared by the outbox and the stock figures. Not mandatory: Ordering's events
         // are for whoever subscribes; a subscriber declares and binds its queue at start (and Catalog resyncs its
         // figures besides), so a message no queue takes is dropped rather than kept.

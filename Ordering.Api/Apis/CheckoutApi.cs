@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Admission;
 using Shop.Ordering.Api.Checkout;
 using Shop.Ordering.Api.Telemetry;
 using Shop.Ordering.Core.Checkout;
@@ -11,14 +11,15 @@ using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.Problems;
 
 namespace Shop.Ordering.Api.Apis;
 
 /// <summary>
-/// <c>POST /api/orders</c>: a basket checkout of regular items (docs/checkout.md). The same admission as a
-/// flash-sale buy (the buyer's token bucket, the concurrency limit), then one Lua script reserving every line or
-/// none; the order then travels the flash-sale pipeline (stream → RabbitMQ → worker → ledger).
+/// <c>POST /api/orders</c>: a basket checkout of regular items (docs/checkout.md). The same filters as a flash-sale
+/// buy (the Idempotency-Key, the buyer's token bucket, the concurrency limit), then the handler: the body and one Lua
+/// script reserving every line or none; the order then travels the flash-sale pipeline (the gate's stream → worker → ledger).
 /// </summary>
 public static partial class CheckoutApi
 {
@@ -32,7 +33,7 @@ public static partial class CheckoutApi
             .WithSummary("Order the lines of a basket at their regular prices: all of them, or none.")
             .WithDescription("Send an Idempotency-Key header (1–64 of letters, digits, '-', '_', '.', ':'): one new key per checkout " +
                 "attempt, the same key when retrying it. 409 names every line that is short, with what is left.")
-            .Accepts<CheckoutRequest>("application/json")
+            .DocumentsJsonBody<CheckoutRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -40,25 +41,21 @@ public static partial class CheckoutApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireIdempotencyKey("checkout", static http => http.RequestServices.GetRequiredService<OrderingApiMetrics>().Checkout("invalid"))
+            .RequireAdmission(static (metrics, outcome) => metrics.Checkout(outcome));
         return group;
     }
 
-    public static async Task<Results<Accepted<BuyAccepted>, ProblemHttpResult>> CheckoutAsync(
+    /// <summary>The decision: the body and its lines, then one script in the gate, and its answer (the filters above have admitted the request).</summary>
+    public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> CheckoutAsync(
         HttpContext http,
         ClaimsPrincipal user,
         GateClient gate,
-        BuyAdmission admission,
         IOptions<CheckoutOptions> options,
         OrderingApiMetrics metrics,
         ILoggerFactory loggers)
     {
-        var buyerId = user.UserId();
-        if (IdempotencyKeys.Validate(http.Request.Headers[BuyApi.IdempotencyKeyHeader], attempt: "checkout") is { } keyProblem)
-        {
-            return Invalid(metrics, StatusCodes.Status400BadRequest, keyProblem);
-        }
-        var idempotencyKey = http.Request.Headers[BuyApi.IdempotencyKeyHeader].ToString();
         var (request, status, bodyProblem) = await JsonBodies.ReadAsync(http, options.Value.MaxBodyBytes, OrderingApiJsonContext.Default.CheckoutRequest, BodyExample).ConfigureAwait(false);
         if (bodyProblem is not null)
         {
@@ -70,23 +67,10 @@ public static partial class CheckoutApi
         }
         var lines = request.Items!;
 
-        using var buyerLease = admission.AdmitBuyer(buyerId);
-        if (!buyerLease.IsAcquired)
-        {
-            http.Response.Headers.RetryAfter = BuyApi.RetryAfterSeconds(buyerLease);
-            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, ProblemTypes.Busy, "Too many attempts from your account: try again in a moment.");
-        }
-        using var decisionLease = admission.AdmitDecision();
-        if (!decisionLease.IsAcquired)
-        {
-            http.Response.Headers.RetryAfter = "1";
-            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, ProblemTypes.Busy, "The shop is very busy: try again in a second.");
-        }
-
         CheckoutDecision decision;
         try
         {
-            decision = await gate.CheckoutAsync(buyerId, idempotencyKey, lines, TraceParents.Current()).ConfigureAwait(false);
+            decision = await gate.CheckoutAsync(user.UserId(), IdempotencyKeys.Of(http), lines, TraceParents.Current()).ConfigureAwait(false);
         }
         // Unreachable, too slow, or refusing (an error reply): not the buyer's fault.
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or RedisServerException or TimeoutException)
@@ -98,17 +82,17 @@ public static partial class CheckoutApi
         return Answer(decision, lines, http, metrics);
     }
 
-    private static Results<Accepted<BuyAccepted>, ProblemHttpResult> Answer(CheckoutDecision decision, IReadOnlyList<CheckoutItem> lines, HttpContext http, OrderingApiMetrics metrics)
+    private static Results<Accepted<OrderAccepted>, ProblemHttpResult> Answer(CheckoutDecision decision, IReadOnlyList<CheckoutItem> lines, HttpContext http, OrderingApiMetrics metrics)
     {
         switch (decision.Outcome)
         {
             case CheckoutOutcome.Accepted:
                 metrics.Checkout("reserved");
-                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
+                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new OrderAccepted(decision.OrderId, "pending"));
             case CheckoutOutcome.Repeat when decision.Fingerprint == GateClient.CheckoutFingerprint(lines):
                 // The same checkout again (a double click, a retry): its first answer, never a second order.
                 metrics.Checkout("repeat");
-                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
+                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new OrderAccepted(decision.OrderId, "pending"));
             case CheckoutOutcome.Repeat:
                 return Problem(metrics, "invalid", StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
                     "This Idempotency-Key was used for a checkout of other lines; use a new key for a different basket.");

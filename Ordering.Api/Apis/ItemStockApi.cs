@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Admission;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
@@ -16,7 +16,7 @@ namespace Shop.Ordering.Api.Apis;
 /// </summary>
 public static class ItemStockApi
 {
-    private const string ItemsSql = $"SELECT item_id, sale_id FROM flash_sales WHERE kind = '{ItemStocks.Kind}' AND status = 'Scheduled' ORDER BY item_id";
+    private const string ItemsSql = $"SELECT item_id, stock_id FROM stocks WHERE kind = '{ItemStocks.Kind}' AND status = 'Scheduled' ORDER BY item_id";
 
     public static RouteGroupBuilder MapItemStockApi(this IEndpointRouteBuilder routes)
     {

@@ -9,7 +9,7 @@ namespace Shop.Ordering.Api.Apis;
 
 public sealed record BuyRequest(int Quantity);
 
-public sealed record BuyAccepted(Guid OrderId, string Status);
+public sealed record OrderAccepted(Guid OrderId, string Status);
 
 /// <summary>An item's regular stock as the gate sees it (<c>GET /api/stock/items</c>).</summary>
 public sealed record ItemStockLevel(int ItemId, long Available);
@@ -19,7 +19,7 @@ public sealed record SaleStock(Guid SaleId, long Remaining, int Initial, string 
 /// <summary>Source-generated JSON for the hot path and the order endpoints.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BuyRequest))]
-[JsonSerializable(typeof(BuyAccepted))]
+[JsonSerializable(typeof(OrderAccepted))]
 [JsonSerializable(typeof(CheckoutRequest))]
 [JsonSerializable(typeof(IReadOnlyList<RefusedLine>))]
 [JsonSerializable(typeof(List<RefusedLine>))]

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Admission;
 using Shop.Ordering.Api.Orders;
 using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.Problems;

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Admission;
 using Shop.Ordering.Core;
 using Shop.Ordering.Core.Reconciliation;
 using Shop.ServiceDefaults.Identity;
@@ -24,7 +24,7 @@ public static class ReconciliationApi
         return group;
     }
 
-    public static async Task<Results<Ok<ReconciliationReport>, ProblemHttpResult>> ReconcileItemAsync(int itemId, SaleReconciler reconciler, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ReconciliationReport>, ProblemHttpResult>> ReconcileItemAsync(int itemId, StockReconciler reconciler, CancellationToken cancellationToken)
     {
         var report = itemId is < 0 or > 999_999_999
             ? null
@@ -34,7 +34,7 @@ public static class ReconciliationApi
             : TypedResults.Ok(report);
     }
 
-    public static async Task<Results<Ok<ReconciliationReport>, ProblemHttpResult>> ReconcileAsync(Guid saleId, SaleReconciler reconciler, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ReconciliationReport>, ProblemHttpResult>> ReconcileAsync(Guid saleId, StockReconciler reconciler, CancellationToken cancellationToken)
     {
         // Several quick measurements: an order moving between Redis and Postgres can skew a single one.
         var report = await reconciler.ReconcileAsync(saleId, attempts: 5, spacing: TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Admission;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
 using Shop.ServiceDefaults.Http;

@@ -30,7 +30,7 @@ public sealed class OrderCommands(NpgsqlDataSource dataSource, OrderStore store,
     private const string PaySql = $"""
         UPDATE orders SET status = 'Paid', paid_at = now()
         WHERE {OrderRows} AND status = 'Confirmed' AND expires_at > now()
-        RETURNING order_id, checkout_id, sale_id, buyer_id, quantity
+        RETURNING order_id, checkout_id, stock_id, buyer_id, quantity
         """;
 
     // A checkout's lines are each against a different stock, so one ledger row gets at most one line back.
@@ -38,15 +38,15 @@ public sealed class OrderCommands(NpgsqlDataSource dataSource, OrderStore store,
         WITH cancelled AS (
             UPDATE orders SET status = 'Cancelled', closed_at = now()
             WHERE {OrderRows} AND status = 'Confirmed'
-            RETURNING order_id, checkout_id, sale_id, buyer_id, quantity
+            RETURNING order_id, checkout_id, stock_id, buyer_id, quantity
         ), released AS (
-            INSERT INTO stock_releases (order_id, sale_id, buyer_id, quantity)
-            SELECT order_id, sale_id, buyer_id, quantity FROM cancelled
+            INSERT INTO stock_releases (order_id, stock_id, buyer_id, quantity)
+            SELECT order_id, stock_id, buyer_id, quantity FROM cancelled
         ), ledger AS (
-            UPDATE flash_sales s SET remaining = s.remaining + c.quantity, updated_at = now()
-            FROM cancelled c WHERE s.sale_id = c.sale_id
+            UPDATE stocks s SET remaining = s.remaining + c.quantity, updated_at = now()
+            FROM cancelled c WHERE s.stock_id = c.stock_id
         )
-        SELECT order_id, checkout_id, sale_id, buyer_id, quantity FROM cancelled
+        SELECT order_id, checkout_id, stock_id, buyer_id, quantity FROM cancelled
         """;
 
     /// <summary>Simulated payment: a confirmed, unexpired order becomes paid. Paying a paid order again is a no-op.</summary>

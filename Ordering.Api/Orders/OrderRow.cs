@@ -11,11 +11,11 @@ internal sealed record OrderRow(
     Guid RowId, Guid? CheckoutId, Guid StockId, string StockKind, int ItemId, string ItemName, int Quantity, decimal UnitPrice,
     string Status, DateTimeOffset ReservedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? PaidAt)
 {
-    /// <summary>The columns <see cref="Read"/> expects, from <c>orders o JOIN flash_sales s USING (sale_id)</c>.</summary>
+    /// <summary>The columns <see cref="Read"/> expects, from <c>orders o JOIN stocks s USING (stock_id)</c>.</summary>
     public const string Columns =
-        "o.order_id, o.checkout_id, o.sale_id, s.kind, s.item_id, s.item_name, o.quantity, o.unit_price, o.status, o.reserved_at, o.expires_at, o.paid_at";
+        "o.order_id, o.checkout_id, o.stock_id, s.kind, s.item_id, s.item_name, o.quantity, o.unit_price, o.status, o.reserved_at, o.expires_at, o.paid_at";
 
-    public const string From = "orders o JOIN flash_sales s ON s.sale_id = o.sale_id";
+    public const string From = "orders o JOIN stocks s ON s.stock_id = o.stock_id";
 
     /// <summary>The order a row belongs to: its checkout, or itself.</summary>
     public Guid OrderId => CheckoutId ?? RowId;

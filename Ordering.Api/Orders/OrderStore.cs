@@ -21,7 +21,7 @@ public sealed class OrderStore(NpgsqlDataSource dataSource, GateClient gate)
 
     private const string ListSql = $"SELECT {OrderRow.Columns} FROM {OrderRow.From} WHERE o.buyer_id = @buyer ORDER BY o.reserved_at DESC LIMIT 500";
 
-    private const string StocksSql = "SELECT sale_id, kind, item_id, item_name FROM flash_sales WHERE sale_id = ANY(@ids)";
+    private const string StocksSql = "SELECT stock_id, kind, item_id, item_name FROM stocks WHERE stock_id = ANY(@ids)";
 
     // Both reads below take the pending orders first and the ledger second. The worker commits an order before it
     // takes it out of the buyer's pending set, so one of the two reads always sees it; the other way round, an order

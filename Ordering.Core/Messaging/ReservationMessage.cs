@@ -4,15 +4,15 @@ namespace Shop.Ordering.Core.Messaging;
 /// One accepted reservation as the gate's stream carries it to the worker (read by <c>GateStreamEntries</c>). An entry
 /// may be read more than once (a worker that died before settling it) and the worker inserts each order once.
 /// <para>
-/// A flash-sale buy is one line: <see cref="SaleId"/>, <see cref="Quantity"/>, <see cref="UnitPrice"/>. A basket
-/// checkout carries its <see cref="Lines"/> (each against an item's stock id), with <see cref="SaleId"/> empty,
+/// A flash-sale buy is one line: <see cref="StockId"/> (the sale's id: a flash sale is a stock of its own), <see cref="Quantity"/>, <see cref="UnitPrice"/>. A basket
+/// checkout carries its <see cref="Lines"/> (each against an item's stock id), with <see cref="StockId"/> empty,
 /// <see cref="Quantity"/> the units of all lines and <see cref="UnitPrice"/> 0; the worker persists it as one
 /// order row per line, in the same transaction (<see cref="ToOrderRows"/>).
 /// </para>
 /// </summary>
 public sealed record ReservationMessage(
     Guid OrderId,
-    Guid SaleId,
+    Guid StockId,
     string BuyerId,
     int Quantity,
     decimal UnitPrice,

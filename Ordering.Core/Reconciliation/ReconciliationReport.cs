@@ -1,15 +1,15 @@
 namespace Shop.Ordering.Core.Reconciliation;
 
 /// <summary>
-/// The stock invariant of one sale, term by term:
+/// The stock invariant of one stock (a flash sale's or an item's), term by term:
 /// <c>redisRemaining + inFlight + sold + releasing == initial</c>, and no buyer above the limit.
 /// </summary>
-/// <param name="RedisRemaining">Units the gate can still sell (null when Redis does not hold the sale).</param>
+/// <param name="RedisRemaining">Units the gate can still sell (null when the gate does not hold the stock).</param>
 /// <param name="InFlight">Units accepted by the gate whose orders are not durable yet.</param>
 /// <param name="Sold">Units durably sold in the ledger (initial − ledger remaining).</param>
 /// <param name="Releasing">Units given back in the ledger (expired, cancelled) not yet back in the gate.</param>
 public sealed record ReconciliationReport(
-    Guid SaleId,
+    Guid StockId,
     int Initial,
     long? RedisRemaining,
     long? InFlight,

@@ -14,11 +14,11 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
 {
     private readonly long _orderTtlSeconds = (long)options.Value.ReservationRetention.TotalSeconds;
 
-    /// <summary>Whether the gate holds real state: <see cref="GateKeys.Alive"/> is set by the rebuild and lost with Redis's data.</summary>
-    public Task<bool> IsAliveAsync() => redis.GetDatabase().KeyExistsAsync(GateKeys.Alive);
+    /// <summary>Whether the gate holds real state: <see cref="GateKeys.Ready"/> is set by the rebuild and lost with Redis's data.</summary>
+    public Task<bool> IsReadyAsync() => redis.GetDatabase().KeyExistsAsync(GateKeys.Ready);
 
-    /// <summary>Whether the gate holds a sale's (or an item stock's) state.</summary>
-    public Task<bool> HoldsSaleAsync(Guid saleId) => redis.GetDatabase().KeyExistsAsync(GateKeys.Sale(saleId));
+    /// <summary>Whether the gate holds a stock's state (a flash sale's or an item's).</summary>
+    public Task<bool> HoldsStockAsync(Guid stockId) => redis.GetDatabase().KeyExistsAsync(GateKeys.Stock(stockId));
 
     /// <summary>
     /// The units each stock has available now, in the order asked (one pipelined round of reads); null for a stock
@@ -27,7 +27,7 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
     public async Task<long?[]> AvailableStockAsync(IReadOnlyList<Guid> stockIds)
     {
         var database = redis.GetDatabase();
-        var reads = stockIds.Select(id => database.HashGetAsync(GateKeys.Sale(id), "stock")).ToArray();
+        var reads = stockIds.Select(id => database.HashGetAsync(GateKeys.Stock(id), "stock")).ToArray();
         await Task.WhenAll(reads).ConfigureAwait(false);
         return [.. reads.Select(read => read.Result.IsNull ? (long?)null : Math.Max(0, (long)read.Result))];
     }
@@ -54,7 +54,7 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
 
     /// <summary>A stock's figures as the gate holds them; null when it holds no such stock (not armed yet, or being rebuilt).</summary>
     public async Task<GateStockFigures?> StockFiguresAsync(Guid stockId) =>
-        GateStockFigures.Parse(await redis.GetDatabase().HashGetAsync(GateKeys.Sale(stockId), GateStockFigures.Fields).ConfigureAwait(false));
+        GateStockFigures.Parse(await redis.GetDatabase().HashGetAsync(GateKeys.Stock(stockId), GateStockFigures.Fields).ConfigureAwait(false));
 
     /// <summary>
     /// When the oldest reservation still in the stream (not yet settled into the ledger) was accepted, from its entry's
@@ -78,7 +78,7 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         var orderId = Guid.CreateVersion7(now);
         RedisKey[] keys =
         [
-            GateKeys.Alive, GateKeys.Sale(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId),
+            GateKeys.Ready, GateKeys.Stock(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId),
             GateKeys.Reservations, GateKeys.Order(orderId), GateKeys.BuyerPending(buyerId),
         ];
         RedisValue[] values =
@@ -104,7 +104,7 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         var checkoutId = Guid.CreateVersion7(now);
         var keys = new RedisKey[4 + lines.Count * 3];
         var values = new RedisValue[7 + lines.Count * 4];
-        (keys[0], keys[1], keys[2], keys[3]) = (GateKeys.Alive, GateKeys.BuyerCheckouts(buyerId), GateKeys.Reservations, GateKeys.BuyerPending(buyerId));
+        (keys[0], keys[1], keys[2], keys[3]) = (GateKeys.Ready, GateKeys.BuyerCheckouts(buyerId), GateKeys.Reservations, GateKeys.BuyerPending(buyerId));
         (values[0], values[1], values[2], values[3], values[4], values[5], values[6]) =
             (buyerId, idempotencyKey, checkoutId.ToString("N"), now.ToString("O", CultureInfo.InvariantCulture), _orderTtlSeconds,
              CheckoutFingerprint(lines), traceParent);
@@ -112,7 +112,7 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         {
             var stockId = ItemStocks.StockId(lines[i].ItemId);
             var lineId = Guid.CreateVersion7(now);
-            (keys[4 + i * 3], keys[5 + i * 3], keys[6 + i * 3]) = (GateKeys.Sale(stockId), GateKeys.Buyers(stockId), GateKeys.Order(lineId));
+            (keys[4 + i * 3], keys[5 + i * 3], keys[6 + i * 3]) = (GateKeys.Stock(stockId), GateKeys.Buyers(stockId), GateKeys.Order(lineId));
             (values[7 + i * 4], values[8 + i * 4], values[9 + i * 4], values[10 + i * 4]) =
                 (lineId.ToString("N"), stockId.ToString("N"), lines[i].ItemId, lines[i].Quantity);
         }
@@ -120,22 +120,38 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         return GateReplies.Checkout(reply, lines);
     }
 
+    /// <summary>A stock's accepted keys, as reserve.lua keeps them: "buyerId|idempotencyKey" → "orderId|quantity".</summary>
+    public Task<HashEntry[]> AcceptedAnswersAsync(Guid stockId) => redis.GetDatabase().HashGetAllAsync(GateKeys.Answers(stockId));
+
+    /// <summary>
+    /// Calls <paramref name="reopened"/> with a stock's id each time units come back to it (the scripts publish on
+    /// <see cref="GateKeys.StockReopened"/>); a message that is not a stock id is ignored.
+    /// </summary>
+    public Task SubscribeToReopenedStocksAsync(Action<Guid> reopened) =>
+        redis.GetSubscriber().SubscribeAsync(GateKeys.StockReopened, (_, message) =>
+        {
+            if (Guid.TryParseExact(message.ToString(), "N", out var stockId))
+            {
+                reopened(stockId);
+            }
+        });
+
     /// <summary>Gives an expired or cancelled order's units back (release.lua), once per order.</summary>
-    public async Task<ReleaseOutcome> ReleaseAsync(Guid orderId, Guid saleId, string buyerId, int quantity)
+    public async Task<ReleaseOutcome> ReleaseAsync(Guid orderId, Guid stockId, string buyerId, int quantity)
     {
         var reply = await GateScripts.Release.RunAsync(redis.GetDatabase(),
-            [GateKeys.Sale(saleId), GateKeys.Buyers(saleId), GateKeys.Released(saleId)],
+            [GateKeys.Stock(stockId), GateKeys.Buyers(stockId), GateKeys.Released(stockId)],
             [orderId.ToString("N"), buyerId, quantity]).ConfigureAwait(false);
         return GateReplies.Release(reply);
     }
 
-    /// <summary>Arms or updates a sale from its ledger row (arm.lua); false when an equal or later version is armed already.</summary>
-    public async Task<bool> ArmAsync(Guid saleId, GateSaleDefinition sale)
+    /// <summary>Arms or updates a stock from its ledger row (arm.lua); false when an equal or later version is armed already.</summary>
+    public async Task<bool> ArmAsync(Guid stockId, GateStockDefinition stock)
     {
-        var reply = await GateScripts.Arm.RunAsync(redis.GetDatabase(), [GateKeys.Alive, GateKeys.Sale(saleId)],
+        var reply = await GateScripts.Arm.RunAsync(redis.GetDatabase(), [GateKeys.Ready, GateKeys.Stock(stockId)],
         [
-            sale.Version, sale.Status, sale.Initial, sale.PerBuyerLimit, sale.StartsAt.ToUnixTimeMilliseconds(),
-            sale.EndsAt.ToUnixTimeMilliseconds(), sale.Price, sale.LedgerRemaining,
+            stock.Version, stock.Status, stock.Initial, stock.PerBuyerLimit, stock.StartsAt.ToUnixTimeMilliseconds(),
+            stock.EndsAt.ToUnixTimeMilliseconds(), stock.Price, stock.LedgerRemaining,
         ]).ConfigureAwait(false);
         return (long)reply == 1;
     }
@@ -143,7 +159,7 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
     /// <summary>Sets an item's free stock as the admin announced it at <paramref name="stockVersion"/> (restock.lua), once per version.</summary>
     public async Task<RestockReply> RestockAsync(Guid stockId, long stockVersion, int stock)
     {
-        var reply = (RedisResult[])(await GateScripts.Restock.RunAsync(redis.GetDatabase(), [GateKeys.Sale(stockId)], [stockVersion, stock]).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await GateScripts.Restock.RunAsync(redis.GetDatabase(), [GateKeys.Stock(stockId)], [stockVersion, stock]).ConfigureAwait(false))!;
         return GateReplies.Restock(reply);
     }
 
@@ -170,7 +186,7 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
             (values[2 + e * 2], values[3 + e * 2]) = (entries[e].Id, orders[e].Count);
             foreach (var order in orders[e])
             {
-                (keys[k], keys[k + 1], keys[k + 2]) = (GateKeys.Order(order.OrderId), GateKeys.Sale(order.SaleId), GateKeys.BuyerPending(order.BuyerId));
+                (keys[k], keys[k + 1], keys[k + 2]) = (GateKeys.Order(order.OrderId), GateKeys.Stock(order.StockId), GateKeys.BuyerPending(order.BuyerId));
                 (values[a], values[a + 1]) = (order.OrderId.ToString("N"), order.Quantity);
                 k += 3;
                 a += 2;

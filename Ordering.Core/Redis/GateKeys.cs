@@ -3,13 +3,17 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Core.Redis;
 
 /// <summary>
-/// The Redis keys of the flash-sale gate. A sale's keys share the hash tag <c>{saleId}</c> so that they live in
-/// one slot should Redis ever be clustered (one Lua script touches them together).
+/// The Redis keys of the gate. A stock (a flash sale's units, or a catalog item's regular stock: docs/checkout.md) has
+/// four keys that share the hash tag <c>{stockId}</c>, so that they live in one slot should Redis ever be clustered
+/// (one Lua script touches them together).
 /// </summary>
 public static class GateKeys
 {
-    /// <summary>Set when the gate holds real state; absent after Redis lost its data, until the worker rebuilds it.</summary>
-    public static readonly RedisKey Alive = "ordering:alive";
+    /// <summary>
+    /// Set when the gate holds real state and may take reservations; absent after Redis lost its data, or on a gate a
+    /// version with other key names wrote, until the worker rebuilds it from the ledger (docs/ordering.md, "Upgrading to the stock names").
+    /// </summary>
+    public static readonly RedisKey Ready = "ordering:ready";
 
     /// <summary>The outbox of reservations: one stream entry per accepted reservation, read by the worker's consumer group.</summary>
     public static readonly RedisKey Reservations = "ordering:reservations";
@@ -21,25 +25,25 @@ public static class GateKeys
     public static readonly RedisKey ParkedReservations = "ordering:reservations:parked";
 
     /// <summary>Hash: status, stock, pending, limit, starts, ends (unix ms), price, initial, version.</summary>
-    public static RedisKey Sale(Guid saleId) => $"sale:{{{saleId:N}}}:meta";
+    public static RedisKey Stock(Guid stockId) => $"stock:{{{stockId:N}}}:meta";
 
-    /// <summary>Hash: buyer id → units the buyer holds in the sale.</summary>
-    public static RedisKey Buyers(Guid saleId) => $"sale:{{{saleId:N}}}:buyers";
+    /// <summary>Hash: buyer id → units the buyer holds of the stock.</summary>
+    public static RedisKey Buyers(Guid stockId) => $"stock:{{{stockId:N}}}:buyers";
 
     /// <summary>Hash: "buyerId|idempotencyKey" → "orderId|quantity" of the accepted reservation.</summary>
-    public static RedisKey Answers(Guid saleId) => $"sale:{{{saleId:N}}}:answers";
+    public static RedisKey Answers(Guid stockId) => $"stock:{{{stockId:N}}}:answers";
 
     /// <summary>Set: order ids whose units were given back (makes a release count once).</summary>
-    public static RedisKey Released(Guid saleId) => $"sale:{{{saleId:N}}}:released";
+    public static RedisKey Released(Guid stockId) => $"stock:{{{stockId:N}}}:released";
 
-    /// <summary>Hash of one reservation: status (pending → confirmed), saleId, buyerId, quantity, unitPrice, reservedAt, idempotencyKey; a checkout's line also checkoutId and itemId.</summary>
+    /// <summary>Hash of one reservation: status (pending → confirmed), stockId, buyerId, quantity, unitPrice, reservedAt, idempotencyKey; a checkout's line also checkoutId and itemId.</summary>
     public static RedisKey Order(Guid orderId) => $"order:{orderId:N}";
 
     /// <summary>
-    /// Pub/sub channel: a sale's id (N format) whenever units come back to it (release.lua, arm.lua), so that
+    /// Pub/sub channel: a stock's id (N format) whenever units come back to it (release.lua, arm.lua, restock.lua), so that
     /// replicas stop answering "sold out" from memory. The scripts spell the name out; keep them in step.
     /// </summary>
-    public static readonly RedisChannel SaleReopened = RedisChannel.Literal("ordering:sale-reopened");
+    public static readonly RedisChannel StockReopened = RedisChannel.Literal("ordering:stock-reopened");
 
     /// <summary>Hash: a buyer's checkout Idempotency-Key → "checkoutId|fingerprint of its lines" (checkout.lua).</summary>
     public static RedisKey BuyerCheckouts(string buyerId) => $"buyer:{buyerId}:checkouts";

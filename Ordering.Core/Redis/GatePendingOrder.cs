@@ -13,7 +13,7 @@ namespace Shop.Ordering.Core.Redis;
 public sealed record GatePendingOrder(Guid OrderId, Guid? CheckoutId, Guid StockId, int Quantity, decimal UnitPrice, DateTimeOffset ReservedAt, string Status)
 {
     /// <summary>The order hash's fields read, in <see cref="Parse"/>'s order.</summary>
-    public static readonly RedisValue[] Fields = ["buyerId", "saleId", "quantity", "unitPrice", "reservedAt", "status", "checkoutId"];
+    public static readonly RedisValue[] Fields = ["buyerId", "stockId", "quantity", "unitPrice", "reservedAt", "status", "checkoutId"];
 
     /// <summary>
     /// The order from the values of <see cref="Fields"/>; null when the hash is gone (settled and expired since the

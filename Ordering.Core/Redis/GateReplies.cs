@@ -62,7 +62,7 @@ public static class GateReplies
     {
         1 => ReleaseOutcome.Released,
         0 => ReleaseOutcome.AlreadyReleased,
-        -1 => ReleaseOutcome.NoSale,
+        -1 => ReleaseOutcome.NoStock,
         var other => throw new InvalidOperationException($"release.lua answered {other}, which this version does not know."),
     };
 

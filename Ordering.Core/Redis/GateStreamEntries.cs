@@ -54,7 +54,7 @@ public static class GateStreamEntries
     private static ReservationMessage? Parse(NameValueEntry[] fields, out string? traceParent)
     {
         traceParent = null;
-        RedisValue kind = default, orderId = default, saleId = default, buyerId = default, quantity = default, unitPrice = default,
+        RedisValue kind = default, orderId = default, stockId = default, buyerId = default, quantity = default, unitPrice = default,
             reservedAt = default, idempotencyKey = default, lines = default;
         foreach (var field in fields)
         {
@@ -65,7 +65,7 @@ public static class GateStreamEntries
                 case TraceParentField: traceParent = field.Value; break;
                 case "lines": lines = field.Value; break;
                 case "orderId": orderId = field.Value; break;
-                case "saleId": saleId = field.Value; break;
+                case "stockId": stockId = field.Value; break;
                 case "buyerId": buyerId = field.Value; break;
                 case "quantity": quantity = field.Value; break;
                 case "unitPrice": unitPrice = field.Value; break;
@@ -77,7 +77,7 @@ public static class GateStreamEntries
         {
             return ParseCheckout(orderId, buyerId, reservedAt, idempotencyKey, lines);
         }
-        if (orderId.IsNull || saleId.IsNull || buyerId.IsNull || quantity.IsNull || unitPrice.IsNull || reservedAt.IsNull || idempotencyKey.IsNull)
+        if (orderId.IsNull || stockId.IsNull || buyerId.IsNull || quantity.IsNull || unitPrice.IsNull || reservedAt.IsNull || idempotencyKey.IsNull)
         {
             return null;
         }
@@ -85,7 +85,7 @@ public static class GateStreamEntries
         {
             return new ReservationMessage(
                 Guid.ParseExact((string)orderId!, "N"),
-                Guid.ParseExact((string)saleId!, "N"),
+                Guid.ParseExact((string)stockId!, "N"),
                 (string)buyerId!,
                 int.Parse((string)quantity!, NumberStyles.None, CultureInfo.InvariantCulture),
                 decimal.Parse((string)unitPrice!, Price, CultureInfo.InvariantCulture),

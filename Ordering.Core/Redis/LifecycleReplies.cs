@@ -9,7 +9,7 @@ public enum ReleaseOutcome
     AlreadyReleased,
 
     /// <summary>The gate holds no such sale; its units are in the ledger, which the gate is armed from.</summary>
-    NoSale,
+    NoStock,
 }
 
 /// <summary>restock.lua's reply.</summary>

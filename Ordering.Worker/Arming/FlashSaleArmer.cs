@@ -20,66 +20,66 @@ public enum LedgerChange
 /// Applies a <see cref="FlashSaleChanged"/>: creates or updates the sale's ledger row in one transaction, then arms
 /// the gate from that row. The gate is armed whether or not the row changed, because Redis may have missed an
 /// earlier arming (arm.lua ignores a version it already has); a sale the gate does not hold yet gets its whole
-/// state from the ledger (<see cref="GateRebuilder"/>). Runs under the <see cref="GateLock"/> so that the
+/// state from the ledger (<see cref="GateRebuilder"/>). Runs under the <see cref="GateWriteLock"/> so that the
 /// ledger figure it gives a new gate is not overtaken by a release being applied at the same time.
 /// </summary>
 public sealed partial class FlashSaleArmer(
     NpgsqlDataSource dataSource,
     GateClient gate,
-    GateLock gateLock,
+    GateWriteLock gateWriteLock,
     GateMoves moves,
     GateRebuilder rebuilder,
     TimeProvider time,
     ILogger<FlashSaleArmer> logger)
 {
     private const string InsertSql = """
-        INSERT INTO flash_sales (sale_id, item_id, item_name, regular_price, sale_price, initial_quantity, per_buyer_limit,
+        INSERT INTO stocks (stock_id, item_id, item_name, regular_price, unit_price, initial_quantity, per_buyer_limit,
                                  starts_at, ends_at, status, version, remaining)
         VALUES (@sale, @item, @name, @regular, @price, @quantity, @limit, @starts, @ends, @status, @version, @quantity)
-        ON CONFLICT (sale_id) DO NOTHING
+        ON CONFLICT (stock_id) DO NOTHING
         """;
 
-    private const string LockSql = "SELECT initial_quantity, remaining, version, starts_at FROM flash_sales WHERE sale_id = @sale FOR UPDATE";
+    private const string LockSql = "SELECT initial_quantity, remaining, version, starts_at FROM stocks WHERE stock_id = @sale FOR UPDATE";
 
     private const string UpdateSql = """
-        UPDATE flash_sales SET item_id = @item, item_name = @name, regular_price = @regular, sale_price = @price,
+        UPDATE stocks SET item_id = @item, item_name = @name, regular_price = @regular, unit_price = @price,
                initial_quantity = @quantity, per_buyer_limit = @limit, starts_at = @starts, ends_at = @ends,
                status = @status, version = @version, remaining = @remaining, updated_at = now()
-        WHERE sale_id = @sale
+        WHERE stock_id = @sale
         """;
 
-    private const string ReadSql = $"SELECT {SaleRow.Columns} FROM flash_sales WHERE sale_id = @sale";
+    private const string ReadSql = $"SELECT {StockRow.Columns} FROM stocks WHERE stock_id = @sale";
 
     /// <returns>What changed in the ledger, and whether the gate was armed now (false while the gate is being rebuilt).</returns>
     /// <exception cref="ArmingRefusedException">The new quantity is below what is already sold.</exception>
     public async Task<(LedgerChange Ledger, bool GateArmed)> ArmAsync(FlashSaleChanged change, CancellationToken cancellationToken)
     {
-        using var held = await gateLock.AcquireAsync(cancellationToken);
+        using var held = await gateWriteLock.AcquireAsync(cancellationToken);
         // The ledger row, then the gate: a move the reconciler must not measure in the middle of.
         using var move = moves.Begin();
         var (ledger, row) = await UpsertAsync(change, cancellationToken);
 
-        // A gate without ordering:alive lost its data and waits for the rebuild, which arms every sale from the
+        // A gate without ordering:ready lost its data and waits for the rebuild, which arms every sale from the
         // ledger (this row included). Arming it now would give it a sale while it cannot sell anything anyway.
-        if (!await gate.IsAliveAsync())
+        if (!await gate.IsReadyAsync())
         {
             return (ledger, false);
         }
-        if (await gate.HoldsSaleAsync(row.SaleId))
+        if (await gate.HoldsStockAsync(row.StockId))
         {
-            await gate.ArmAsync(row.SaleId, row.GateDefinition());
+            await gate.ArmAsync(row.StockId, row.GateDefinition());
         }
         else
         {
             // The gate has never held this sale (or has lost it alone): build all of its state from the ledger,
             // exactly as the rebuild does. For a new sale that is what arm.lua's first arming does; for a sale
             // with orders it also brings their holdings, answers and releases, which arm.lua cannot know.
-            await rebuilder.RebuildAsync(row.SaleId, cancellationToken);
+            await rebuilder.RebuildAsync(row.StockId, cancellationToken);
         }
         return (ledger, true);
     }
 
-    private async Task<(LedgerChange, SaleRow)> UpsertAsync(FlashSaleChanged change, CancellationToken cancellationToken)
+    private async Task<(LedgerChange, StockRow)> UpsertAsync(FlashSaleChanged change, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -94,13 +94,13 @@ public sealed partial class FlashSaleArmer(
             ledger = await UpdateIfNewerAsync(connection, transaction, change, cancellationToken);
         }
 
-        SaleRow row;
+        StockRow row;
         await using (var read = new NpgsqlCommand(ReadSql, connection, transaction))
         {
             read.Parameters.Add(new NpgsqlParameter<Guid>("sale", change.SaleId));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            row = SaleRow.Read(reader);
+            row = StockRow.Read(reader);
         }
         await transaction.CommitAsync(cancellationToken);
         return (ledger, row);

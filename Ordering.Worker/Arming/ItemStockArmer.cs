@@ -19,45 +19,45 @@ namespace Shop.Ordering.Worker.Arming;
 /// the same difference, and the ledger applies it once (guarded by stock_version).</item>
 /// <item>Name, price, deletion: the row's definition, then arm.lua (deleted means 'Cancelled': nothing more sold).</item>
 /// </list>
-/// Runs under the <see cref="GateLock"/>, as the sale armer does; events arrive one at a time, in order.
+/// Runs under the <see cref="GateWriteLock"/>, as the sale armer does; events arrive one at a time, in order.
 /// </summary>
 public sealed partial class ItemStockArmer(
     NpgsqlDataSource dataSource,
     GateClient gate,
-    GateLock gateLock,
+    GateWriteLock gateWriteLock,
     GateMoves moves,
     GateRebuilder rebuilder,
     ILogger<ItemStockArmer> logger)
 {
     private const string InsertSql = $"""
-        INSERT INTO flash_sales (sale_id, kind, item_id, item_name, regular_price, sale_price, initial_quantity, per_buyer_limit,
+        INSERT INTO stocks (stock_id, kind, item_id, item_name, regular_price, unit_price, initial_quantity, per_buyer_limit,
                                  starts_at, ends_at, status, version, stock_version, remaining)
         VALUES (@stock, '{ItemStocks.Kind}', @item, @name, @price, @price, @quantity, @limit, @starts, @ends, @status, @version, @stock_version, @quantity)
-        ON CONFLICT (sale_id) DO NOTHING
+        ON CONFLICT (stock_id) DO NOTHING
         """;
 
-    private const string LockSql = "SELECT version, stock_version FROM flash_sales WHERE sale_id = @stock FOR UPDATE";
+    private const string LockSql = "SELECT version, stock_version FROM stocks WHERE stock_id = @stock FOR UPDATE";
 
     private const string UpdateDefinitionSql = """
-        UPDATE flash_sales SET item_name = @name, regular_price = @price, sale_price = @price, status = @status, version = @version, updated_at = now()
-        WHERE sale_id = @stock AND version < @version
+        UPDATE stocks SET item_name = @name, regular_price = @price, unit_price = @price, status = @status, version = @version, updated_at = now()
+        WHERE stock_id = @stock AND version < @version
         """;
 
     private const string MoveStockSql = """
-        UPDATE flash_sales SET initial_quantity = initial_quantity + @delta, remaining = remaining + @delta, stock_version = @stock_version, updated_at = now()
-        WHERE sale_id = @stock AND stock_version < @stock_version AND remaining + @delta >= 0
+        UPDATE stocks SET initial_quantity = initial_quantity + @delta, remaining = remaining + @delta, stock_version = @stock_version, updated_at = now()
+        WHERE stock_id = @stock AND stock_version < @stock_version AND remaining + @delta >= 0
         """;
 
-    private const string ReadSql = $"SELECT {SaleRow.Columns} FROM flash_sales WHERE sale_id = @stock";
+    private const string ReadSql = $"SELECT {StockRow.Columns} FROM stocks WHERE stock_id = @stock";
 
     /// <returns>What changed in the ledger.</returns>
     /// <exception cref="GateNotReadyException">The gate waits for its rebuild: try again later.</exception>
     public async Task<LedgerChange> ArmAsync(CatalogItemChanged change, CancellationToken cancellationToken)
     {
-        using var held = await gateLock.AcquireAsync(cancellationToken);
+        using var held = await gateWriteLock.AcquireAsync(cancellationToken);
         // The gate's stock, the ledger, then the gate's definition: a move the reconciler must not measure in the middle of.
         using var gateMove = moves.Begin();
-        if (!await gate.IsAliveAsync())
+        if (!await gate.IsReadyAsync())
         {
             throw new GateNotReadyException();
         }
@@ -84,7 +84,7 @@ public sealed partial class ItemStockArmer(
         }
         // The gate may have lost this stock alone (or never got it): rebuild it from the ledger first, so that a
         // new stock is applied to the true figures.
-        if (!await gate.HoldsSaleAsync(stockId))
+        if (!await gate.HoldsStockAsync(stockId))
         {
             await rebuilder.RebuildAsync(stockId, cancellationToken);
         }
@@ -110,12 +110,12 @@ public sealed partial class ItemStockArmer(
             await update.ExecuteNonQueryAsync(cancellationToken);
             ledger = LedgerChange.Updated;
         }
-        SaleRow row;
+        StockRow row;
         await using (var read = Command(connection, transaction, ReadSql, change, stockId))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
-            row = SaleRow.Read(reader);
+            row = StockRow.Read(reader);
         }
         await transaction.CommitAsync(cancellationToken);
         // Name, price and status (deletion) from the row; the stock was moved above (arm.lua keeps it, since the

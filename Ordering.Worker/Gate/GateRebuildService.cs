@@ -7,18 +7,18 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Worker.Gate;
 
 /// <summary>
-/// Watches <c>ordering:alive</c>. When it is absent (Redis restarted without its data, or a new Redis), the hot
+/// Watches <c>ordering:ready</c>. When it is absent (Redis restarted without its data, or a new Redis), the hot
 /// path refuses every buy (reserve.lua answers "restoring"). The reservations the lost gate had accepted and the
 /// ledger did not have yet were in the same Redis (its stream) and are gone with it, except a batch the worker is
-/// persisting: this loop takes the <see cref="GateLock"/>, which the batch loop holds from reading a batch to
-/// settling it, so that batch lands in the ledger first. Then it rebuilds every sale from the ledger and sets
-/// <c>ordering:alive</c>, and the hot path accepts again. On an empty database that is just setting the key: this
+/// persisting: this loop takes the <see cref="GateWriteLock"/>, which the batch loop holds from reading a batch to
+/// settling it, so that batch lands in the ledger first. Then it rebuilds every stock from the ledger and sets
+/// <c>ordering:ready</c>, and the hot path accepts again. On an empty database that is just setting the key: this
 /// is also how a fresh system starts accepting.
 /// </summary>
 public sealed partial class GateRebuildService(
     GateRebuilder rebuilder,
     GateClient gateClient,
-    GateLock gateLock,
+    GateWriteLock gateWriteLock,
     IConnectionMultiplexer redis,
     WorkerMetrics metrics,
     TimeProvider time,
@@ -31,7 +31,7 @@ public sealed partial class GateRebuildService(
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (await gateClient.IsAliveAsync())
+        if (await gateClient.IsReadyAsync())
         {
             _lost = false;
             return;
@@ -42,25 +42,25 @@ public sealed partial class GateRebuildService(
             LogGateLost(Logger);
         }
 
-        using var held = await gateLock.AcquireAsync(cancellationToken);
-        if (await gateClient.IsAliveAsync())
+        using var held = await gateWriteLock.AcquireAsync(cancellationToken);
+        if (await gateClient.IsReadyAsync())
         {
             return;
         }
         var started = time.GetTimestamp();
-        var summary = await rebuilder.RebuildAsync(saleId: null, cancellationToken);
-        await redis.GetDatabase().StringSetAsync(GateKeys.Alive, $"rebuilt {time.GetUtcNow():O}");
+        var summary = await rebuilder.RebuildAsync(stockId: null, cancellationToken);
+        await redis.GetDatabase().StringSetAsync(GateKeys.Ready, $"rebuilt {time.GetUtcNow():O}");
         _lost = false;
         metrics.Rebuilt();
-        LogRebuilt(Logger, summary.Sales, summary.Buyers, summary.Answers, summary.Released, summary.ReleasesMarked,
+        LogRebuilt(Logger, summary.Stocks, summary.Buyers, summary.Answers, summary.Released, summary.ReleasesMarked,
             time.GetElapsedTime(started).TotalMilliseconds);
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "The gate holds no state (ordering:alive is absent: Redis is new or lost its data); buying is paused until it is rebuilt from the ledger")]
+        Message = "The gate holds no state (ordering:ready is absent: Redis is new or lost its data); buying is paused until it is rebuilt from the ledger")]
     private static partial void LogGateLost(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Rebuilt the gate from the ledger: {Sales} sales, {Buyers} buyer holdings, {Answers} idempotency answers, {Released} released orders ({ReleasesMarked} releases it had not seen yet); ordering:alive is set and buying resumes ({Milliseconds:0} ms)")]
-    private static partial void LogRebuilt(ILogger logger, int sales, int buyers, int answers, int released, int releasesMarked, double milliseconds);
+        Message = "Rebuilt the gate from the ledger: {Stocks} stocks, {Buyers} buyer holdings, {Answers} idempotency answers, {Released} released orders ({ReleasesMarked} releases it had not seen yet); ordering:ready is set and buying resumes ({Milliseconds:0} ms)")]
+    private static partial void LogRebuilt(ILogger logger, int stocks, int buyers, int answers, int released, int releasesMarked, double milliseconds);
 }

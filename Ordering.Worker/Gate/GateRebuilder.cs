@@ -9,64 +9,64 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Worker.Gate;
 
 /// <summary>What a rebuild wrote.</summary>
-public sealed record RebuildSummary(int Sales, int Buyers, int Answers, int Released, int ReleasesMarked);
+public sealed record RebuildSummary(int Stocks, int Buyers, int Answers, int Released, int ReleasesMarked);
 
 /// <summary>
-/// Writes the gate state of sales from the ledger, in one REPEATABLE READ snapshot of orderingdb: per sale,
+/// Writes the gate state of stocks from the ledger, in one REPEATABLE READ snapshot of orderingdb: per stock,
 /// <c>meta</c> (stock = ledger remaining, pending = 0, the definition), <c>buyers</c> (units held in Confirmed and
 /// Paid orders), <c>answers</c> (every order's idempotency answer) and <c>released</c> (every released order), each
-/// sale's keys replaced in one MULTI. In the same snapshot it marks every release as applied, because the state it
+/// stock's keys replaced in one MULTI. In the same snapshot it marks every release as applied, because the state it
 /// writes already reflects them. Rows committed after the snapshot are in neither the state nor the marks, and the
-/// batch loop and the release applier deal with them as usual. Callers hold the <see cref="GateLock"/>, which the
+/// batch loop and the release applier deal with them as usual. Callers hold the <see cref="GateWriteLock"/>, which the
 /// batch loop holds from reading a batch to settling it: no batch is half persisted while the gate is rebuilt.
 /// </summary>
 public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, IOptions<OrderingOptions> ordering)
 {
-    // HSET/SADD arguments per command: large sales are written in slices rather than one huge command.
+    // HSET/SADD arguments per command: large stocks are written in slices rather than one huge command.
     private const int Slice = 1000;
 
-    private const string SalesSql = $"SELECT {SaleRow.Columns} FROM flash_sales WHERE @sale IS NULL OR sale_id = @sale ORDER BY sale_id";
+    private const string StocksSql = $"SELECT {StockRow.Columns} FROM stocks WHERE @stock IS NULL OR stock_id = @stock ORDER BY stock_id";
 
     private const string MarkReleasesSql =
-        "UPDATE stock_releases SET applied_at = now() WHERE applied_at IS NULL AND (@sale IS NULL OR sale_id = @sale)";
+        "UPDATE stock_releases SET applied_at = now() WHERE applied_at IS NULL AND (@stock IS NULL OR stock_id = @stock)";
 
     private const string BuyersSql = """
         SELECT buyer_id, sum(quantity)::int FROM orders
-        WHERE sale_id = @sale AND status IN ('Confirmed', 'Paid') GROUP BY buyer_id
+        WHERE stock_id = @stock AND status IN ('Confirmed', 'Paid') GROUP BY buyer_id
         """;
 
-    private const string AnswersSql = "SELECT buyer_id, idempotency_key, order_id, quantity FROM orders WHERE sale_id = @sale";
+    private const string AnswersSql = "SELECT buyer_id, idempotency_key, order_id, quantity FROM orders WHERE stock_id = @stock";
 
-    private const string ReleasedSql = "SELECT order_id FROM stock_releases WHERE sale_id = @sale";
+    private const string ReleasedSql = "SELECT order_id FROM stock_releases WHERE stock_id = @stock";
 
     // The answers checkout.lua keeps per buyer: key → "checkoutId|itemId:quantity,…" in item order (GateClient.CheckoutFingerprint).
     private const string CheckoutAnswersSql = """
         SELECT o.buyer_id, o.idempotency_key, o.checkout_id, string_agg(s.item_id || ':' || o.quantity, ',' ORDER BY s.item_id)
-        FROM orders o JOIN flash_sales s ON s.sale_id = o.sale_id
+        FROM orders o JOIN stocks s ON s.stock_id = o.stock_id
         WHERE o.checkout_id IS NOT NULL
         GROUP BY o.buyer_id, o.idempotency_key, o.checkout_id
         """;
 
-    /// <summary>Rebuilds every sale (<paramref name="saleId"/> null) or one sale.</summary>
-    public async Task<RebuildSummary> RebuildAsync(Guid? saleId, CancellationToken cancellationToken)
+    /// <summary>Rebuilds every stock (<paramref name="stockId"/> null) or one stock.</summary>
+    public async Task<RebuildSummary> RebuildAsync(Guid? stockId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One snapshot for everything read and marked: the state written and the marks agree exactly.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 
-        var sales = new List<SaleRow>();
-        await using (var command = Command(connection, transaction, SalesSql, saleId))
+        var stocks = new List<StockRow>();
+        await using (var command = Command(connection, transaction, StocksSql, stockId))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                sales.Add(SaleRow.Read(reader));
+                stocks.Add(StockRow.Read(reader));
             }
         }
 
         // Marked first: a conflict with a concurrent change (a serialization failure) aborts before Redis is touched.
         int releasesMarked;
-        await using (var command = Command(connection, transaction, MarkReleasesSql, saleId))
+        await using (var command = Command(connection, transaction, MarkReleasesSql, stockId))
         {
             releasesMarked = await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -74,36 +74,36 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
         var database = redis.GetDatabase();
         var ttl = ordering.Value.ReservationRetention;
         int buyers = 0, answers = 0, released = 0;
-        foreach (var sale in sales)
+        foreach (var stock in stocks)
         {
-            var holdings = await ReadAsync(connection, transaction, BuyersSql, sale.SaleId,
+            var holdings = await ReadAsync(connection, transaction, BuyersSql, stock.StockId,
                 r => new HashEntry(r.GetString(0), r.GetInt32(1)), cancellationToken);
-            var saleAnswers = await ReadAsync(connection, transaction, AnswersSql, sale.SaleId,
+            var stockAnswers = await ReadAsync(connection, transaction, AnswersSql, stock.StockId,
                 r => new HashEntry($"{r.GetString(0)}|{r.GetString(1)}", $"{r.GetGuid(2):N}|{r.GetInt32(3).ToString(CultureInfo.InvariantCulture)}"),
                 cancellationToken);
-            var saleReleased = await ReadAsync(connection, transaction, ReleasedSql, sale.SaleId,
+            var stockReleased = await ReadAsync(connection, transaction, ReleasedSql, stock.StockId,
                 r => (RedisValue)r.GetGuid(0).ToString("N"), cancellationToken);
 
             var multi = database.CreateTransaction();
             var writes = new List<Task>
             {
-                multi.KeyDeleteAsync([GateKeys.Sale(sale.SaleId), GateKeys.Buyers(sale.SaleId), GateKeys.Answers(sale.SaleId), GateKeys.Released(sale.SaleId)]),
-                multi.HashSetAsync(GateKeys.Sale(sale.SaleId), sale.MetaEntries()),
+                multi.KeyDeleteAsync([GateKeys.Stock(stock.StockId), GateKeys.Buyers(stock.StockId), GateKeys.Answers(stock.StockId), GateKeys.Released(stock.StockId)]),
+                multi.HashSetAsync(GateKeys.Stock(stock.StockId), stock.MetaEntries()),
             };
-            writes.AddRange(holdings.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Buyers(sale.SaleId), slice)));
-            writes.AddRange(saleAnswers.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Answers(sale.SaleId), slice)));
-            writes.AddRange(saleReleased.Chunk(Slice).Select(slice => multi.SetAddAsync(GateKeys.Released(sale.SaleId), slice)));
+            writes.AddRange(holdings.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Buyers(stock.StockId), slice)));
+            writes.AddRange(stockAnswers.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Answers(stock.StockId), slice)));
+            writes.AddRange(stockReleased.Chunk(Slice).Select(slice => multi.SetAddAsync(GateKeys.Released(stock.StockId), slice)));
             // The stock and the accepted keys were replaced: replicas answering "sold out" from memory ask again.
-            writes.Add(multi.PublishAsync(GateKeys.SaleReopened, sale.SaleId.ToString("N")));
+            writes.Add(multi.PublishAsync(GateKeys.StockReopened, stock.StockId.ToString("N")));
             if (!await multi.ExecuteAsync())
             {
-                throw new InvalidOperationException($"Redis did not execute the rebuild of sale {sale.SaleId}.");
+                throw new InvalidOperationException($"Redis did not execute the rebuild of stock {stock.StockId}.");
             }
             await Task.WhenAll(writes);
-            (buyers, answers, released) = (buyers + holdings.Count, answers + saleAnswers.Count, released + saleReleased.Count);
+            (buyers, answers, released) = (buyers + holdings.Count, answers + stockAnswers.Count, released + stockReleased.Count);
         }
 
-        if (saleId is null)
+        if (stockId is null)
         {
             // A whole rebuild (the gate lost its data) also restores every checkout's first answer, so that a retry
             // of a checkout accepted before the loss gets its order back rather than a second one.
@@ -111,7 +111,7 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new RebuildSummary(sales.Count, buyers, answers, released, releasesMarked);
+        return new RebuildSummary(stocks.Count, buyers, answers, released, releasesMarked);
     }
 
     private static async Task<int> RebuildCheckoutAnswersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IDatabase database,
@@ -141,16 +141,16 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
         return perBuyer.Values.Sum(e => e.Count);
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid? saleId) => new(sql, connection, transaction)
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid? stockId) => new(sql, connection, transaction)
     {
-        Parameters = { new NpgsqlParameter("sale", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = saleId is { } id ? id : DBNull.Value } },
+        Parameters = { new NpgsqlParameter("stock", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = stockId is { } id ? id : DBNull.Value } },
     };
 
-    private static async Task<List<T>> ReadAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid saleId,
+    private static async Task<List<T>> ReadAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid stockId,
         Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         var rows = new List<T>();
-        await using var command = Command(connection, transaction, sql, saleId);
+        await using var command = Command(connection, transaction, sql, stockId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

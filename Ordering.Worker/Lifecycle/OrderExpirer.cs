@@ -8,7 +8,7 @@ namespace Shop.Ordering.Worker.Lifecycle;
 
 /// <summary>
 /// Expires confirmed orders whose payment deadline has passed, in one transaction per round: the orders become
-/// Expired, each gets its stock_releases row, and every sale's ledger gets the units back once. The release
+/// Expired, each gets its stock_releases row, and every stock's ledger gets the units back once. The release
 /// rows are what later gives the units back to the gate, exactly once (<see cref="ReleaseApplier"/>). The round's one
 /// <c>OrderStatusChanged</c> (expired) goes into the outbox in the same transaction.
 /// </summary>
@@ -26,18 +26,18 @@ public sealed class OrderExpirer(NpgsqlDataSource dataSource, IOptions<WorkerOpt
         ), expired AS (
             UPDATE orders o SET status = 'Expired', closed_at = now()
             FROM due WHERE o.order_id = due.order_id AND o.status = 'Confirmed'
-            RETURNING o.order_id, o.checkout_id, o.sale_id, o.buyer_id, o.quantity
+            RETURNING o.order_id, o.checkout_id, o.stock_id, o.buyer_id, o.quantity
         ), released AS (
-            INSERT INTO stock_releases (order_id, sale_id, buyer_id, quantity)
-            SELECT order_id, sale_id, buyer_id, quantity FROM expired
+            INSERT INTO stock_releases (order_id, stock_id, buyer_id, quantity)
+            SELECT order_id, stock_id, buyer_id, quantity FROM expired
             ON CONFLICT (order_id) DO NOTHING
             RETURNING order_id
         )
-        SELECT e.order_id, e.checkout_id, e.sale_id, e.buyer_id, e.quantity, r.order_id IS NOT NULL
+        SELECT e.order_id, e.checkout_id, e.stock_id, e.buyer_id, e.quantity, r.order_id IS NOT NULL
         FROM expired e LEFT JOIN released r ON r.order_id = e.order_id
         """;
 
-    private const string ReturnToLedgerSql = "UPDATE flash_sales SET remaining = remaining + @units, updated_at = now() WHERE sale_id = @sale";
+    private const string ReturnToLedgerSql = "UPDATE stocks SET remaining = remaining + @units, updated_at = now() WHERE stock_id = @stock";
 
     /// <returns>How many orders expired and were released in this round (a full round means more may be due).</returns>
     public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)
@@ -46,7 +46,7 @@ public sealed class OrderExpirer(NpgsqlDataSource dataSource, IOptions<WorkerOpt
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var expired = new List<OrderStatusLine>();
-        var released = new List<(Guid SaleId, int Quantity)>();
+        var released = new List<(Guid StockId, int Quantity)>();
         await using (var expire = new NpgsqlCommand(ExpireSql, connection, transaction))
         {
             expire.Parameters.Add(new NpgsqlParameter<int>("limit", options.Value.ExpiryBatchSize));
@@ -71,16 +71,16 @@ public sealed class OrderExpirer(NpgsqlDataSource dataSource, IOptions<WorkerOpt
             return 0;
         }
 
-        // Same lock order as the batch writer (by sale id): no deadlock between the two.
+        // Same lock order as the batch writer (by stock id): no deadlock between the two.
         await using var ledger = new NpgsqlBatch(connection, transaction);
-        foreach (var sale in released.GroupBy(r => r.SaleId).OrderBy(g => g.Key))
+        foreach (var stock in released.GroupBy(r => r.StockId).OrderBy(g => g.Key))
         {
             ledger.BatchCommands.Add(new NpgsqlBatchCommand(ReturnToLedgerSql)
             {
                 Parameters =
                 {
-                    new NpgsqlParameter<Guid>("sale", sale.Key),
-                    new NpgsqlParameter<int>("units", sale.Sum(r => r.Quantity)),
+                    new NpgsqlParameter<Guid>("stock", stock.Key),
+                    new NpgsqlParameter<int>("units", stock.Sum(r => r.Quantity)),
                 },
             });
         }

@@ -10,28 +10,28 @@ namespace Shop.Ordering.Worker.Lifecycle;
 /// <summary>
 /// Gives released units (stock_releases rows not applied yet: expiries by the worker, cancellations by the API)
 /// back to the gate with release.lua, then marks the rows applied. Exactly once: the script records the order in
-/// the sale's released set and does nothing for an order already there, so a row applied but not yet marked (a
+/// the stock's released set and does nothing for an order already there, so a row applied but not yet marked (a
 /// crash in between) is harmless the second time.
 /// <para>
-/// <see cref="ReleaseOutcome.NoSale"/> (the gate has no such sale) is marked applied too. That is safe because of how a sale's gate state
+/// <see cref="ReleaseOutcome.NoStock"/> (the gate has no such stock) is marked applied too. That is safe because of how a stock's gate state
 /// comes into being: only arming (first time) and the rebuild create it, both take the stock from the ledger, and
-/// both read the ledger under the <see cref="GateLock"/> that this applier also holds — so they run entirely
-/// before this round (and then the script finds the sale) or entirely after it (and then the ledger they read
+/// both read the ledger under the <see cref="GateWriteLock"/> that this applier also holds — so they run entirely
+/// before this round (and then the script finds the stock) or entirely after it (and then the ledger they read
 /// already has these units back, since the row was committed together with them). Rounds are skipped while
-/// <c>ordering:alive</c> is absent: the gate lost its data, and the rebuild takes every release into account.
+/// <c>ordering:ready</c> is absent: the gate lost its data, and the rebuild takes every release into account.
 /// </para>
 /// </summary>
 public sealed partial class ReleaseApplier(
     NpgsqlDataSource dataSource,
     GateClient gateClient,
-    GateLock gateLock,
+    GateWriteLock gateWriteLock,
     GateMoves moves,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
     ILogger<ReleaseApplier> logger)
 {
     private const string PendingSql = """
-        SELECT order_id, sale_id, buyer_id, quantity FROM stock_releases
+        SELECT order_id, stock_id, buyer_id, quantity FROM stock_releases
         WHERE applied_at IS NULL ORDER BY created_at LIMIT @limit
         """;
 
@@ -51,16 +51,16 @@ public sealed partial class ReleaseApplier(
                 return 0;
             }
         }
-        using var held = await gateLock.AcquireAsync(cancellationToken);
+        using var held = await gateWriteLock.AcquireAsync(cancellationToken);
         var pending = await PendingAsync(cancellationToken);
-        if (pending.Count == 0 || !await gateClient.IsAliveAsync())
+        if (pending.Count == 0 || !await gateClient.IsReadyAsync())
         {
             return 0;
         }
 
         // From the gate's step to the mark, a release is half done: the reconciler waits for the end of the move.
         using var move = moves.Begin();
-        var calls = pending.Select(r => gateClient.ReleaseAsync(r.OrderId, r.SaleId, r.BuyerId, r.Quantity)).ToArray();
+        var calls = pending.Select(r => gateClient.ReleaseAsync(r.OrderId, r.StockId, r.BuyerId, r.Quantity)).ToArray();
         try
         {
             await Task.WhenAll(calls);
@@ -77,17 +77,17 @@ public sealed partial class ReleaseApplier(
             if (calls[i].IsCompletedSuccessfully)
             {
                 applied.Add(pending[i].OrderId);
-                appliedStocks.Add(pending[i].SaleId);
+                appliedStocks.Add(pending[i].StockId);
                 var outcome = calls[i].Result;
                 metrics.ReleaseApplied(outcome switch
                 {
                     ReleaseOutcome.Released => "applied",
                     ReleaseOutcome.AlreadyReleased => "already",
-                    _ => "no-sale",
+                    _ => "no-stock",
                 });
-                if (outcome == ReleaseOutcome.NoSale)
+                if (outcome == ReleaseOutcome.NoStock)
                 {
-                    LogNoSale(logger, pending[i].OrderId, pending[i].SaleId);
+                    LogNoStock(logger, pending[i].OrderId, pending[i].StockId);
                 }
             }
         }
@@ -110,7 +110,7 @@ public sealed partial class ReleaseApplier(
         return applied.Count;
     }
 
-    private async Task<List<(Guid OrderId, Guid SaleId, string BuyerId, int Quantity)>> PendingAsync(CancellationToken cancellationToken)
+    private async Task<List<(Guid OrderId, Guid StockId, string BuyerId, int Quantity)>> PendingAsync(CancellationToken cancellationToken)
     {
         var pending = new List<(Guid, Guid, string, int)>();
         await using var command = dataSource.CreateCommand(PendingSql);
@@ -126,6 +126,6 @@ public sealed partial class ReleaseApplier(
     [LoggerMessage(Level = LogLevel.Information, Message = "Gave the units of {Count} expired or cancelled orders back to the gate")]
     private static partial void LogApplied(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Release of order {OrderId}: the gate has no sale {SaleId}; its units are in the ledger, which the gate is armed from")]
-    private static partial void LogNoSale(ILogger logger, Guid orderId, Guid saleId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Release of order {OrderId}: the gate has no stock {StockId}; its units are in the ledger, which the gate is armed from")]
+    private static partial void LogNoStock(ILogger logger, Guid orderId, Guid stockId);
 }

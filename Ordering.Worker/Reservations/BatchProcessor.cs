@@ -119,7 +119,7 @@ public sealed partial class BatchProcessor(
                 failures++;
                 if (failures >= options.Value.MessageAttempts)
                 {
-                    LogParked(logger, e is LedgerRefusedException ? null : e, entry.Reservation!.OrderId, entry.Reservation.SaleId, failures, e.Message);
+                    LogParked(logger, e is LedgerRefusedException ? null : e, entry.Reservation!.OrderId, entry.Reservation.StockId, failures, e.Message);
                     await ParkAsync(entry, e is LedgerRefusedException ? "refused" : "failed");
                     return;
                 }
@@ -162,7 +162,7 @@ public sealed partial class BatchProcessor(
         {
             LogSettleDeferred(logger, entries.Count, e.Message);
             moves.SettleFailed(entries.Where(e => e.Reservation is not null).Select(e =>
-                (e.Id, e.Reservation!.ToOrderRows().Select(o => (o.SaleId, o.Quantity)).ToArray())));
+                (e.Id, e.Reservation!.ToOrderRows().Select(o => (o.StockId, o.Quantity)).ToArray())));
         }
     }
 
@@ -191,8 +191,8 @@ public sealed partial class BatchProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} reservations failed (attempt {Attempt} of {Attempts}; after the last it is split): {Reason}")]
     private static partial void LogBatchFailed(ILogger logger, Exception? exception, string reason, int count, int attempt, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reservation {OrderId} of sale {SaleId} failed {Attempts} times, parked in ordering:reservations:parked: {Reason}")]
-    private static partial void LogParked(ILogger logger, Exception? exception, Guid orderId, Guid saleId, int attempts, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reservation {OrderId} of stock {StockId} failed {Attempts} times, parked in ordering:reservations:parked: {Reason}")]
+    private static partial void LogParked(ILogger logger, Exception? exception, Guid orderId, Guid stockId, int attempts, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} reservations are durable but settling them in the gate failed ({Reason}); they are settled with the next batch")]
     private static partial void LogSettleDeferred(ILogger logger, int count, string reason);

@@ -8,14 +8,14 @@ namespace Shop.Ordering.Worker.Reservations;
 
 /// <summary>
 /// The single writer of orders: waits for reservations on the gate's stream (<see cref="LedgerStreamReader"/>), then,
-/// under the <see cref="GateLock"/>, reads the batch this consumer holds and processes it. Reading under the lock is
+/// under the <see cref="GateWriteLock"/>, reads the batch this consumer holds and processes it. Reading under the lock is
 /// what keeps the rebuild (which holds it) from falling between the two: a batch read from a gate that then lost its
 /// data holds reservations the ledger does not have yet, and a gate rebuilt without them would sell their units again.
 /// </summary>
 public sealed partial class ReservationBatchLoop(
     LedgerStreamReader reader,
     BatchProcessor processor,
-    GateLock gateLock,
+    GateWriteLock gateWriteLock,
     ConsumerReadiness readiness,
     IOptions<WorkerOptions> options,
     ILogger<ReservationBatchLoop> logger) : BackgroundService
@@ -31,7 +31,7 @@ public sealed partial class ReservationBatchLoop(
                 readiness.Started(LedgerStream.Name);
                 if (holding)
                 {
-                    using (await gateLock.AcquireAsync(stoppingToken))
+                    using (await gateWriteLock.AcquireAsync(stoppingToken))
                     {
                         var batch = await reader.ReadHeldAsync();
                         if (batch.Count > 0)

@@ -17,7 +17,7 @@ public static class ReservationChecks
     {
         { Lines: { } lines } => CheckoutProblem(reservation, lines),
         { OrderId: var id } when id == Guid.Empty => "no orderId",
-        { SaleId: var id } when id == Guid.Empty => "no saleId",
+        { StockId: var id } when id == Guid.Empty => "no stockId",
         { BuyerId: null or "" } => "no buyerId",
         { IdempotencyKey: null } => "no idempotencyKey",
         { Quantity: <= 0 } => "quantity must be positive",

@@ -33,7 +33,7 @@ public sealed class WorkerMetrics
     private long _streamLength = -1;
     private long _streamPending = -1;
     private double _streamLagSeconds = -1;
-    private int _salesInViolation;
+    private int _stocksInViolation;
 
     public WorkerMetrics(IMeterFactory meterFactory)
     {
@@ -48,20 +48,20 @@ public sealed class WorkerMetrics
         _events = meter.CreateCounter<long>("shop.ordering.events.published", "{event}",
             "Integration events Ordering published to RabbitMQ (outcome published, or failed and retried later).");
         _rebuilds = meter.CreateCounter<long>("shop.ordering.gate.rebuilds", "{rebuild}", "Times the gate was rebuilt from the ledger.");
-        _violations = meter.CreateCounter<long>("shop.ordering.reconciliation.violations", "{violation}", "Sales whose stock invariant failed persistently.");
+        _violations = meter.CreateCounter<long>("shop.ordering.reconciliation.violations", "{violation}", "Stocks whose stock invariant failed persistently.");
         _timeToDurable = meter.CreateHistogram<double>("shop.worker.time_to_durable", "s",
             "From the gate's 202 (the reservation's time) to its order committed in orderingdb.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60] });
         meter.CreateObservableGauge("shop.ordering.stock.remaining", ObserveRemaining, "{unit}",
-            "Units the gate can still sell, per sale or item stock being reconciled (sale.id; an item's stock id).");
+            "Units the gate can still sell, per stock being reconciled (stock.id: a flash sale's id or an item's stock id).");
         meter.CreateObservableGauge("shop.ordering.stream.length", () => Known(Volatile.Read(ref _streamLength)), "{reservation}",
             "Reservations in the gate's stream not yet settled into the ledger (read or not).");
         meter.CreateObservableGauge("shop.ordering.stream.pending", () => Known(Volatile.Read(ref _streamPending)), "{reservation}",
             "Reservations a worker has read from the gate's stream and not yet settled.");
         meter.CreateObservableGauge("shop.ordering.stream.lag", () => Known(Volatile.Read(ref _streamLagSeconds)), "s",
             "Age of the oldest reservation in the gate's stream: how far the ledger is behind the gate.");
-        meter.CreateObservableGauge("shop.worker.reconciliation.violations", () => Volatile.Read(ref _salesInViolation), "{sale}",
-            "Sales whose invariant currently fails persistently.");
+        meter.CreateObservableGauge("shop.worker.reconciliation.violations", () => Volatile.Read(ref _stocksInViolation), "{stock}",
+            "Stocks whose invariant currently fails persistently.");
     }
 
     public void Persisted(int orders, int batchSize)
@@ -75,7 +75,7 @@ public sealed class WorkerMetrics
     public void DeadLettered(string queue, string reason) =>
         _deadLetters.Add(1, new KeyValuePair<string, object?>("queue", queue), new KeyValuePair<string, object?>("reason", reason));
 
-    /// <param name="outcome"><c>applied</c>, <c>already</c> (applied before) or <c>no-sale</c> (the gate had no such sale).</param>
+    /// <param name="outcome"><c>applied</c>, <c>already</c> (applied before) or <c>no-stock</c> (the gate had no such stock).</param>
     public void ReleaseApplied(string outcome) => _releases.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Expired(int orders) => _expired.Add(orders);
@@ -97,7 +97,7 @@ public sealed class WorkerMetrics
         }
     }
 
-    public void Violation(Guid saleId) => _violations.Add(1, new KeyValuePair<string, object?>("sale.id", saleId.ToString()));
+    public void Violation(Guid stockId) => _violations.Add(1, new KeyValuePair<string, object?>("stock.id", stockId.ToString()));
 
     /// <summary>Records, for every reservation of which this batch inserted rows, the time since the gate accepted it.</summary>
     public void Durable(IEnumerable<ReservationMessage> reservations, IReadOnlyList<PersistedOrder> inserted)
@@ -139,7 +139,7 @@ public sealed class WorkerMetrics
     }
 
     private IEnumerable<Measurement<long>> ObserveRemaining() =>
-        _remaining.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("sale.id", p.Key.ToString())));
+        _remaining.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("stock.id", p.Key.ToString())));
 
     /// <summary>The stream's backlog as last sampled; null when it could not be read (the gauges then report nothing).</summary>
     public void SetStreamBacklog(long? length, long? pending, TimeSpan? lag)
@@ -149,7 +149,7 @@ public sealed class WorkerMetrics
         Volatile.Write(ref _streamLagSeconds, lag?.TotalSeconds ?? -1);
     }
 
-    public void SetSalesInViolation(int sales) => Volatile.Write(ref _salesInViolation, sales);
+    public void SetStocksInViolation(int stocks) => Volatile.Write(ref _stocksInViolation, stocks);
 
     // Unknown (never sampled, or the gate unreachable) reports nothing rather than a misleading zero.
     private static IEnumerable<Measurement<long>> Known(long value) => value < 0 ? [] : [new Measurement<long>(value)];

@@ -10,6 +10,13 @@ public static class IdempotencyKeys
 {
     public const string Header = "Idempotency-Key";
 
+    /// <summary>The request's key, once <see cref="IdempotencyKeyFilter"/> has let it through (so it is valid).</summary>
+    public static string Of(Microsoft.AspNetCore.Http.HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.Request.Headers[Header].ToString();
+    }
+
     /// <summary>Null when the header is 1 to 64 of letters, digits and <c>-_.:</c>; else the reason, naming the <paramref name="attempt"/>.</summary>
     public static string? Validate(StringValues header, string attempt = "purchase")
     {

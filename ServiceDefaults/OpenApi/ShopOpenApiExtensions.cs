@@ -15,5 +15,6 @@ public static class ShopOpenApiExtensions
             var bearer = new BearerSecuritySchemeTransformer(title, description);
             options.AddDocumentTransformer(bearer);
             options.AddOperationTransformer(bearer);
+            options.AddOperationTransformer<JsonRequestBodyTransformer>();
         });
 }

@@ -71,7 +71,7 @@ public sealed record BuyerOverLimit(string BuyerId, int Units);
 
 /// <summary>ordering-api's <c>GET /api/admin/flash-sales/{id}/reconciliation</c>.</summary>
 public sealed record ReconciliationReport(
-    Guid SaleId,
+    Guid StockId,
     int Initial,
     long? RedisRemaining,
     long? InFlight,

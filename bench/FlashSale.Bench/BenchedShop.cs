@@ -13,7 +13,7 @@ using Shop.ServiceDefaults.Identity;
 
 namespace Shop.Bench;
 
-/// <summary>The buy path's admission settings the run gives ordering-api (Ordering:Buying); the defaults are Shop's.</summary>
+/// <summary>The buy path's admission settings the run gives ordering-api (Ordering:Admission); the defaults are Shop's.</summary>
 public sealed record AdmissionSettings(int BuyerBurst = 5, int BuyerRequestsPerSecond = 5, int MaxConcurrentDecisions = 1024);
 
 /// <summary>
@@ -108,9 +108,9 @@ public sealed class BenchedShop : IAsyncDisposable
             }
             var orderingApi = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api");
             var api = builder.CreateResourceBuilder(orderingApi)
-                .WithEnvironment("Ordering__Buying__BuyerBurst", admission.BuyerBurst.ToString(CultureInfo.InvariantCulture))
-                .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", admission.BuyerRequestsPerSecond.ToString(CultureInfo.InvariantCulture))
-                .WithEnvironment("Ordering__Buying__MaxConcurrentDecisions", admission.MaxConcurrentDecisions.ToString(CultureInfo.InvariantCulture));
+                .WithEnvironment("Ordering__Admission__BuyerBurst", admission.BuyerBurst.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("Ordering__Admission__BuyerRequestsPerSecond", admission.BuyerRequestsPerSecond.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("Ordering__Admission__MaxConcurrentDecisions", admission.MaxConcurrentDecisions.ToString(CultureInfo.InvariantCulture));
             if (apiReplicas is { } replicaCount)
             {
                 api.WithReplicas(replicaCount);
@@ -260,8 +260,8 @@ public sealed class BenchedShop : IAsyncDisposable
 
         var redis = Redis.GetDatabase();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(await redis.KeyExistsAsync(GateKeys.Sale(saleId)).ConfigureAwait(false)
-                 && await redis.KeyExistsAsync(GateKeys.Alive).ConfigureAwait(false)
+        while (!(await redis.KeyExistsAsync(GateKeys.Stock(saleId)).ConfigureAwait(false)
+                 && await redis.KeyExistsAsync(GateKeys.Ready).ConfigureAwait(false)
                  && await LedgerRowExistsAsync(saleId, cancellationToken).ConfigureAwait(false)))
         {
             if (DateTime.UtcNow > deadline)
@@ -275,7 +275,7 @@ public sealed class BenchedShop : IAsyncDisposable
 
     private async Task<bool> LedgerRowExistsAsync(Guid saleId, CancellationToken cancellationToken)
     {
-        await using var command = OrderingDb.CreateCommand("SELECT count(*) FROM flash_sales WHERE sale_id = @s");
+        await using var command = OrderingDb.CreateCommand("SELECT count(*) FROM stocks WHERE stock_id = @s");
         command.Parameters.AddWithValue("s", saleId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }

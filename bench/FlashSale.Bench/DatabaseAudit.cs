@@ -53,18 +53,18 @@ public sealed record AuditResult
 /// <summary>
 /// After a sale: waits (with a deadline) until the pipeline has made every accepted reservation durable, then
 /// reads the sale's orders and counts oversell, duplicates, lost and unacknowledged orders and buyers above
-/// the limit. Shop's orders are in orderingdb's <c>orders</c> (plus the <c>flash_sales</c> ledger), the baseline's in
-/// baselinedb's <c>baseline_orders</c> (plus <c>baseline_sales</c>).
+/// the limit. Shop's orders are in orderingdb's <c>orders</c> (plus the <c>stocks</c> ledger, both keyed by <c>stock_id</c>),
+/// the baseline's in baselinedb's <c>baseline_orders</c> (plus <c>baseline_sales</c>, keyed by <c>sale_id</c>).
 /// </summary>
 public static class DatabaseAudit
 {
     public static Task<AuditResult> AuditShopAsync(NpgsqlDataSource db, Guid saleId, int stock, int limit, IReadOnlyList<AcceptedOrder> accepted, TimeSpan deadline, CancellationToken cancellationToken) =>
-        AuditAsync(db, "orders", "confirmed_at", "SELECT remaining FROM flash_sales WHERE sale_id = @s", saleId, stock, limit, accepted, deadline, cancellationToken);
+        AuditAsync(db, "orders", "stock_id", "confirmed_at", "SELECT remaining FROM stocks WHERE stock_id = @s", saleId, stock, limit, accepted, deadline, cancellationToken);
 
     public static Task<AuditResult> AuditBaselineAsync(NpgsqlDataSource db, Guid saleId, int stock, int limit, IReadOnlyList<AcceptedOrder> accepted, TimeSpan deadline, CancellationToken cancellationToken) =>
-        AuditAsync(db, "baseline_orders", "created_at", "SELECT remaining FROM baseline_sales WHERE sale_id = @s", saleId, stock, limit, accepted, deadline, cancellationToken);
+        AuditAsync(db, "baseline_orders", "sale_id", "created_at", "SELECT remaining FROM baseline_sales WHERE sale_id = @s", saleId, stock, limit, accepted, deadline, cancellationToken);
 
-    private static async Task<AuditResult> AuditAsync(NpgsqlDataSource db, string table, string durableColumn, string remainingSql, Guid saleId,
+    private static async Task<AuditResult> AuditAsync(NpgsqlDataSource db, string table, string saleColumn, string durableColumn, string remainingSql, Guid saleId,
         int stock, int limit, IReadOnlyList<AcceptedOrder> accepted, TimeSpan deadline, CancellationToken cancellationToken)
     {
         var acceptedIds = accepted.Select(a => a.OrderId).ToHashSet();
@@ -74,7 +74,7 @@ public static class DatabaseAudit
         // the full read; if an accepted id is still missing, read again until the deadline.
         var watch = Stopwatch.StartNew();
         DateTimeOffset? observedComplete = null;
-        while (await CountAsync(db, table, saleId, cancellationToken).ConfigureAwait(false) < acceptedIds.Count && watch.Elapsed < deadline)
+        while (await CountAsync(db, table, saleColumn, saleId, cancellationToken).ConfigureAwait(false) < acceptedIds.Count && watch.Elapsed < deadline)
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
@@ -82,7 +82,7 @@ public static class DatabaseAudit
         while (true)
         {
             var seenAt = DateTimeOffset.UtcNow;
-            rows = await ReadOrdersAsync(db, table, durableColumn, saleId, cancellationToken).ConfigureAwait(false);
+            rows = await ReadOrdersAsync(db, table, saleColumn, durableColumn, saleId, cancellationToken).ConfigureAwait(false);
             if (acceptedIds.IsSubsetOf(rows.Select(r => r.OrderId)))
             {
                 observedComplete = seenAt;
@@ -128,18 +128,18 @@ public static class DatabaseAudit
         };
     }
 
-    private static async Task<long> CountAsync(NpgsqlDataSource db, string table, Guid saleId, CancellationToken cancellationToken)
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string table, string saleColumn, Guid saleId, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand($"SELECT count(*) FROM {table} WHERE sale_id = @s");
+        await using var command = db.CreateCommand($"SELECT count(*) FROM {table} WHERE {saleColumn} = @s");
         command.Parameters.AddWithValue("s", saleId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<List<(Guid OrderId, string Buyer, string Key, int Quantity, DateTimeOffset DurableAt)>> ReadOrdersAsync(
-        NpgsqlDataSource db, string table, string durableColumn, Guid saleId, CancellationToken cancellationToken)
+        NpgsqlDataSource db, string table, string saleColumn, string durableColumn, Guid saleId, CancellationToken cancellationToken)
     {
         var rows = new List<(Guid OrderId, string Buyer, string Key, int Quantity, DateTimeOffset DurableAt)>();
-        await using var command = db.CreateCommand($"SELECT order_id, buyer_id, idempotency_key, quantity, {durableColumn} FROM {table} WHERE sale_id = @s");
+        await using var command = db.CreateCommand($"SELECT order_id, buyer_id, idempotency_key, quantity, {durableColumn} FROM {table} WHERE {saleColumn} = @s");
         command.Parameters.AddWithValue("s", saleId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -38,7 +38,7 @@ public sealed class SmokeRunTests
 
         // The database holds exactly the accepted orders: same ids, same count, same units.
         var rows = new List<(Guid OrderId, string Buyer, int Quantity)>();
-        await using (var command = shop.OrderingDb.CreateCommand("SELECT order_id, buyer_id, quantity FROM orders WHERE sale_id = @s"))
+        await using (var command = shop.OrderingDb.CreateCommand("SELECT order_id, buyer_id, quantity FROM orders WHERE stock_id = @s"))
         {
             command.Parameters.AddWithValue("s", sale.SaleId);
             await using var reader = await command.ExecuteReaderAsync(timeout.Token);

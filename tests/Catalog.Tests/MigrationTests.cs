@@ -109,7 +109,7 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             Assert.Equal(1, expected["admins"]);
             Assert.Equal(1, expected["live sales"]);
             var orderingScripts = await OrderingScriptsAsync(target.Ordering);
-            Assert.Equal(["0001_initial", "0003_checkout", "0004_one_write_per_order", "0005_event_outbox", "0006_drop_benchmark_tables"], orderingScripts);
+            Assert.Equal(["0001_initial", "0003_checkout", "0004_one_write_per_order", "0005_event_outbox", "0006_drop_benchmark_tables", "0007_stock_names"], orderingScripts);
 
             var again = await RunMigrationAsync(target);
             Assert.True(again.ExitCode == 0, again.Output);

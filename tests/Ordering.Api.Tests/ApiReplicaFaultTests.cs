@@ -53,11 +53,11 @@ public sealed class ApiReplicaFaultTests(PipelineFixture fixture)
         await shop.StartAgainAsync(worker, TimeSpan.FromMinutes(3), timeout.Token);
         await shop.StartAgainAsync(replica0, TimeSpan.FromMinutes(3), timeout.Token);
 
-        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)) == Stock,
+        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @s", ("s", saleId)) == Stock,
             "every accepted reservation persisted", TimeSpan.FromSeconds(90));
-        Assert.Equal(Stock, await Shop.ScalarAsync("SELECT count(DISTINCT order_id) FROM orders WHERE sale_id = @s AND order_id = ANY(@ids)",
+        Assert.Equal(Stock, await Shop.ScalarAsync("SELECT count(DISTINCT order_id) FROM orders WHERE stock_id = @s AND order_id = ANY(@ids)",
             ("s", saleId), ("ids", accepted.ToArray())));
-        Assert.Equal(0, await Shop.ScalarAsync("SELECT remaining FROM flash_sales WHERE sale_id = @s", ("s", saleId)));
+        Assert.Equal(0, await Shop.ScalarAsync("SELECT remaining FROM stocks WHERE stock_id = @s", ("s", saleId)));
         var admin = Shop.Token("admin-1", ShopRoles.Admin);
         await Eventually.TrueAsync(async () =>
             (await Shop.GetAsync<JsonElement>($"/api/admin/flash-sales/{saleId}/reconciliation", admin)).GetProperty("holds").GetBoolean(),

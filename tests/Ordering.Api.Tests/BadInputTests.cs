@@ -189,10 +189,10 @@ public sealed class BadInputTests(PipelineFixture fixture)
     private async Task<string> GateStateAsync(Guid saleId)
     {
         var redis = await Shop.RedisAsync();
-        var meta = await redis.HashGetAsync(GateKeys.Sale(saleId), ["stock", "pending"]);
+        var meta = await redis.HashGetAsync(GateKeys.Stock(saleId), ["stock", "pending"]);
         var buyers = await redis.HashLengthAsync(GateKeys.Buyers(saleId));
         var answers = await redis.HashLengthAsync(GateKeys.Answers(saleId));
-        var orders = await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId));
+        var orders = await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @s", ("s", saleId));
         return $"stock={meta[0]} pending={meta[1]} buyers={buyers} answers={answers} orders={orders}";
     }
 }

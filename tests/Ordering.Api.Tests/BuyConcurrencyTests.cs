@@ -45,9 +45,9 @@ public sealed class BuyConcurrencyTests(PipelineFixture fixture)
         Assert.Contains(answers, a => a.Type == "urn:shop:problem:sold-out");
 
         // Every accepted reservation becomes exactly one durable order; the ledger and the gate agree.
-        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)) == Stock,
+        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @s", ("s", saleId)) == Stock,
             "all orders persisted", TimeSpan.FromSeconds(60));
-        await using var command = (await Shop.OrderingDbAsync()).CreateCommand("SELECT order_id, buyer_id, quantity FROM orders WHERE sale_id = @s");
+        await using var command = (await Shop.OrderingDbAsync()).CreateCommand("SELECT order_id, buyer_id, quantity FROM orders WHERE stock_id = @s");
         command.Parameters.AddWithValue("s", saleId);
         var rows = new List<(Guid OrderId, string Buyer, int Quantity)>();
         await using (var reader = await command.ExecuteReaderAsync())
@@ -59,9 +59,9 @@ public sealed class BuyConcurrencyTests(PipelineFixture fixture)
         }
         Assert.Equal(orders.OrderBy(o => o.OrderId), rows.Select(r => (r.Buyer, r.OrderId)).OrderBy(o => o.OrderId));
         Assert.All(rows, r => Assert.Equal(1, r.Quantity));
-        Assert.Equal(0, await Shop.ScalarAsync("SELECT remaining FROM flash_sales WHERE sale_id = @s", ("s", saleId)));
+        Assert.Equal(0, await Shop.ScalarAsync("SELECT remaining FROM stocks WHERE stock_id = @s", ("s", saleId)));
         var redis = await Shop.RedisAsync();
-        Assert.Equal(0, (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "stock"));
+        Assert.Equal(0, (long)await redis.HashGetAsync(GateKeys.Stock(saleId), "stock"));
 
         var admin = Shop.Token("admin-1", ShopRoles.Admin);
         await Eventually.TrueAsync(async () =>

@@ -33,7 +33,7 @@ public sealed class CheckoutClient(ShopTestClient shop)
         await shop.PublishAsync(change);
         var redis = await shop.RedisAsync();
         await Eventually.TrueAsync(async () =>
-                await redis.HashGetAsync(GateKeys.Sale(ItemStocks.StockId(change.ItemId)), "version") is { IsNull: false } v && (long)v >= change.Version,
+                await redis.HashGetAsync(GateKeys.Stock(ItemStocks.StockId(change.ItemId)), "version") is { IsNull: false } v && (long)v >= change.Version,
             $"item {change.ItemId} v{change.Version} in the gate", TimeSpan.FromSeconds(30));
         return change.ItemId;
     }
@@ -86,14 +86,14 @@ public sealed class CheckoutClient(ShopTestClient shop)
     }
 
     public async Task<long> GateAsync(int itemId, string field) =>
-        (long)await (await shop.RedisAsync()).HashGetAsync(GateKeys.Sale(ItemStocks.StockId(itemId)), field);
+        (long)await (await shop.RedisAsync()).HashGetAsync(GateKeys.Stock(ItemStocks.StockId(itemId)), field);
 
     public Task<long> LedgerAsync(int itemId, string column) =>
-        shop.ScalarAsync($"SELECT {column} FROM flash_sales WHERE sale_id = @s", ("s", ItemStocks.StockId(itemId)));
+        shop.ScalarAsync($"SELECT {column} FROM stocks WHERE stock_id = @s", ("s", ItemStocks.StockId(itemId)));
 
     /// <summary>Units of the item in durable orders that still hold them (not expired or cancelled).</summary>
     public Task<long> SoldAsync(int itemId) =>
-        shop.ScalarAsync("SELECT COALESCE(sum(quantity), 0) FROM orders WHERE sale_id = @s AND status IN ('Confirmed', 'Paid')", ("s", ItemStocks.StockId(itemId)));
+        shop.ScalarAsync("SELECT COALESCE(sum(quantity), 0) FROM orders WHERE stock_id = @s AND status IN ('Confirmed', 'Paid')", ("s", ItemStocks.StockId(itemId)));
 
     public async Task<JsonElement> WaitForStatusAsync(Guid orderId, string buyerId, string status)
     {

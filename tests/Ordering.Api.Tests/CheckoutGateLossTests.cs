@@ -36,7 +36,7 @@ public sealed class CheckoutGateLossTests(PipelineFixture fixture)
         await redis.StringSetAsync("test:checkout-loss-marker", "before");
         await fixture.App.LoseDataAsync("gate", TimeSpan.FromMinutes(2));
         await Eventually.TrueAsync(async () => await TryAsync(() => redis.KeyExistsAsync("test:checkout-loss-marker")) == false, "the gate back, and empty", TimeSpan.FromMinutes(1));
-        await Eventually.TrueAsync(async () => await TryAsync(() => redis.KeyExistsAsync(GateKeys.Alive)) == true, "the gate rebuilt", TimeSpan.FromMinutes(2));
+        await Eventually.TrueAsync(async () => await TryAsync(() => redis.KeyExistsAsync(GateKeys.Ready)) == true, "the gate rebuilt", TimeSpan.FromMinutes(2));
 
         Assert.Equal(7, await Checkout.GateAsync(a, "stock"));
         Assert.Equal(3, await Checkout.GateAsync(b, "stock"));

@@ -115,7 +115,7 @@ public sealed class GateKillTests(PipelineFixture fixture, ITestOutputHelper out
             $"{r.First.Key} accepted as {r.First.OrderId} before the kill, then: {(int)r.Again.Status} {r.Again.Type} {r.Again.OrderId}"));
 
         // The ledger: exactly the orders that were answered 202, each once, never more units than the stock.
-        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)) >= answeredOrders.Count,
+        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @s", ("s", saleId)) >= answeredOrders.Count,
             $"the {answeredOrders.Count} orders answered 202 persisted", TimeSpan.FromSeconds(90));
         await Task.Delay(TimeSpan.FromSeconds(2)); // nothing else arrives late
         var rows = await OrdersAsync(saleId);
@@ -125,7 +125,7 @@ public sealed class GateKillTests(PipelineFixture fixture, ITestOutputHelper out
         Assert.All(rows.GroupBy(r => r.Buyer), buyer => Assert.InRange(buyer.Count(), 1, Limit));
         var sold = rows.Sum(r => r.Quantity);
         Assert.InRange(sold, 1, Stock);
-        Assert.Equal(Stock - sold, await Shop.ScalarAsync("SELECT remaining FROM flash_sales WHERE sale_id = @s", ("s", saleId)));
+        Assert.Equal(Stock - sold, await Shop.ScalarAsync("SELECT remaining FROM stocks WHERE stock_id = @s", ("s", saleId)));
         var admin = Shop.Token("admin-1", ShopRoles.Admin);
         await Eventually.TrueAsync(async () =>
         {
@@ -178,7 +178,7 @@ public sealed class GateKillTests(PipelineFixture fixture, ITestOutputHelper out
 
     private async Task<List<(Guid OrderId, string Buyer, string Key, int Quantity)>> OrdersAsync(Guid saleId)
     {
-        await using var command = (await Shop.OrderingDbAsync()).CreateCommand("SELECT order_id, buyer_id, idempotency_key, quantity FROM orders WHERE sale_id = @s");
+        await using var command = (await Shop.OrderingDbAsync()).CreateCommand("SELECT order_id, buyer_id, idempotency_key, quantity FROM orders WHERE stock_id = @s");
         command.Parameters.AddWithValue("s", saleId);
         var rows = new List<(Guid, string, string, int)>();
         await using var reader = await command.ExecuteReaderAsync();

@@ -48,7 +48,7 @@ public sealed class OrderLifecycleTests(PipelineFixture fixture)
         var orderId = await BuyAsync(saleId, "canceller", "cancel-1", quantity: 2);
         await WaitForStatusAsync(orderId, token, "confirmed");
         var redis = await Shop.RedisAsync();
-        Assert.Equal(1, (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "stock"));
+        Assert.Equal(1, (long)await redis.HashGetAsync(GateKeys.Stock(saleId), "stock"));
 
         using var cancel = await Shop.SendAsync(HttpMethod.Post, $"/api/orders/{orderId}/cancel", token);
         using var cancelAgain = await Shop.SendAsync(HttpMethod.Post, $"/api/orders/{orderId}/cancel", token);
@@ -57,8 +57,8 @@ public sealed class OrderLifecycleTests(PipelineFixture fixture)
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal(HttpStatusCode.OK, cancelAgain.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, payCancelled.StatusCode);
-        Assert.Equal(3, await Shop.ScalarAsync("SELECT remaining FROM flash_sales WHERE sale_id = @s", ("s", saleId)));
-        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "stock") == 3,
+        Assert.Equal(3, await Shop.ScalarAsync("SELECT remaining FROM stocks WHERE stock_id = @s", ("s", saleId)));
+        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Stock(saleId), "stock") == 3,
             "units back in the gate", TimeSpan.FromSeconds(30));
         Assert.Equal(0, (long)await redis.HashGetAsync(GateKeys.Buyers(saleId), "canceller"));
         // The buyer can buy again: the limit counts held units, and the units are back.

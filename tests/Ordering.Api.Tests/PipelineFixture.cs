@@ -29,10 +29,10 @@ public class PipelineFixture : IAsyncLifetime
         {
             var orderingApi = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api");
             builder.CreateResourceBuilder(orderingApi)
-                .WithEnvironment("Ordering__Buying__BuyerBurst", "1000")
-                .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "1000")
+                .WithEnvironment("Ordering__Admission__BuyerBurst", "1000")
+                .WithEnvironment("Ordering__Admission__BuyerRequestsPerSecond", "1000")
                 // Long enough that a test of reopening a sale sees the gate's notice at work, not the memory running out.
-                .WithEnvironment("Ordering__Buying__SoldOutMemory", "00:00:30");
+                .WithEnvironment("Ordering__Admission__SoldOutMemory", "00:00:30");
             Configure(builder);
         }, only: Needed);
         Shop = new ShopTestClient(App.App, App.SigningKey);

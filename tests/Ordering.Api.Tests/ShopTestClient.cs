@@ -42,6 +42,9 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
     public async Task<EventSubscription> SubscribeAsync(params OrderEventStatus[] statuses) =>
         await EventSubscription.StartAsync(await ConnectionStringAsync("messaging"), [.. statuses.Select(EventTopology.OrderStatusRoutingKey)]);
 
+    /// <summary>orderingdb's connection string, password included (a data source's own hides it).</summary>
+    public Task<string> OrderingDbConnectionStringAsync() => ConnectionStringAsync("orderingdb");
+
     private async Task<string> ConnectionStringAsync(string resourceName) =>
         await app.GetConnectionStringAsync(resourceName) ?? throw new InvalidOperationException($"{resourceName} has no connection string");
 
@@ -57,7 +60,7 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
             Status = FlashSaleStatus.Scheduled, Version = 1,
         });
         var redis = await RedisAsync();
-        await Eventually.TrueAsync(async () => await redis.KeyExistsAsync(GateKeys.Sale(saleId)) && await redis.KeyExistsAsync(GateKeys.Alive),
+        await Eventually.TrueAsync(async () => await redis.KeyExistsAsync(GateKeys.Stock(saleId)) && await redis.KeyExistsAsync(GateKeys.Ready),
             $"sale {saleId} armed in Redis", TimeSpan.FromSeconds(30));
         return saleId;
     }

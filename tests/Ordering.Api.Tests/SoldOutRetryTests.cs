@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
-using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Admission;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
 using Shop.ServiceDefaults.Problems;
@@ -57,7 +57,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
 
         // Let the pipeline settle so that only the buy path calls scripts in the gate while we count.
         var redis = await Shop.RedisAsync();
-        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "pending") == 0,
+        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Stock(saleId), "pending") == 0,
             "every reservation durable and confirmed", TimeSpan.FromSeconds(60));
 
         // After the sell-out: every accepted key again on both replicas, and as many new buyers.
@@ -84,7 +84,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         // In-process: each replica asks the gate again only once its memory (1 s) runs out, not once per request.
         var allowed = 2 * ((int)Math.Ceiling(elapsed.TotalSeconds) + 2);
         Assert.True(scriptCalls <= allowed, $"{scriptCalls} script calls in the gate for {after.Count} answers in {elapsed.TotalSeconds:F1} s (allowed {allowed})");
-        Assert.Equal(Stock, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId)));
+        Assert.Equal(Stock, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @s", ("s", saleId)));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class SoldOutRetryTests(PipelineFixture fixture) : IDisposable
         using var cancel = await Shop.SendAsync(HttpMethod.Post, $"/api/orders/{firstOrder}/cancel", token);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         var redis = await Shop.RedisAsync();
-        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Sale(saleId), "stock") == 1, "the unit back in the gate", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(async () => (long)await redis.HashGetAsync(GateKeys.Stock(saleId), "stock") == 1, "the unit back in the gate", TimeSpan.FromSeconds(30));
 
         // Each replica drops its flag when it hears the notice, long before its memory (30 s here) runs out. A probe
         // that cannot take the unit tells: two units, over the limit of one, are "sold out" from memory but "over the

@@ -110,7 +110,7 @@ public sealed class GateReplyTests
     [Theory]
     [InlineData(1, ReleaseOutcome.Released)]
     [InlineData(0, ReleaseOutcome.AlreadyReleased)]
-    [InlineData(-1, ReleaseOutcome.NoSale)]
+    [InlineData(-1, ReleaseOutcome.NoStock)]
     public void Release_replies_are_read_into_their_outcomes(long reply, ReleaseOutcome outcome) =>
         Assert.Equal(outcome, GateReplies.Release(RedisResult.Create((RedisValue)reply)));
 

@@ -1,4 +1,5 @@
 using Shop.ServiceDefaults.Http;
+using Shop.Ordering.Api.Admission;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Primitives;
 using Shop.Ordering.Api.Apis;
@@ -90,13 +91,13 @@ public sealed class RequestRuleTests
     [InlineData(4.5, "5")]
     public void Retry_after_is_whole_seconds_rounded_up_and_at_least_one(double seconds, string header)
     {
-        Assert.Equal(header, BuyApi.RetryAfterSeconds(new RefusedLease(TimeSpan.FromSeconds(seconds))));
+        Assert.Equal(header, OrderAdmission.RetryAfterSeconds(new RefusedLease(TimeSpan.FromSeconds(seconds))));
     }
 
     [Fact]
     public void A_refusal_that_says_nothing_of_when_is_told_one_second()
     {
-        Assert.Equal("1", BuyApi.RetryAfterSeconds(new RefusedLease(null)));
+        Assert.Equal("1", OrderAdmission.RetryAfterSeconds(new RefusedLease(null)));
     }
 
     private sealed class RefusedLease(TimeSpan? retryAfter) : RateLimitLease

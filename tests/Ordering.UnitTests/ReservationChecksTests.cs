@@ -17,13 +17,13 @@ public sealed class ReservationChecksTests
     public void A_buy_and_a_checkout_with_its_lines_pass()
     {
         Assert.Null(ReservationChecks.ProblemOf(Buy));
-        Assert.Null(ReservationChecks.ProblemOf(Buy with { SaleId = Guid.Empty, UnitPrice = 0, Lines = [new CheckoutLine(Guid.NewGuid(), Guid.NewGuid(), 2, 5m)] }));
+        Assert.Null(ReservationChecks.ProblemOf(Buy with { StockId = Guid.Empty, UnitPrice = 0, Lines = [new CheckoutLine(Guid.NewGuid(), Guid.NewGuid(), 2, 5m)] }));
     }
 
     public static TheoryData<string, string> ImpossibleBuys => new()
     {
         { "orderId", "no orderId" },
-        { "saleId", "no saleId" },
+        { "stockId", "no stockId" },
         { "buyerId", "no buyerId" },
         { "quantity", "quantity must be positive" },
         { "unitPrice", "unitPrice out of range" },
@@ -37,7 +37,7 @@ public sealed class ReservationChecksTests
         var impossible = field switch
         {
             "orderId" => Buy with { OrderId = Guid.Empty },
-            "saleId" => Buy with { SaleId = Guid.Empty },
+            "stockId" => Buy with { StockId = Guid.Empty },
             "buyerId" => Buy with { BuyerId = "" },
             "quantity" => Buy with { Quantity = 0 },
             "unitPrice" => Buy with { UnitPrice = 10_000_000_000m },
@@ -58,7 +58,7 @@ public sealed class ReservationChecksTests
     public void A_checkout_whose_lines_cannot_all_be_persisted_is_named()
     {
         var stock = Guid.NewGuid();
-        var checkout = Buy with { SaleId = Guid.Empty, Lines = [] };
+        var checkout = Buy with { StockId = Guid.Empty, Lines = [] };
 
         Assert.Equal("a checkout without lines", ReservationChecks.ProblemOf(checkout));
         Assert.Equal("a line without lineId or stockId", ReservationChecks.ProblemOf(checkout with { Lines = [new CheckoutLine(Guid.NewGuid(), Guid.Empty, 1, 1m)] }));

@@ -12,7 +12,7 @@ namespace Shop.Ordering.UnitTests;
 public sealed class StreamEntryTests
 {
     private static readonly Guid OrderId = Guid.Parse("0193a5e4-7a3c-7d1e-9f2b-3c4d5e6f7a8b");
-    private static readonly Guid SaleId = Guid.Parse("0193a5e4-0000-7000-8000-000000000001");
+    private static readonly Guid StockId = Guid.Parse("0193a5e4-0000-7000-8000-000000000001");
     private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     private static StreamEntry Entry(string id, params string[] fieldsAndValues) =>
@@ -20,7 +20,7 @@ public sealed class StreamEntryTests
 
     private static string[] Buy(string quantity = "2", string unitPrice = "9.99") =>
     [
-        "orderId", OrderId.ToString("N"), "saleId", SaleId.ToString("N"), "buyerId", "alice", "quantity", quantity,
+        "orderId", OrderId.ToString("N"), "stockId", StockId.ToString("N"), "buyerId", "alice", "quantity", quantity,
         "unitPrice", unitPrice, "reservedAt", "2026-12-06T10:00:00.0000000+00:00", "idempotencyKey", "key-1",
     ];
 
@@ -30,7 +30,7 @@ public sealed class StreamEntryTests
         var entry = GateStreamEntries.Read([Entry("1733479200000-0", [.. Buy(), "traceparent", TraceParent])]).Single();
 
         Assert.Equal("1733479200000-0", entry.Id);
-        Assert.Equal(new ReservationMessage(OrderId, SaleId, "alice", 2, 9.99m, DateTimeOffset.Parse("2026-12-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), "key-1"), entry.Reservation);
+        Assert.Equal(new ReservationMessage(OrderId, StockId, "alice", 2, 9.99m, DateTimeOffset.Parse("2026-12-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), "key-1"), entry.Reservation);
         Assert.Equal(TraceParent, entry.TraceParent);
         Assert.Equal("", entry.Raw);
     }

@@ -21,9 +21,9 @@ public sealed class ArmingTests(WorkerAppFixture fixture)
         await Client.ArmAsync(sale);
 
         Assert.Equal(10, await Client.RemainingAsync(sale.SaleId));
-        Assert.Equal(10, await Client.ScalarAsync("SELECT initial_quantity FROM flash_sales WHERE sale_id = @s", ("s", sale.SaleId)));
-        Assert.Equal("Scheduled", await Client.StringAsync("SELECT status FROM flash_sales WHERE sale_id = @s", ("s", sale.SaleId)));
-        var meta = (await Client.Redis.HashGetAllAsync(GateKeys.Sale(sale.SaleId))).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
+        Assert.Equal(10, await Client.ScalarAsync("SELECT initial_quantity FROM stocks WHERE stock_id = @s", ("s", sale.SaleId)));
+        Assert.Equal("Scheduled", await Client.StringAsync("SELECT status FROM stocks WHERE stock_id = @s", ("s", sale.SaleId)));
+        var meta = (await Client.Redis.HashGetAllAsync(GateKeys.Stock(sale.SaleId))).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
         Assert.Equal("10", meta["stock"]);
         Assert.Equal("0", meta["pending"]);
         Assert.Equal("10", meta["initial"]);
@@ -32,7 +32,7 @@ public sealed class ArmingTests(WorkerAppFixture fixture)
         Assert.Equal("Scheduled", meta["status"]);
         Assert.Equal("12.50", meta["price"]);
         Assert.Equal(sale.StartsAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), meta["starts"]);
-        Assert.True(await Client.GateAliveAsync());
+        Assert.True(await Client.GateReadyAsync());
         await Client.AssertReconcilesAsync(sale.SaleId);
     }
 
@@ -48,8 +48,8 @@ public sealed class ArmingTests(WorkerAppFixture fixture)
         await Client.ArmAsync(sale with { EventId = Guid.NewGuid(), ItemName = "Renamed", Version = 3 });
 
         Assert.Equal(10, await Client.RemainingAsync(sale.SaleId));
-        Assert.Equal(10, await Client.ScalarAsync("SELECT initial_quantity FROM flash_sales WHERE sale_id = @s", ("s", sale.SaleId)));
-        Assert.Equal(1000, await Client.ScalarAsync("SELECT per_buyer_limit FROM flash_sales WHERE sale_id = @s", ("s", sale.SaleId)));
+        Assert.Equal(10, await Client.ScalarAsync("SELECT initial_quantity FROM stocks WHERE stock_id = @s", ("s", sale.SaleId)));
+        Assert.Equal(1000, await Client.ScalarAsync("SELECT per_buyer_limit FROM stocks WHERE stock_id = @s", ("s", sale.SaleId)));
         Assert.Equal(10, await Client.GateAsync(sale.SaleId, "stock"));
         Assert.Equal(10, await Client.GateAsync(sale.SaleId, "initial"));
         Assert.Equal(1000, await Client.GateAsync(sale.SaleId, "limit"));
@@ -71,8 +71,8 @@ public sealed class ArmingTests(WorkerAppFixture fixture)
         Assert.Equal(4, await Client.GateAsync(sale.SaleId, "initial"));
 
         await Client.ArmAsync(sale with { EventId = Guid.NewGuid(), Quantity = 4, Status = FlashSaleStatus.Cancelled, Version = 4 });
-        Assert.Equal("Cancelled", (string?)await Client.Redis.HashGetAsync(GateKeys.Sale(sale.SaleId), "status"));
-        Assert.Equal("Cancelled", await Client.StringAsync("SELECT status FROM flash_sales WHERE sale_id = @s", ("s", sale.SaleId)));
+        Assert.Equal("Cancelled", (string?)await Client.Redis.HashGetAsync(GateKeys.Stock(sale.SaleId), "status"));
+        Assert.Equal("Cancelled", await Client.StringAsync("SELECT status FROM stocks WHERE stock_id = @s", ("s", sale.SaleId)));
         Assert.Equal(4, await Client.RemainingAsync(sale.SaleId));
         await Client.AssertReconcilesAsync(sale.SaleId);
     }
@@ -92,7 +92,7 @@ public sealed class ArmingTests(WorkerAppFixture fixture)
         await Client.WaitForDeadLetterAsync(CatalogDeadLetters, shrink.EventId.ToString());
         await Client.WaitForDeadLetterAsync(CatalogDeadLetters, malformed);
         Assert.Equal(2, await Client.RemainingAsync(sale.SaleId));
-        Assert.Equal(5, await Client.ScalarAsync("SELECT initial_quantity FROM flash_sales WHERE sale_id = @s", ("s", sale.SaleId)));
+        Assert.Equal(5, await Client.ScalarAsync("SELECT initial_quantity FROM stocks WHERE stock_id = @s", ("s", sale.SaleId)));
         Assert.Equal(1, await Client.GateAsync(sale.SaleId, "version"));
         await Client.AssertReconcilesAsync(sale.SaleId);
     }

@@ -39,20 +39,20 @@ public sealed class BuyerLimitAuditTests(WorkerAppFixture fixture)
         await InsertOrderAsync(other.SaleId, Buyer("elsewhere"), 6, "Confirmed", after);
         await InsertOrderAsync(sale.SaleId, Buyer("elsewhere"), 1, "Confirmed", after);
 
-        var reconciler = new SaleReconciler(Client.Db, Client.RedisConnection, TimeProvider.System);
-        var incremental = await reconciler.BuyersOverLimitAsync(sale.SaleId, SaleReconciler.FirstOrderIdAt(since), CancellationToken.None);
+        var reconciler = new StockReconciler(Client.Db, Client.RedisConnection, TimeProvider.System);
+        var incremental = await reconciler.BuyersOverLimitAsync(sale.SaleId, StockReconciler.FirstOrderIdAt(since), CancellationToken.None);
         var everyBuyer = await reconciler.BuyersOverLimitAsync(sale.SaleId, buyersFrom: null, CancellationToken.None);
 
         Assert.Equal([new BuyerOverLimit(Buyer("late"), 4)], incremental.Where(b => b.BuyerId.StartsWith($"audit-{tag}-", StringComparison.Ordinal)));
         Assert.Equal([new BuyerOverLimit(Buyer("late"), 4), new BuyerOverLimit(Buyer("old"), 5)],
             everyBuyer.Where(b => b.BuyerId.StartsWith($"audit-{tag}-", StringComparison.Ordinal)));
         Assert.Equal([new BuyerOverLimit(Buyer("elsewhere"), 6)],
-            await reconciler.BuyersOverLimitAsync(other.SaleId, SaleReconciler.FirstOrderIdAt(since), CancellationToken.None));
+            await reconciler.BuyersOverLimitAsync(other.SaleId, StockReconciler.FirstOrderIdAt(since), CancellationToken.None));
     }
 
     private Task<int> InsertOrderAsync(Guid saleId, string buyerId, int quantity, string status, DateTimeOffset reservedAt) =>
         Client.ExecuteAsync("""
-            INSERT INTO orders (order_id, sale_id, buyer_id, quantity, unit_price, idempotency_key, status, reserved_at, expires_at)
+            INSERT INTO orders (order_id, stock_id, buyer_id, quantity, unit_price, idempotency_key, status, reserved_at, expires_at)
             VALUES (@id, @sale, @buyer, @quantity, 9.99, @key, @status, @reserved, @reserved + interval '10 minutes')
             """,
             // Order ids are UUIDv7 from the moment the gate accepted the reservation: the check's bound is one.

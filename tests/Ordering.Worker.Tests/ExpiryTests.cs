@@ -15,13 +15,13 @@ public sealed class ExpiryTests(ExpiryFixture fixture)
         WITH cancelled AS (
             UPDATE orders SET status = 'Cancelled', closed_at = now()
             WHERE order_id = @id AND status = 'Confirmed'
-            RETURNING order_id, sale_id, buyer_id, quantity
+            RETURNING order_id, stock_id, buyer_id, quantity
         ), released AS (
-            INSERT INTO stock_releases (order_id, sale_id, buyer_id, quantity)
-            SELECT order_id, sale_id, buyer_id, quantity FROM cancelled
+            INSERT INTO stock_releases (order_id, stock_id, buyer_id, quantity)
+            SELECT order_id, stock_id, buyer_id, quantity FROM cancelled
         )
-        UPDATE flash_sales s SET remaining = s.remaining + c.quantity, updated_at = now()
-        FROM cancelled c WHERE s.sale_id = c.sale_id
+        UPDATE stocks s SET remaining = s.remaining + c.quantity, updated_at = now()
+        FROM cancelled c WHERE s.stock_id = c.stock_id
         """;
 
     private WorkerTestClient Client => fixture.Client;

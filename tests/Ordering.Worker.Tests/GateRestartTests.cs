@@ -9,7 +9,7 @@ namespace Shop.Ordering.Worker.Tests;
 /// The gate's Redis (<c>gate</c>: append-only file, fsync before every answer, data folder kept) restarted: a plain
 /// restart keeps everything, exactly, and nothing is rebuilt. A gate that lost its disk has lost everything: the
 /// worker rebuilds it from the ledger — stock, buyers' holdings, idempotency answers, released orders — and sets
-/// ordering:alive again.
+/// ordering:ready again.
 /// </summary>
 [Collection(PipelineCollection.Name)]
 public sealed class GateRestartTests(WorkerAppFixture fixture)
@@ -21,11 +21,11 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
     private const string CancelSql = """
         WITH cancelled AS (
             UPDATE orders SET status = 'Cancelled', closed_at = now() WHERE order_id = @id AND status = 'Confirmed'
-            RETURNING order_id, sale_id, buyer_id, quantity
+            RETURNING order_id, stock_id, buyer_id, quantity
         ), released AS (
-            INSERT INTO stock_releases (order_id, sale_id, buyer_id, quantity) SELECT order_id, sale_id, buyer_id, quantity FROM cancelled
+            INSERT INTO stock_releases (order_id, stock_id, buyer_id, quantity) SELECT order_id, stock_id, buyer_id, quantity FROM cancelled
         )
-        UPDATE flash_sales s SET remaining = s.remaining + c.quantity, updated_at = now() FROM cancelled c WHERE s.sale_id = c.sale_id
+        UPDATE stocks s SET remaining = s.remaining + c.quantity, updated_at = now() FROM cancelled c WHERE s.stock_id = c.stock_id
         """;
 
     private WorkerTestClient Client => fixture.Client;
@@ -47,7 +47,7 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
 
         // Everything the gate holds, once it has settled (the worker is done with these orders).
         var before = await SettledContentsAsync();
-        Assert.Contains(GateKeys.Alive.ToString(), before.Keys);
+        Assert.Contains(GateKeys.Ready.ToString(), before.Keys);
         Assert.Contains(GateKeys.Reservations.ToString(), before.Keys);
         var rebuildsBefore = fixture.WorkerLog().Count(l => l.Contains(RebuiltLine, StringComparison.Ordinal));
         var lostBefore = fixture.WorkerLog().Count(l => l.Contains(LostLine, StringComparison.Ordinal));
@@ -58,7 +58,7 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         await Eventually.TrueAsync(async () => await Client.TryRedisAsync(db => db.PingAsync()) is not null, "the test's connection to the gate back");
 
         // The same keys with the same contents: stock, pending, holdings, answers, released orders, the orders'
-        // hashes, the reservations stream and its consumer group, and ordering:alive with the value of its last
+        // hashes, the reservations stream and its consumer group, and ordering:ready with the value of its last
         // (re)build: the worker did not rebuild, and did not even see the gate empty.
         var after = await ContentsAsync();
         Assert.Equal(before.Keys, after.Keys);
@@ -66,7 +66,7 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         {
             Assert.Equal($"{key}: {value}", $"{key}: {after[key]}");
         }
-        await Task.Delay(TimeSpan.FromSeconds(3)); // several of the worker's checks of ordering:alive (every second)
+        await Task.Delay(TimeSpan.FromSeconds(3)); // several of the worker's checks of ordering:ready (every second)
         Assert.Equal(rebuildsBefore, fixture.WorkerLog().Count(l => l.Contains(RebuiltLine, StringComparison.Ordinal)));
         Assert.Equal(lostBefore, fixture.WorkerLog().Count(l => l.Contains(LostLine, StringComparison.Ordinal)));
 
@@ -102,7 +102,7 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         await fixture.App.LoseDataAsync("gate", TimeSpan.FromMinutes(2));
         await Eventually.TrueAsync(async () => await Client.TryRedisAsync(db => db.KeyExistsAsync(Marker)) == false, "the gate back, and empty");
 
-        await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set again by the rebuild");
+        await Eventually.TrueAsync(Client.GateReadyAsync, "ordering:ready set again by the rebuild");
         Assert.Equal(remaining, await Client.RemainingAsync(sale.SaleId));
         Assert.Equal(remaining, await Client.GateAsync(sale.SaleId, "stock"));
         Assert.Equal(0, await Client.GateAsync(sale.SaleId, "pending"));
@@ -153,13 +153,13 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         // The gate dies while the worker is still persisting them.
         await fixture.App.LoseDataAsync("gate", TimeSpan.FromMinutes(2));
 
-        await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set again by the rebuild");
+        await Eventually.TrueAsync(Client.GateReadyAsync, "ordering:ready set again by the rebuild");
         var persisted = await Client.OrderCountAsync(sale.SaleId);
         Assert.InRange(persisted, 1, Count);
         Assert.Equal(Stock - persisted, await Client.RemainingAsync(sale.SaleId));
         Assert.Equal(Stock - persisted, await Client.GateAsync(sale.SaleId, "stock"));
         Assert.Equal(0, await Client.GateAsync(sale.SaleId, "pending"));
-        Assert.Equal(await Client.ScalarAsync("SELECT coalesce(sum(quantity), 0) FROM orders WHERE sale_id = @s AND buyer_id = 'flight-buyer-7'", ("s", sale.SaleId)),
+        Assert.Equal(await Client.ScalarAsync("SELECT coalesce(sum(quantity), 0) FROM orders WHERE stock_id = @s AND buyer_id = 'flight-buyer-7'", ("s", sale.SaleId)),
             await Client.HoldingAsync(sale.SaleId, "flight-buyer-7"));
         await Client.AssertReconcilesAsync(sale.SaleId);
         // And the rebuilt gate sells again, through the whole pipeline.

@@ -25,7 +25,7 @@ public sealed class PersistenceTests(WorkerAppFixture fixture)
         await Eventually.EqualAsync((long)Reservations, () => Client.OrderCountAsync(sale.SaleId), "every reservation persisted");
         Assert.Equal(2000 - units, await Client.RemainingAsync(sale.SaleId));
         Assert.Equal(Reservations, await Client.ScalarAsync(
-            "SELECT count(*) FROM orders WHERE sale_id = @s AND order_id = ANY(@ids) AND status = 'Confirmed'",
+            "SELECT count(*) FROM orders WHERE stock_id = @s AND order_id = ANY(@ids) AND status = 'Confirmed'",
             ("s", sale.SaleId), ("ids", accepted.Select(r => r.OrderId).ToArray())));
         var expected = accepted[7];
         // An order expires a payment timeout after the gate accepted it.
@@ -98,7 +98,7 @@ public sealed class PersistenceTests(WorkerAppFixture fixture)
         await Eventually.TrueAsync(async () => await fixture.WorkerMetricAsync("shop_worker_reservations_parked_total", "poison") >= 2,
             "the parked entries counted (the alert ShopReservationsParked reads this counter)");
         await Eventually.EqualAsync(1L, () => Client.OrderCountAsync(sale.SaleId), "the good reservation persisted");
-        Assert.Equal(good.OrderId, Guid.Parse(await Client.StringAsync("SELECT order_id::text FROM orders WHERE sale_id = @s", ("s", sale.SaleId)) ?? ""));
+        Assert.Equal(good.OrderId, Guid.Parse(await Client.StringAsync("SELECT order_id::text FROM orders WHERE stock_id = @s", ("s", sale.SaleId)) ?? ""));
         Assert.Equal(9, await Client.RemainingAsync(sale.SaleId));
         await Client.AssertReconcilesAsync(sale.SaleId);
     }

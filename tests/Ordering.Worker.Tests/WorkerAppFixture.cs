@@ -31,7 +31,7 @@ public class WorkerAppFixture : IAsyncLifetime
         Client = await WorkerTestClient.CreateAsync(App.App);
         // The gate of a new system is alive once the worker has "rebuilt" it from the (empty) ledger.
         // Start-up under a loaded CI machine (several compositions booting at once) can take well beyond 30 s.
-        await Eventually.TrueAsync(Client.GateAliveAsync, "ordering:alive set by the worker", TimeSpan.FromMinutes(2));
+        await Eventually.TrueAsync(Client.GateReadyAsync, "ordering:ready set by the worker", TimeSpan.FromMinutes(2));
     }
 
     /// <summary>

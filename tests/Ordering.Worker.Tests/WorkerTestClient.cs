@@ -96,14 +96,14 @@ public sealed class WorkerTestClient : IAsyncDisposable
 
     public async Task WaitForVersionAsync(Guid saleId, long version)
     {
-        await Eventually.TrueAsync(async () => await ScalarAsync("SELECT coalesce(max(version), 0) FROM flash_sales WHERE sale_id = @s", ("s", saleId)) >= version,
+        await Eventually.TrueAsync(async () => await ScalarAsync("SELECT coalesce(max(version), 0) FROM stocks WHERE stock_id = @s", ("s", saleId)) >= version,
             $"sale {saleId} v{version} in the ledger");
-        await Eventually.TrueAsync(async () => (long?)await Redis.HashGetAsync(GateKeys.Sale(saleId), "version") >= version,
+        await Eventually.TrueAsync(async () => (long?)await Redis.HashGetAsync(GateKeys.Stock(saleId), "version") >= version,
             $"sale {saleId} v{version} in the gate");
     }
 
     /// <summary>False also while this client's connection to Redis is being re-established.</summary>
-    public async Task<bool> GateAliveAsync() => await TryRedisAsync(db => db.KeyExistsAsync(GateKeys.Alive)) == true;
+    public async Task<bool> GateReadyAsync() => await TryRedisAsync(db => db.KeyExistsAsync(GateKeys.Ready)) == true;
 
     /// <summary>Null while Redis is unreachable (restarting), instead of an exception.</summary>
     public async Task<T?> TryRedisAsync<T>(Func<IDatabase, Task<T>> read) where T : struct
@@ -118,13 +118,13 @@ public sealed class WorkerTestClient : IAsyncDisposable
         }
     }
 
-    public async Task<long> GateAsync(Guid saleId, string field) => (long)await Redis.HashGetAsync(GateKeys.Sale(saleId), field);
+    public async Task<long> GateAsync(Guid saleId, string field) => (long)await Redis.HashGetAsync(GateKeys.Stock(saleId), field);
 
     public async Task<long> HoldingAsync(Guid saleId, string buyerId) => (long)await Redis.HashGetAsync(GateKeys.Buyers(saleId), buyerId);
 
-    public Task<long> RemainingAsync(Guid saleId) => ScalarAsync("SELECT remaining FROM flash_sales WHERE sale_id = @s", ("s", saleId));
+    public Task<long> RemainingAsync(Guid saleId) => ScalarAsync("SELECT remaining FROM stocks WHERE stock_id = @s", ("s", saleId));
 
-    public Task<long> OrderCountAsync(Guid saleId) => ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @s", ("s", saleId));
+    public Task<long> OrderCountAsync(Guid saleId) => ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @s", ("s", saleId));
 
     // ---- reservations ----
 
@@ -169,7 +169,7 @@ public sealed class WorkerTestClient : IAsyncDisposable
     /// moved): how a test makes the worker face a reservation the ledger cannot cover.
     /// </summary>
     public async Task<string> AppendUnacceptedAsync(ReservationMessage reservation) => await AppendRawAsync(
-        ("orderId", reservation.OrderId.ToString("N")), ("saleId", reservation.SaleId.ToString("N")), ("buyerId", reservation.BuyerId),
+        ("orderId", reservation.OrderId.ToString("N")), ("stockId", reservation.StockId.ToString("N")), ("buyerId", reservation.BuyerId),
         ("quantity", reservation.Quantity.ToString(CultureInfo.InvariantCulture)), ("unitPrice", reservation.UnitPrice.ToString(CultureInfo.InvariantCulture)),
         ("reservedAt", reservation.ReservedAt.ToString("O", CultureInfo.InvariantCulture)), ("idempotencyKey", reservation.IdempotencyKey));
 
@@ -300,7 +300,7 @@ public sealed class WorkerTestClient : IAsyncDisposable
     /// <summary>Waits until the sale's stock invariant holds (Redis and Postgres are never read in one snapshot).</summary>
     public async Task AssertReconcilesAsync(Guid saleId)
     {
-        var reconciler = new SaleReconciler(Db, RedisConnection, TimeProvider.System);
+        var reconciler = new StockReconciler(Db, RedisConnection, TimeProvider.System);
         ReconciliationReport? report = null;
         try
         {

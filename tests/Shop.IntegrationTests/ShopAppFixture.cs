@@ -59,8 +59,8 @@ public sealed partial class ShopAppFixture : IAsyncLifetime
             configure: builder =>
             {
                 builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api"))
-                    .WithEnvironment("Ordering__Buying__BuyerBurst", "100")
-                    .WithEnvironment("Ordering__Buying__BuyerRequestsPerSecond", "100");
+                    .WithEnvironment("Ordering__Admission__BuyerBurst", "100")
+                    .WithEnvironment("Ordering__Admission__BuyerRequestsPerSecond", "100");
                 // The catalog reads every stock figure once at start, then only through Ordering's events: a figure that
                 // moves during a test moved by an event (OrderingStockTests).
                 builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "catalog-api"))

@@ -16,6 +16,8 @@ public sealed class ResourceStates : IDisposable
     private readonly ConcurrentDictionary<string, ResourceEvent> _latest = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _lines = new();
+    private readonly ConcurrentDictionary<(string Resource, string State), long> _firstSeen = new();
+    private long _notifications;
     private readonly CancellationTokenSource _stop = new();
     private readonly ResourceLoggerService _loggers;
 
@@ -105,6 +107,15 @@ public sealed class ResourceStates : IDisposable
             + $"; failing checks: [{string.Join("; ", failing)}]; last output: [{string.Join(" | ", LogOf(state.Resource.Name).TakeLast(5))}]";
     }
 
+    /// <summary>
+    /// The position, in the order the app host published its notifications, at which an instance of
+    /// <paramref name="resourceName"/> was first seen in one of <paramref name="states"/>; null if never. The app host
+    /// starts a resource that waits for another only after publishing the state that ends the wait, so these positions
+    /// order the two causally, where the processes' own timestamps (taken by different parties) need not.
+    /// </summary>
+    public long? FirstSeen(string resourceName, params string[] states) =>
+        states.Select(state => _firstSeen.TryGetValue((resourceName, state), out var seen) ? seen : (long?)null).Min();
+
     /// <summary>Every line the instances of <paramref name="resourceName"/> logged so far (restarts included).</summary>
     public IReadOnlyList<string> LogOf(string resourceName) =>
         _lines.TryGetValue(resourceName, out var lines) ? [.. lines] : [];
@@ -115,6 +126,10 @@ public sealed class ResourceStates : IDisposable
         {
             await foreach (var update in notifications.WatchAsync(_stop.Token))
             {
+                if (update.Snapshot.State?.Text is { } state)
+                {
+                    _firstSeen.TryAdd((update.Resource.Name, state), ++_notifications);
+                }
                 if (_latest.TryAdd(update.ResourceId, update))
                 {
                     _ = FollowLogAsync(update.Resource.Name, update.ResourceId);

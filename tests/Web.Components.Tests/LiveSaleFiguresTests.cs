@@ -16,7 +16,7 @@ public sealed class LiveSaleFiguresTests : LiveComponentTest
         Ordering.On("GET", $"/api/flash-sales/{Sale}/stock", 200,
             $$"""{"saleId":"{{Sale}}","remaining":3,"initial":5,"status":"Live","startsAt":"2026-03-01T12:00:00Z","endsAt":"2026-03-01T13:00:00Z","serverTime":"2026-03-01T12:10:00Z"}""")
             .On("GET", $"/api/admin/flash-sales/{Sale}/reconciliation", 200,
-            $$"""{"saleId":"{{Sale}}","initial":5,"redisRemaining":3,"inFlight":1,"sold":1,"releasing":0,"ledgerRemaining":4,"perBuyerLimit":2,"buyersOverLimit":[],"holds":true,"checkedAt":"2026-03-01T12:10:00Z"}""");
+            $$"""{"stockId":"{{Sale}}","initial":5,"redisRemaining":3,"inFlight":1,"sold":1,"releasing":0,"ledgerRemaining":4,"perBuyerLimit":2,"buyersOverLimit":[],"holds":true,"checkedAt":"2026-03-01T12:10:00Z"}""");
         var cut = RenderFigures();
 
         cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("[data-live-sale]").GetAttribute("data-loaded")));

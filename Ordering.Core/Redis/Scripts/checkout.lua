@@ -1,7 +1,7 @@
--- A basket checkout, atomically and all or nothing: gate alive, idempotency, every line's stock, then every line
+-- A basket checkout, atomically and all or nothing: gate ready, idempotency, every line's stock, then every line
 -- reserved and ONE stream entry for the whole order (the outbox). Each line is reserved exactly as a flash-sale
--- buy reserves its sale: the item's stock lives under the sale keys of its stock id (docs/checkout.md).
--- KEYS: 1 alive, 2 the buyer's checkout answers, 3 stream, 4 buyer pending set,
+-- buy reserves its sale: each is a stock with the same keys (stock:{id}:*) (docs/checkout.md).
+-- KEYS: 1 ready, 2 the buyer's checkout answers, 3 stream, 4 buyer pending set,
 --       then per line: stock meta, stock buyers, line order hash
 -- ARGV: 1 buyerId, 2 idempotencyKey, 3 checkoutId, 4 reservedAt (ISO 8601), 5 order TTL (s), 6 fingerprint of the lines,
 --       7 W3C traceparent of the request ('' when it is not traced),
@@ -39,7 +39,7 @@ for i = 1, count do
   redis.call('HINCRBY', KEYS[k + 1], 'stock', -tonumber(quantity))
   redis.call('HINCRBY', KEYS[k + 1], 'pending', tonumber(quantity))
   redis.call('HINCRBY', KEYS[k + 2], ARGV[1], tonumber(quantity))
-  redis.call('HSET', KEYS[k + 3], 'status', 'pending', 'saleId', stockId, 'buyerId', ARGV[1], 'quantity', quantity,
+  redis.call('HSET', KEYS[k + 3], 'status', 'pending', 'stockId', stockId, 'buyerId', ARGV[1], 'quantity', quantity,
     'unitPrice', prices[i], 'reservedAt', ARGV[4], 'idempotencyKey', ARGV[2], 'checkoutId', ARGV[3], 'itemId', ARGV[a + 3])
   redis.call('EXPIRE', KEYS[k + 3], tonumber(ARGV[5]))
   redis.call('SADD', KEYS[4], lineId)

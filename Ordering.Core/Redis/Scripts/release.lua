@@ -1,5 +1,5 @@
 -- Gives an expired or cancelled order's units back to the gate, once per order.
--- KEYS: 1 sale meta, 2 buyers, 3 released set
+-- KEYS: 1 stock meta, 2 buyers, 3 released set
 -- ARGV: 1 orderId, 2 buyerId, 3 quantity
 if redis.call('EXISTS', KEYS[1]) == 0 then
   -- The gate lost its data; the rebuild reads the ledger, which already has these units back.
@@ -11,6 +11,6 @@ end
 local quantity = tonumber(ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'stock', quantity)
 redis.call('HINCRBY', KEYS[2], ARGV[2], -quantity)
--- Replicas answering "sold out" from memory must ask again (GateKeys.SaleReopened; the id is the key's hash tag).
-redis.call('PUBLISH', 'ordering:sale-reopened', string.match(KEYS[1], '{(.-)}'))
+-- Replicas answering "sold out" from memory must ask again (GateKeys.StockReopened; the id is the key's hash tag).
+redis.call('PUBLISH', 'ordering:stock-reopened', string.match(KEYS[1], '{(.-)}'))
 return 1

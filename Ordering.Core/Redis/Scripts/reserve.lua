@@ -1,7 +1,7 @@
--- The buy decision, atomically: gate alive, idempotency, sale status and window, per-buyer limit, stock, and
+-- The buy decision, atomically: gate ready, idempotency, sale status and window, per-buyer limit, stock, and
 -- the reservation's stream entry (the stream is the outbox: no reservation exists without its log entry).
--- KEYS: 1 alive, 2 sale meta, 3 buyers, 4 answers, 5 stream, 6 order, 7 buyer pending set
--- ARGV: 1 buyerId, 2 idempotencyKey, 3 quantity, 4 now (unix ms), 5 orderId, 6 saleId, 7 reservedAt (ISO 8601), 8 order TTL (s),
+-- KEYS: 1 ready, 2 stock meta (the sale's), 3 buyers, 4 answers, 5 stream, 6 order, 7 buyer pending set
+-- ARGV: 1 buyerId, 2 idempotencyKey, 3 quantity, 4 now (unix ms), 5 orderId, 6 stockId (the sale's id), 7 reservedAt (ISO 8601), 8 order TTL (s),
 --       9 W3C traceparent of the buy request ('' when it is not traced): carried in the entry to the worker
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'restoring'}
@@ -46,11 +46,11 @@ redis.call('HINCRBY', KEYS[2], 'stock', -quantity)
 redis.call('HINCRBY', KEYS[2], 'pending', quantity)
 redis.call('HINCRBY', KEYS[3], ARGV[1], quantity)
 redis.call('HSET', KEYS[4], field, ARGV[5] .. '|' .. ARGV[3])
-redis.call('HSET', KEYS[6], 'status', 'pending', 'saleId', ARGV[6], 'buyerId', ARGV[1], 'quantity', ARGV[3],
+redis.call('HSET', KEYS[6], 'status', 'pending', 'stockId', ARGV[6], 'buyerId', ARGV[1], 'quantity', ARGV[3],
   'unitPrice', m[6], 'reservedAt', ARGV[7], 'idempotencyKey', ARGV[2])
 redis.call('EXPIRE', KEYS[6], tonumber(ARGV[8]))
 redis.call('SADD', KEYS[7], ARGV[5])
-local entry = {'orderId', ARGV[5], 'saleId', ARGV[6], 'buyerId', ARGV[1], 'quantity', ARGV[3],
+local entry = {'orderId', ARGV[5], 'stockId', ARGV[6], 'buyerId', ARGV[1], 'quantity', ARGV[3],
   'unitPrice', m[6], 'reservedAt', ARGV[7], 'idempotencyKey', ARGV[2]}
 if ARGV[9] and ARGV[9] ~= '' then
   table.insert(entry, 'traceparent'); table.insert(entry, ARGV[9])

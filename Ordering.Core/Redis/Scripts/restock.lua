@@ -22,7 +22,7 @@ redis.call('HINCRBY', KEYS[1], 'stock', delta)
 redis.call('HINCRBY', KEYS[1], 'initial', delta)
 redis.call('HSET', KEYS[1], 'stockVersion', ARGV[1], 'lastDelta', delta)
 if delta > 0 then
-  -- Units came back: replicas answering "sold out" from memory must ask again (GateKeys.SaleReopened).
-  redis.call('PUBLISH', 'ordering:sale-reopened', string.match(KEYS[1], '{(.-)}'))
+  -- Units came back: replicas answering "sold out" from memory must ask again (GateKeys.StockReopened).
+  redis.call('PUBLISH', 'ordering:stock-reopened', string.match(KEYS[1], '{(.-)}'))
 end
 return {'applied', tostring(delta)}

@@ -2,7 +2,7 @@
 -- group and deleted, and its orders' units leave "pending" (they are sold in the ledger now). Once per entry: XACK
 -- answers 1 only for an entry still pending in the group, so settling a batch again (a worker that died after this
 -- script, before it knew) changes nothing.
--- KEYS: 1 stream, then per order (a flash-sale buy, or each line of a checkout, in entry order): order hash, sale
+-- KEYS: 1 stream, then per order (a flash-sale buy, or each line of a checkout, in entry order): order hash, stock
 --       meta, buyer pending set
 -- ARGV: 1 group, 2 number of entries E, then per entry: entry id, its number of orders; then per order, in KEYS
 --       order: orderId, quantity

@@ -102,8 +102,8 @@ public static class RedisLuaCeiling
 
     private static async Task ArmAsync(IDatabase db, Guid saleId)
     {
-        await db.StringSetAsync(GateKeys.Alive, "1").ConfigureAwait(false);
-        await db.HashSetAsync(GateKeys.Sale(saleId),
+        await db.StringSetAsync(GateKeys.Ready, "1").ConfigureAwait(false);
+        await db.HashSetAsync(GateKeys.Stock(saleId),
         [
             new("status", "Scheduled"), new("stock", 1_000_000_000), new("pending", 0), new("limit", 1_000_000_000),
             new("starts", 0), new("ends", DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds()), new("price", "9.99"),
@@ -126,7 +126,7 @@ public static class RedisLuaCeiling
                 var buyer = $"ceiling-{n % 10_000}";
                 var orderId = Guid.CreateVersion7();
                 var now = DateTimeOffset.UtcNow;
-                RedisKey[] keys = [GateKeys.Alive, GateKeys.Sale(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId), GateKeys.Reservations, GateKeys.Order(orderId), GateKeys.BuyerPending(buyer)];
+                RedisKey[] keys = [GateKeys.Ready, GateKeys.Stock(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId), GateKeys.Reservations, GateKeys.Order(orderId), GateKeys.BuyerPending(buyer)];
                 RedisValue[] values = [buyer, $"k{n}", 1, now.ToUnixTimeMilliseconds(), orderId.ToString("N"), sale, now.ToString("O", CultureInfo.InvariantCulture), 600];
                 var start = Stopwatch.GetTimestamp();
                 await GateScripts.Reserve.RunAsync(db, keys, values).ConfigureAwait(false);
@@ -156,7 +156,7 @@ public static class RedisLuaCeiling
         [
             "-h", host, "-p", port, "--dbnum", Database.ToString(CultureInfo.InvariantCulture), "-n", requests.ToString(CultureInfo.InvariantCulture),
             "-c", "50", "-P", pipeline.ToString(CultureInfo.InvariantCulture), "-r", "100000000", "--csv",
-            "EVALSHA", sha, "7", (string)GateKeys.Alive!, (string)GateKeys.Sale(saleId)!, (string)GateKeys.Buyers(saleId)!, (string)GateKeys.Answers(saleId)!,
+            "EVALSHA", sha, "7", (string)GateKeys.Ready!, (string)GateKeys.Stock(saleId)!, (string)GateKeys.Buyers(saleId)!, (string)GateKeys.Answers(saleId)!,
             (string)GateKeys.Reservations!, "order:bench__rand_int__", "buyer:bench__rand_int__:pending",
             "bench-__rand_int__", "k__rand_int__", "1", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
             "__rand_int__", sale, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), "600",

@@ -9,7 +9,7 @@ public sealed record OrderLineRow(Guid LineId, Guid? CheckoutId, Guid StockId, s
     public bool Live => Status is "Confirmed" or "Paid";
 }
 
-/// <summary>An item's ledger row (flash_sales, kind 'Item').</summary>
+/// <summary>An item's ledger row (stocks, kind 'Item').</summary>
 public sealed record ItemLedger(Guid StockId, int InitialQuantity, int Remaining);
 
 /// <summary>

@@ -16,7 +16,7 @@ public sealed record ItemAudit
     /// <summary>Units in the item's live order lines (Confirmed or Paid: expired and cancelled ones gave theirs back).</summary>
     public required long LiveUnits { get; init; }
 
-    /// <summary>The ledger row (flash_sales, kind 'Item'): null if there is none (not required: a null is left out of the JSON report).</summary>
+    /// <summary>The ledger row (stocks, kind 'Item'): null if there is none (not required: a null is left out of the JSON report).</summary>
     public int? LedgerInitial { get; init; }
 
     public int? LedgerRemaining { get; init; }

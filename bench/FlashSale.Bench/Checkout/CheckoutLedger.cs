@@ -13,10 +13,10 @@ namespace Shop.Bench.Checkout;
 public static class CheckoutLedger
 {
     private const string LinesSql =
-        "SELECT order_id, checkout_id, sale_id, buyer_id, idempotency_key, quantity, status, confirmed_at FROM orders WHERE sale_id = ANY(@stocks)";
+        "SELECT order_id, checkout_id, stock_id, buyer_id, idempotency_key, quantity, status, confirmed_at FROM orders WHERE stock_id = ANY(@stocks)";
 
     private const string LedgersSql =
-        $"SELECT sale_id, initial_quantity, remaining FROM flash_sales WHERE sale_id = ANY(@stocks) AND kind = '{ItemStocks.Kind}'";
+        $"SELECT stock_id, initial_quantity, remaining FROM stocks WHERE stock_id = ANY(@stocks) AND kind = '{ItemStocks.Kind}'";
 
     public static async Task<CheckoutAuditResult> AuditAsync(NpgsqlDataSource db, BasketPlan plan, IReadOnlyList<CheckoutAnswer> answers, int stockPerItem,
         TimeSpan deadline, CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ public static class CheckoutLedger
 
     private static async Task<long> CountAsync(NpgsqlDataSource db, Guid[] stocks, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT count(*) FROM orders WHERE sale_id = ANY(@stocks)");
+        await using var command = db.CreateCommand("SELECT count(*) FROM orders WHERE stock_id = ANY(@stocks)");
         command.Parameters.AddWithValue("stocks", stocks);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }

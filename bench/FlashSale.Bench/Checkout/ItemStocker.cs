@@ -9,7 +9,7 @@ namespace Shop.Bench.Checkout;
 /// <summary>
 /// Gives a checkout run its hot items the way production does (docs/checkout.md): a CatalogItemChanged per item
 /// on shop.events, as Catalog's outbox announces a new item, then a wait until ordering-worker has written each
-/// item's ledger row (flash_sales, kind 'Item') and armed its stock in the gate (<c>sale:{stockId}:meta</c>).
+/// item's ledger row (stocks, kind 'Item') and armed its stock in the gate (<c>stock:{stockId}:meta</c>).
 /// The catalog's 120 seeded items are announced too, so the run's items come from a range of their own.
 /// </summary>
 public static class ItemStocker
@@ -44,7 +44,7 @@ public static class ItemStocker
         var redis = shop.Redis.GetDatabase();
         var stocks = items.Select(ItemStocks.StockId).ToArray();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(await redis.KeyExistsAsync(GateKeys.Alive).ConfigureAwait(false)
+        while (!(await redis.KeyExistsAsync(GateKeys.Ready).ConfigureAwait(false)
                  && await AllArmedAsync(redis, stocks, stock).ConfigureAwait(false)
                  && await LedgerRowsAsync(shop, stocks, cancellationToken).ConfigureAwait(false) == stocks.Length))
         {
@@ -61,7 +61,7 @@ public static class ItemStocker
     {
         foreach (var stockId in stocks)
         {
-            var fields = await redis.HashGetAsync(GateKeys.Sale(stockId), ["version", "stock"]).ConfigureAwait(false);
+            var fields = await redis.HashGetAsync(GateKeys.Stock(stockId), ["version", "stock"]).ConfigureAwait(false);
             if (fields[0].IsNull || (long)fields[0] < 1 || fields[1].IsNull || (long)fields[1] != stock)
             {
                 return false;
@@ -72,7 +72,7 @@ public static class ItemStocker
 
     private static async Task<long> LedgerRowsAsync(BenchedShop shop, Guid[] stocks, CancellationToken cancellationToken)
     {
-        await using var command = shop.OrderingDb.CreateCommand($"SELECT count(*) FROM flash_sales WHERE sale_id = ANY(@stocks) AND kind = '{ItemStocks.Kind}'");
+        await using var command = shop.OrderingDb.CreateCommand($"SELECT count(*) FROM stocks WHERE stock_id = ANY(@stocks) AND kind = '{ItemStocks.Kind}'");
         command.Parameters.AddWithValue("stocks", stocks);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }

@@ -48,8 +48,8 @@ public static class CheckoutSection
         }
         Line();
         Line("Checkouts decided/s = distinct baskets answered 202 or 409 (a repeat counted once) ÷ the span from the first intended send to the last answer; "
-            + "accepted orders/s = distinct order ids in 202s ÷ the same span. A checkout is one `orders` row per line (`checkout_id` = the order id, `sale_id` = the item's stock id). "
-            + "Oversell = live line units of an item (Confirmed or Paid) beyond its stock; ledger agrees = its `flash_sales` row (kind 'Item') holds the stock and remaining = stock − live units; "
+            + "accepted orders/s = distinct order ids in 202s ÷ the same span. A checkout is one `orders` row per line (`checkout_id` = the order id, `stock_id` = the item's stock id). "
+            + "Oversell = live line units of an item (Confirmed or Paid) beyond its stock; ledger agrees = its `stocks` row (kind 'Item') holds the stock and remaining = stock − live units; "
             + "duplicates = an order id answered to two keys, two order ids for one key, or more rows than the basket's lines; lost = a 202's order with no row once the pipeline drained; "
             + "incomplete = fewer rows than lines, or other items or quantities; refused but persisted = rows for a key that only got 409s; "
             + "repeats = baskets sent twice with the same key, both answered (both 202 with the same id, both 409, or a 202 and a 409, which must not happen: the stock never grows during the run); "

@@ -87,7 +87,7 @@ public static class RampScenario
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
-            await using var command = context.Shop.OrderingDb.CreateCommand("SELECT count(*) FROM orders WHERE sale_id = @s");
+            await using var command = context.Shop.OrderingDb.CreateCommand("SELECT count(*) FROM orders WHERE stock_id = @s");
             command.Parameters.AddWithValue("s", saleId);
             var count = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (count >= expected)

@@ -40,7 +40,7 @@ public sealed class BuyingTests(ShopAppFixture shop) : BrowserTest(shop)
         await Expect(order.Locator("[data-order-status-label]")).ToHaveTextAsync("Paid");
         await Expect(page.Locator("[data-orders-message]")).ToContainTextAsync("Your order is paid.");
         await Expect(order.GetByRole(AriaRole.Button, new() { NameRegex = new Regex(@"^Pay \$\d+\.\d\d for order [0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$") })).ToBeHiddenAsync();
-        Assert.Equal(1, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale AND status = 'Paid'", ("sale", sale.Id)));
+        Assert.Equal(1, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @sale AND status = 'Paid'", ("sale", sale.Id)));
 
         // Reloaded, the page says the same.
         await page.ReloadAsync();
@@ -100,11 +100,11 @@ public sealed class BuyingTests(ShopAppFixture shop) : BrowserTest(shop)
         Assert.Single(buys);
 
         // Exactly one durable order for this sale, one unit taken.
-        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)) >= 1,
+        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @sale", ("sale", sale.Id)) >= 1,
             "the order persisted", TimeSpan.FromSeconds(30));
         await Task.Delay(1500);
-        Assert.Equal(1, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)));
-        Assert.Equal(1, await Shop.ScalarAsync("SELECT coalesce(sum(quantity), 0) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)));
+        Assert.Equal(1, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @sale", ("sale", sale.Id)));
+        Assert.Equal(1, await Shop.ScalarAsync("SELECT coalesce(sum(quantity), 0) FROM orders WHERE stock_id = @sale", ("sale", sale.Id)));
         await Expect(page.Locator("[data-remaining]")).ToHaveTextAsync("9");
 
         // Even two requests with one key (a retry racing the first try) make one order.
@@ -120,10 +120,10 @@ public sealed class BuyingTests(ShopAppFixture shop) : BrowserTest(shop)
         Assert.Equal(202, answers[0].GetProperty("status").GetInt32());
         Assert.Equal(202, answers[1].GetProperty("status").GetInt32());
         Assert.Equal(answers[0].GetProperty("orderId").GetString(), answers[1].GetProperty("orderId").GetString());
-        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)) >= 2,
+        await Eventually.TrueAsync(async () => await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @sale", ("sale", sale.Id)) >= 2,
             "the second order persisted", TimeSpan.FromSeconds(30));
         await Task.Delay(1500);
-        Assert.Equal(2, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE sale_id = @sale", ("sale", sale.Id)));
+        Assert.Equal(2, await Shop.ScalarAsync("SELECT count(*) FROM orders WHERE stock_id = @sale", ("sale", sale.Id)));
 
         await page.GotoAsync("/orders");
         await Expect(page.Locator($"[data-sale-id=\"{sale.Id}\"]")).ToHaveCountAsync(2);

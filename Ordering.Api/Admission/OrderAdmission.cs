@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace Shop.Ordering.Api.Buying;
+namespace Shop.Ordering.Api.Admission;
 
 /// <summary>
 /// Load shedding before the gate: a per-buyer token bucket (one buyer cannot hammer the sale) and a limit on
@@ -10,13 +11,13 @@ namespace Shop.Ordering.Api.Buying;
 /// </summary>
 /// <remarks>
 /// The bucket is refilled lazily: each attempt adds the tokens earned since the buyer's previous attempt
-/// (<see cref="BuyingOptions.BuyerRequestsPerSecond"/> per second, at most <see cref="BuyingOptions.BuyerBurst"/>)
+/// (<see cref="AdmissionOptions.BuyerRequestsPerSecond"/> per second, at most <see cref="AdmissionOptions.BuyerBurst"/>)
 /// and takes one. Nothing runs between attempts: <c>PartitionedRateLimiter</c>'s token buckets were refilled by a
 /// heartbeat that visited every buyer's limiter ten times a second, 100,000 of them after a sale, which cost the
 /// API CPU during the sale and for seconds after it. A bucket that has filled up again is the same as no bucket,
 /// so a sweep every <see cref="SweepInterval"/> forgets those.
 /// </remarks>
-public sealed class BuyAdmission : IAsyncDisposable
+public sealed class OrderAdmission : IAsyncDisposable
 {
     /// <summary>How often buckets that have filled up again (buyers who stopped trying) are forgotten.</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
@@ -30,7 +31,7 @@ public sealed class BuyAdmission : IAsyncDisposable
 
     private readonly ConcurrencyLimiter _inFlight;
 
-    public BuyAdmission(IOptions<BuyingOptions> options, TimeProvider time)
+    public OrderAdmission(IOptions<AdmissionOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
@@ -42,7 +43,7 @@ public sealed class BuyAdmission : IAsyncDisposable
         _tokensPerSecond = settings.BuyerRequestsPerSecond;
         _tokensPerTick = _tokensPerSecond / time.TimestampFrequency;
         _inFlight = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = settings.MaxConcurrentDecisions, QueueLimit = 0 });
-        _sweep = time.CreateTimer(static state => ((BuyAdmission)state!).Sweep(), this, SweepInterval, SweepInterval);
+        _sweep = time.CreateTimer(static state => ((OrderAdmission)state!).Sweep(), this, SweepInterval, SweepInterval);
     }
 
     /// <summary>Buyers with a bucket that is not full (tried recently).</summary>
@@ -77,6 +78,15 @@ public sealed class BuyAdmission : IAsyncDisposable
     }
 
     public RateLimitLease AdmitDecision() => _inFlight.AttemptAcquire();
+
+    /// <summary>The Retry-After header of a refused lease: its wait in whole seconds, at least 1.</summary>
+    public static string RetryAfterSeconds(RateLimitLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
+            : "1";
+    }
 
     /// <summary>Forgets the buckets that have filled up again: the buyer would get the same answer without one.</summary>
     internal void Sweep()

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Shop.Ordering.Core.Redis;
 using StackExchange.Redis;
 
-namespace Shop.Ordering.Api.Buying;
+namespace Shop.Ordering.Api.Admission;
 
 /// <summary>What the in-process shortcut can say about a buy without asking the gate.</summary>
 public enum ShortcutAnswer
@@ -24,16 +24,16 @@ public enum ShortcutAnswer
 /// <c>HGETALL</c>) and only then starts answering from memory: a key in that snapshot gets its order id back, any
 /// other key "sold out". While sold out no key can be accepted, so the snapshot stays exact until units come back:
 /// <list type="bullet">
-/// <item>release.lua and arm.lua publish <see cref="GateKeys.SaleReopened"/> when they give units back; the flag
+/// <item>release.lua and arm.lua publish <see cref="GateKeys.StockReopened"/> when they give units back; the flag
 ///   is dropped as soon as this replica hears it and the gate decides again. Until then (pub/sub's delivery time,
 ///   well under a millisecond when idle, longer on a starved machine) this replica still answers "sold out": a key
 ///   that another replica accepted in that window and that is retried here within it would be told "sold out"
 ///   once. Closing that window would cost a Redis call per sold-out answer, which is what this class avoids;</item>
-/// <item>as a safety net the flag lasts only <see cref="BuyingOptions.SoldOutMemory"/>; the gate's next "sold out"
+/// <item>as a safety net the flag lasts only <see cref="AdmissionOptions.SoldOutMemory"/>; the gate's next "sold out"
 ///   reports how many keys it holds, and the snapshot is read again only when that number changed.</item>
 /// </list>
 /// </summary>
-public sealed partial class SoldOutShortcut(IConnectionMultiplexer redis, IOptions<BuyingOptions> options, TimeProvider time, ILogger<SoldOutShortcut> logger)
+public sealed partial class SoldOutShortcut(GateClient gate, IConnectionMultiplexer redis, IOptions<AdmissionOptions> options, TimeProvider time, ILogger<SoldOutShortcut> logger)
 {
     // buyerId ≤ a token's subject, key ≤ 64: a field longer than this is looked up with a string instead.
     private const int StackFieldLength = 256;
@@ -86,7 +86,7 @@ public sealed partial class SoldOutShortcut(IConnectionMultiplexer redis, IOptio
         {
             // Subscribed before reading, so a release after the read is heard.
             await EnsureSubscribedAsync().ConfigureAwait(false);
-            var entries = await redis.GetDatabase().HashGetAllAsync(GateKeys.Answers(saleId)).ConfigureAwait(false);
+            var entries = await gate.AcceptedAnswersAsync(saleId).ConfigureAwait(false);
             var snapshot = AcceptedKeys.From(entries);
             lock (sale)
             {
@@ -134,17 +134,7 @@ public sealed partial class SoldOutShortcut(IConnectionMultiplexer redis, IOptio
         }
     }
 
-    private async Task SubscribeAsync()
-    {
-        var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(GateKeys.SaleReopened, (_, message) =>
-        {
-            if (Guid.TryParseExact(message.ToString(), "N", out var saleId))
-            {
-                Reopen(saleId);
-            }
-        }).ConfigureAwait(false);
-    }
+    private Task SubscribeAsync() => gate.SubscribeToReopenedStocksAsync(Reopen);
 
     /// <summary>Units came back to the sale: the gate decides again.</summary>
     private void Reopen(Guid saleId)

@@ -1,9 +1,9 @@
-namespace Shop.Ordering.Api.Buying;
+namespace Shop.Ordering.Api.Admission;
 
-/// <summary>Admission settings of the buy hot path, bound from <c>Ordering:Buying</c>.</summary>
-public sealed class BuyingOptions
+/// <summary>Admission settings of the buy hot path, bound from <c>Ordering:Admission</c>.</summary>
+public sealed class AdmissionOptions
 {
-    public const string SectionName = "Ordering:Buying";
+    public const string SectionName = "Ordering:Admission";
 
     /// <summary>Buy decisions in progress at once in this process; more are shed with 429.</summary>
     public int MaxConcurrentDecisions { get; set; } = 1024;

@@ -5,7 +5,7 @@ namespace Shop.Ordering.Core.Redis;
 /// straight from an event. <see cref="Price"/> is the invariant text the API copies into each order;
 /// <see cref="LedgerRemaining"/> becomes the stock only on the first arming.
 /// </summary>
-public sealed record GateSaleDefinition(
+public sealed record GateStockDefinition(
     long Version,
     string Status,
     int Initial,

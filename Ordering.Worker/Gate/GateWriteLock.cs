@@ -9,7 +9,7 @@ namespace Shop.Ordering.Worker.Gate;
 /// pending atomically, and a cancel moves them to "releasing" in one transaction, so neither changes the sums.
 /// The worker runs as one replica (docs/architecture.md, "One writer per hot ledger row"); the lock is per process.
 /// </summary>
-public sealed class GateLock
+public sealed class GateWriteLock
 {
     private readonly SemaphoreSlim _semaphore = new(1, 1);
 

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Admission;
 
 namespace Shop.Ordering.UnitTests;
 
@@ -9,12 +9,12 @@ namespace Shop.Ordering.UnitTests;
 /// that says how long to wait, buyers independent of each other, and forgetting buyers whose bucket is full again.
 /// No app is started: these run in milliseconds.
 /// </summary>
-public sealed class BuyAdmissionTests
+public sealed class OrderAdmissionTests
 {
     private readonly ManualClock _clock = new();
 
-    private BuyAdmission Admission(int burst = 5, int perSecond = 5, int decisions = 1024) =>
-        new(Options.Create(new BuyingOptions { BuyerBurst = burst, BuyerRequestsPerSecond = perSecond, MaxConcurrentDecisions = decisions }), _clock);
+    private OrderAdmission Admission(int burst = 5, int perSecond = 5, int decisions = 1024) =>
+        new(Options.Create(new AdmissionOptions { BuyerBurst = burst, BuyerRequestsPerSecond = perSecond, MaxConcurrentDecisions = decisions }), _clock);
 
     [Fact]
     public async Task A_buyer_gets_the_burst_then_a_refusal_with_retry_after()

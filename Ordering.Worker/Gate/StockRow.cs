@@ -6,24 +6,24 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Worker.Gate;
 
 /// <summary>
-/// A sale (or an item's stock, docs/checkout.md) as the ledger holds it, in the shape the gate needs: arming and the rebuild both write the gate from
+/// A stock (a flash sale's units, or an item's regular stock: docs/checkout.md) as the ledger holds it, in the shape the gate needs: arming and the rebuild both write the gate from
 /// this row, so the gate's definition always comes from Postgres, never straight from an event.
 /// </summary>
-public sealed record SaleRow(
-    Guid SaleId,
+public sealed record StockRow(
+    Guid StockId,
     string Status,
     int Initial,
     int PerBuyerLimit,
     DateTimeOffset StartsAt,
     DateTimeOffset EndsAt,
-    decimal SalePrice,
+    decimal UnitPrice,
     long Version,
     int Remaining,
     long StockVersion)
 {
-    public const string Columns = "sale_id, status, initial_quantity, per_buyer_limit, starts_at, ends_at, sale_price, version, remaining, stock_version";
+    public const string Columns = "stock_id, status, initial_quantity, per_buyer_limit, starts_at, ends_at, unit_price, version, remaining, stock_version";
 
-    public static SaleRow Read(NpgsqlDataReader reader) => new(
+    public static StockRow Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),
         reader.GetString(1),
         reader.GetInt32(2),
@@ -36,10 +36,10 @@ public sealed record SaleRow(
         reader.GetInt64(9));
 
     /// <summary>The price as the gate stores it (invariant, the ledger's two decimals): the API copies it into each order.</summary>
-    public string Price => SalePrice.ToString(CultureInfo.InvariantCulture);
+    public string Price => UnitPrice.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>What arm.lua writes into the gate.</summary>
-    public GateSaleDefinition GateDefinition() => new(Version, Status, Initial, PerBuyerLimit, StartsAt, EndsAt, Price, Remaining);
+    public GateStockDefinition GateDefinition() => new(Version, Status, Initial, PerBuyerLimit, StartsAt, EndsAt, Price, Remaining);
 
     /// <summary>The whole meta hash, as the rebuild writes it: stock is what the ledger has not sold, nothing is pending.</summary>
     public HashEntry[] MetaEntries() =>

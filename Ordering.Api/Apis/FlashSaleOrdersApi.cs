@@ -3,10 +3,11 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Shop.Ordering.Api.Buying;
+using Shop.Ordering.Api.Admission;
 using Shop.Ordering.Api.Telemetry;
 using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.OpenApi;
 using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.Telemetry;
 using StackExchange.Redis;
@@ -15,15 +16,13 @@ using Shop.ServiceDefaults.Problems;
 namespace Shop.Ordering.Api.Apis;
 
 /// <summary>
-/// <c>POST /api/flash-sales/{saleId}/orders</c>: the buy hot path. Cheap checks first (the token and the
-/// Idempotency-Key, the in-process sold-out flag, the body, the buyer's token bucket, the concurrency limit), then one
-/// Lua script in Redis. No database on this path.
+/// <c>POST /api/flash-sales/{saleId}/orders</c>: the buy hot path. Cheap checks first, as endpoint filters (the token's
+/// authorization, the Idempotency-Key, the in-process sold-out answer, the buyer's token bucket, the concurrency
+/// limit), then the handler: the body and one Lua script in Redis. No database on this path.
 /// </summary>
-public static partial class BuyApi
+public static partial class FlashSaleOrdersApi
 {
-    public const string IdempotencyKeyHeader = IdempotencyKeys.Header;
-
-    public static RouteGroupBuilder MapBuyApi(this IEndpointRouteBuilder routes)
+    public static RouteGroupBuilder MapFlashSaleOrdersApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/flash-sales").RequireAuthorization(ShopRoles.UserPolicy);
         group.MapPost("/{saleId:guid}/orders", BuyAsync)
@@ -32,7 +31,7 @@ public static partial class BuyApi
             .WithDescription("Send an Idempotency-Key header (1–64 of letters, digits, '-', '_', '.', ':'): one new key per purchase " +
                 "attempt, the same key when retrying it; a repeated key always gets its first answer.")
             // The body is read by the handler (so that a bad one is a 400/413/415 with a reason); this documents it.
-            .Accepts<BuyRequest>("application/json")
+            .DocumentsJsonBody<BuyRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -42,87 +41,87 @@ public static partial class BuyApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            // In this order, each cheaper than the next: the key, the in-process sold-out answer, the buyer's bucket
+            // and the concurrency limit; then the handler (the body, the gate, the answer).
+            .RequireIdempotencyKey("purchase", static http => http.RequestServices.GetRequiredService<OrderingApiMetrics>().Decision("invalid"))
+            .AddEndpointFilter(AnswerSoldOutFromMemoryAsync)
+            .RequireAdmission(static (metrics, outcome) => metrics.Decision(outcome));
         return group;
     }
 
-    public static async Task<Results<Accepted<BuyAccepted>, ProblemHttpResult>> BuyAsync(
+    /// <summary>The decision: the body, then one script in the gate, and its answer (the filters above have admitted the request).</summary>
+    public static async Task<Results<Accepted<OrderAccepted>, ProblemHttpResult>> BuyAsync(
         Guid saleId,
         HttpContext http,
         ClaimsPrincipal user,
         GateClient gate,
         SoldOutShortcut soldOut,
-        BuyAdmission admission,
-        IOptions<BuyingOptions> options,
+        IOptions<AdmissionOptions> options,
         OrderingApiMetrics metrics,
         ILoggerFactory loggers)
     {
-        var buyerId = user.UserId();
-        if (IdempotencyKeys.Validate(http.Request.Headers[IdempotencyKeyHeader]) is { } keyProblem)
-        {
-            return Problem(metrics, "invalid", StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, keyProblem);
-        }
-        var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
-
-        // After the sell-out: answered from this replica's memory before anything else is paid for. A key the gate
-        // never accepted gets "sold out" without its body being read or the buyer's bucket being charged (the
-        // answer changes nothing, and a sold-out storm is most of a sale's requests); a retry of an accepted key
-        // gets its first answer, once its body says it is the same request.
-        var shortcut = soldOut.Check(saleId, buyerId, idempotencyKey, out var first);
-        if (shortcut == ShortcutAnswer.SoldOut)
-        {
-            return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "This sale is sold out.");
-        }
         var (request, bodyStatus, bodyProblem) = await ReadBodyAsync(http, options.Value.MaxBodyBytes).ConfigureAwait(false);
         if (bodyProblem is not null)
         {
             return Problem(metrics, "invalid", bodyStatus, ProblemTypes.InvalidRequest, bodyProblem);
         }
-        if (shortcut == ShortcutAnswer.Repeat)
-        {
-            return Answer(new ReservationDecision(ReservationOutcome.Repeat, first.OrderId, first.Quantity), saleId, request!.Quantity, http, soldOut, metrics);
-        }
-
-        using var buyerLease = admission.AdmitBuyer(buyerId);
-        if (!buyerLease.IsAcquired)
-        {
-            http.Response.Headers.RetryAfter = RetryAfterSeconds(buyerLease);
-            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, ProblemTypes.Busy, "Too many attempts from your account: try again in a moment.");
-        }
-        using var decisionLease = admission.AdmitDecision();
-        if (!decisionLease.IsAcquired)
-        {
-            http.Response.Headers.RetryAfter = "1";
-            return Problem(metrics, "shed", StatusCodes.Status429TooManyRequests, ProblemTypes.Busy, "The shop is very busy: try again in a second.");
-        }
 
         ReservationDecision decision;
         try
         {
-            decision = await gate.ReserveAsync(saleId, buyerId, idempotencyKey, request!.Quantity, TraceParents.Current()).ConfigureAwait(false);
+            decision = await gate.ReserveAsync(saleId, user.UserId(), IdempotencyKeys.Of(http), request!.Quantity, TraceParents.Current()).ConfigureAwait(false);
         }
         // Unreachable, too slow, or refusing (an error reply, e.g. out of memory under noeviction): not the buyer's fault.
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or RedisServerException or TimeoutException)
         {
-            LogGateUnavailable(loggers.CreateLogger(typeof(BuyApi)), e);
+            LogGateUnavailable(loggers.CreateLogger(typeof(FlashSaleOrdersApi)), e);
             http.Response.Headers.RetryAfter = "1";
             return Problem(metrics, "error", StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "The sale cannot take orders for a moment: try again.");
         }
         return Answer(decision, saleId, request.Quantity, http, soldOut, metrics);
     }
 
-    private static Results<Accepted<BuyAccepted>, ProblemHttpResult> Answer(
+    /// <summary>
+    /// After the sell-out, answered from this replica's memory before anything else is paid for (<see cref="SoldOutShortcut"/>):
+    /// a key the gate never accepted gets "sold out" without its body being read or the buyer's bucket being charged
+    /// (the answer changes nothing, and a sold-out storm is most of a sale's requests); a retry of an accepted key
+    /// gets its first answer, once its body says it is the same request. Otherwise the request goes on to admission.
+    /// </summary>
+    private static async ValueTask<object?> AnswerSoldOutFromMemoryAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var soldOut = http.RequestServices.GetRequiredService<SoldOutShortcut>();
+        var saleId = context.GetArgument<Guid>(0); // BuyAsync's first parameter
+        var shortcut = soldOut.Check(saleId, http.User.UserId(), IdempotencyKeys.Of(http), out var first);
+        if (shortcut == ShortcutAnswer.AskGate)
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        var metrics = http.RequestServices.GetRequiredService<OrderingApiMetrics>();
+        if (shortcut == ShortcutAnswer.SoldOut)
+        {
+            return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "This sale is sold out.");
+        }
+        var maxBytes = http.RequestServices.GetRequiredService<IOptions<AdmissionOptions>>().Value.MaxBodyBytes;
+        var (request, bodyStatus, bodyProblem) = await ReadBodyAsync(http, maxBytes).ConfigureAwait(false);
+        return bodyProblem is not null
+            ? Problem(metrics, "invalid", bodyStatus, ProblemTypes.InvalidRequest, bodyProblem)
+            : Answer(new ReservationDecision(ReservationOutcome.Repeat, first.OrderId, first.Quantity), saleId, request!.Quantity, http, soldOut, metrics);
+    }
+
+    private static Results<Accepted<OrderAccepted>, ProblemHttpResult> Answer(
         ReservationDecision decision, Guid saleId, int quantity, HttpContext http, SoldOutShortcut soldOut, OrderingApiMetrics metrics)
     {
         switch (decision.Outcome)
         {
             case ReservationOutcome.Accepted:
                 metrics.Decision("reserved");
-                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
+                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new OrderAccepted(decision.OrderId, "pending"));
             case ReservationOutcome.Repeat when decision.Quantity == quantity:
                 // The same request again (a double click, a retry): the first answer, never a second unit.
                 metrics.Decision("repeat");
-                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new BuyAccepted(decision.OrderId, "pending"));
+                return TypedResults.Accepted($"/api/orders/{decision.OrderId}", new OrderAccepted(decision.OrderId, "pending"));
             case ReservationOutcome.Repeat:
                 return Problem(metrics, "invalid", StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
                     $"This Idempotency-Key was used for a request of {decision.Quantity} unit(s); use a new key for a different request.");
@@ -162,29 +161,8 @@ public static partial class BuyApi
         return request is { Quantity: < 1 } ? (null, StatusCodes.Status400BadRequest, "The quantity must be at least 1.") : (request, status, problem);
     }
 
-    /// <summary>
-    /// Routing answers 415 itself when a request's Content-Type is not one an endpoint <c>Accepts</c>; this gives
-    /// that answer a reason.
-    /// </summary>
-    public static void DescribeUnsupportedMediaType(ProblemDetailsContext context)
-    {
-        if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
-        {
-            context.ProblemDetails.Type = ProblemTypes.InvalidRequest;
-            context.ProblemDetails.Detail = context.HttpContext.Request.Path.StartsWithSegments("/api/orders", StringComparison.Ordinal)
-                ? JsonBodies.UnsupportedMediaTypeDetail(context.HttpContext, CheckoutApi.BodyExample)
-                : UnsupportedMediaTypeDetail(context.HttpContext);
-        }
-    }
-
-    private static string UnsupportedMediaTypeDetail(HttpContext http) => JsonBodies.UnsupportedMediaTypeDetail(http, BodyExample);
-
-    private const string BodyExample = "{\"quantity\": 1}";
-
-    internal static string RetryAfterSeconds(RateLimitLease lease) =>
-        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
-            : "1";
+    /// <summary>The body this endpoint takes, for the reason of a 400 or 415 answer.</summary>
+    public const string BodyExample = "{\"quantity\": 1}";
 
     private static ProblemHttpResult Problem(OrderingApiMetrics metrics, string outcome, int status, string type, string detail)
     {
