@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Shop.Ordering.Api.Telemetry;
 using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.Problems;
@@ -16,29 +17,57 @@ public static class AdmissionFilter
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(count);
-        return endpoint.AddEndpointFilter(async (context, next) =>
+        return endpoint.AddEndpointFilter((context, next) =>
         {
             var http = context.HttpContext;
             var admission = http.RequestServices.GetRequiredService<OrderAdmission>();
-            using var buyerLease = admission.AdmitBuyer(http.User.UserId());
+            var buyerLease = admission.AdmitBuyer(http.User.UserId());
             if (!buyerLease.IsAcquired)
             {
                 http.Response.Headers.RetryAfter = OrderAdmission.RetryAfterSeconds(buyerLease);
+                buyerLease.Dispose();
                 return Shed(http, count, "Too many attempts from your account: try again in a moment.");
             }
-            using var decisionLease = admission.AdmitDecision();
+            buyerLease.Dispose(); // a bucket's token is spent, not held: the lease holds nothing
+            var decisionLease = admission.AdmitDecision();
             if (!decisionLease.IsAcquired)
             {
                 http.Response.Headers.RetryAfter = "1";
+                decisionLease.Dispose();
                 return Shed(http, count, "The shop is very busy: try again in a second.");
             }
-            return await next(context).ConfigureAwait(false);
+            // Held until the handler has answered. Not an async lambda: on the hot path the permit is released by a
+            // continuation only when the handler did not complete at once (it awaits the gate, so it rarely does).
+            ValueTask<object?> answer;
+            try
+            {
+                answer = next(context);
+            }
+            catch
+            {
+                decisionLease.Dispose();
+                throw;
+            }
+            if (answer.IsCompleted)
+            {
+                decisionLease.Dispose();
+                return answer;
+            }
+            return ReleaseWhenAnsweredAsync(answer, decisionLease);
         });
     }
 
-    private static object Shed(HttpContext http, Action<OrderingApiMetrics, string> count, string detail)
+    private static async ValueTask<object?> ReleaseWhenAnsweredAsync(ValueTask<object?> answer, RateLimitLease lease)
+    {
+        using (lease)
+        {
+            return await answer.ConfigureAwait(false);
+        }
+    }
+
+    private static ValueTask<object?> Shed(HttpContext http, Action<OrderingApiMetrics, string> count, string detail)
     {
         count(http.RequestServices.GetRequiredService<OrderingApiMetrics>(), "shed");
-        return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, type: ProblemTypes.Busy);
+        return ValueTask.FromResult<object?>(TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, type: ProblemTypes.Busy));
     }
 }

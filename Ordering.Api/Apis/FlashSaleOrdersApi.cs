@@ -45,7 +45,7 @@ public static partial class FlashSaleOrdersApi
             // In this order, each cheaper than the next: the key, the in-process sold-out answer, the buyer's bucket
             // and the concurrency limit; then the handler (the body, the gate, the answer).
             .RequireIdempotencyKey("purchase", static http => http.RequestServices.GetRequiredService<OrderingApiMetrics>().Decision("invalid"))
-            .AddEndpointFilter(AnswerSoldOutFromMemoryAsync)
+            .AddEndpointFilter(AnswerSoldOutFromMemory)
             .RequireAdmission(static (metrics, outcome) => metrics.Decision(outcome));
         return group;
     }
@@ -88,7 +88,7 @@ public static partial class FlashSaleOrdersApi
     /// (the answer changes nothing, and a sold-out storm is most of a sale's requests); a retry of an accepted key
     /// gets its first answer, once its body says it is the same request. Otherwise the request goes on to admission.
     /// </summary>
-    private static async ValueTask<object?> AnswerSoldOutFromMemoryAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static ValueTask<object?> AnswerSoldOutFromMemory(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var soldOut = http.RequestServices.GetRequiredService<SoldOutShortcut>();
@@ -96,13 +96,16 @@ public static partial class FlashSaleOrdersApi
         var shortcut = soldOut.Check(saleId, http.User.UserId(), IdempotencyKeys.Of(http), out var first);
         if (shortcut == ShortcutAnswer.AskGate)
         {
-            return await next(context).ConfigureAwait(false);
+            return next(context); // not an async method: the common case adds no state machine
         }
         var metrics = http.RequestServices.GetRequiredService<OrderingApiMetrics>();
-        if (shortcut == ShortcutAnswer.SoldOut)
-        {
-            return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "This sale is sold out.");
-        }
+        return shortcut == ShortcutAnswer.SoldOut
+            ? ValueTask.FromResult<object?>(Problem(metrics, "sold-out", StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "This sale is sold out."))
+            : AnswerRepeatAsync(http, saleId, first, soldOut, metrics);
+    }
+
+    private static async ValueTask<object?> AnswerRepeatAsync(HttpContext http, Guid saleId, AcceptedAnswer first, SoldOutShortcut soldOut, OrderingApiMetrics metrics)
+    {
         var maxBytes = http.RequestServices.GetRequiredService<IOptions<AdmissionOptions>>().Value.MaxBodyBytes;
         var (request, bodyStatus, bodyProblem) = await ReadBodyAsync(http, maxBytes).ConfigureAwait(false);
         return bodyProblem is not null

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Primitives;
 namespace Shop.ServiceDefaults.Http;
 
 /// <summary>
-/// The <c>Idempotency-Key</c> header every decision endpoint requires (a buy, a checkout, the bench's baseline buy):
+/// The <c>Idempotency-Key</c> header every decision endpoint requires (a buy, a checkout; the bench's comparison service too):
 /// one key per attempt, chosen by the client, the same key for its retries.
 /// </summary>
 public static class IdempotencyKeys
