@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Shop.Ordering.Api.Admission;

@@ -75,13 +75,13 @@ public sealed partial class ReconciliationService(
             IReadOnlyList<BuyerOverLimit> overLimit = ItemStocks.IsItemStock(stockId)
                 ? []
                 : await reconciler.BuyersOverLimitAsync(stockId, _buyersFrom.TryGetValue(stockId, out var from) ? from : null, cancellationToken);
-            var (measured, stock) = await MeasureBetweenMovesAsync(stockId, cancellationToken);
+            var (measured, terms) = await MeasureBetweenMovesAsync(stockId, cancellationToken);
             if (!measured)
             {
                 // No quiet moment this round: judged next round, from the same buyers.
                 continue;
             }
-            var report = stock?.WithBuyersOverLimit(overLimit);
+            var report = terms?.WithBuyersOverLimit(overLimit);
             Judge(stockId, report);
             metrics.SetRemaining(stockId, report?.RedisRemaining);
             _buyersFrom[stockId] = nextFrom;
