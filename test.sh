@@ -16,8 +16,9 @@ trap 'rm -rf "$logs"' EXIT
 
 # Every test project names its lane (<TestLane> in its .csproj); one that does not is an error, not a skipped project.
 lane_projects() { grep -l "<TestLane>$1</TestLane>" "$repo_root"/tests/*/*.csproj | sort; }
-# (tests/Directory.Build.props makes every project under tests/ a test project, but the shared toolkit Shop.Testing.)
-unassigned=$(grep -L "<TestLane>" $(ls "$repo_root"/tests/*/*.csproj | grep -v "/Shop.Testing/"))
+# (tests/Directory.Build.props makes every project under tests/ a test project, but the shared libraries Shop.Testing
+# and Shop.TestTokens.)
+unassigned=$(grep -L "<TestLane>" $(ls "$repo_root"/tests/*/*.csproj | grep -v -e "/Shop.Testing/" -e "/Shop.TestTokens/"))
 if [ -n "$unassigned" ]; then
   echo "These test projects name no <TestLane> (services or apps): $unassigned" >&2
   exit 1

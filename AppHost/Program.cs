@@ -16,12 +16,13 @@ var gate = builder.AddDurableRedis("gate");
 var postgres = builder.AddPostgresServer("postgres");
 var catalogDb = postgres.AddPostgresDatabase("catalogdb");
 var orderingDb = postgres.AddPostgresDatabase("orderingdb");
+var identityDb = postgres.AddPostgresDatabase("identitydb");
 
 var messaging = builder.AddRabbitMQServer("messaging");
 
-// Signs and checks the shoppers' access tokens (docs/architecture.md, "Tokens and roles"): generated once and kept
-// in the user secrets.
-var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+// The storefront's secret with identity-api (it signs shoppers in server-to-server and revokes their sessions):
+// generated once and kept in the user secrets. docs/identity.md.
+var storefrontClientSecret = builder.AddParameter("storefront-client-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
 // Each database's migrations, and catalogdb's demo data, in one resource that runs to completion: every service
 // that uses a database starts only after it exited with code 0, so none of them migrates, and none runs on an
@@ -29,10 +30,18 @@ var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParamete
 // docs/architecture.md, "Migrations".
 var migrations = builder.AddShopJob<Projects.DatabaseMigrations>("migrations")
     .WithReference(catalogDb).WaitFor(catalogDb)
-    .WithReference(orderingDb).WaitFor(orderingDb);
+    .WithReference(orderingDb).WaitFor(orderingDb)
+    .WithReference(identityDb).WaitFor(identityDb)
+    .WithEnvironment("Identity__Seed__StorefrontClientSecret", storefrontClientSecret)
+    .WithShopAccounts(builder);
+
+// Users, sign-in and tokens (docs/identity.md). The APIs reference it for its signing keys, which they read once and
+// keep, so none of them waits for it: a buy never calls it.
+var identityApi = builder.AddShopService<Projects.Identity_Api>("identity-api")
+    .WithReference(identityDb).WaitFor(identityDb).WaitForCompletion(migrations);
 
 var catalogApi = builder.AddShopService<Projects.Catalog_Api>("catalog-api")
-    .WithEnvironment("Identity__SigningKey", jwtSigningKey)
+    .WithReference(identityApi)
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalogDb).WaitFor(catalogDb).WaitForCompletion(migrations)
     .WithReference(messaging).WaitFor(messaging);
@@ -40,7 +49,7 @@ var catalogApi = builder.AddShopService<Projects.Catalog_Api>("catalog-api")
 // Two replicas: the buy hot path must survive one of them dying.
 var orderingApi = builder.AddShopService<Projects.Ordering_Api>("ordering-api")
     .WithReplicas(2)
-    .WithEnvironment("Identity__SigningKey", jwtSigningKey)
+    .WithReference(identityApi)
     .WithReference(gate).WaitFor(gate)
     .WithReference(orderingDb).WaitFor(orderingDb).WaitForCompletion(migrations)
     // Tracing every buy of a 100k-buyer sale is a large share of its cost (measured: 18–43 % of the API's CPU per
@@ -59,12 +68,16 @@ builder.AddShopService<Projects.Ordering_Worker>("ordering-worker")
 
 // Each buyer's basket, kept in the Redis that never evicts (Basket.Api/Program.cs says why); prices from the catalog.
 var basketApi = builder.AddShopService<Projects.Basket_Api>("basket-api")
-    .WithEnvironment("Identity__SigningKey", jwtSigningKey)
+    .WithReference(identityApi)
     .WithReference(gate).WaitFor(gate)
     .WithReference(catalogApi).WaitFor(catalogApi);
 
+// The storefront keeps each shopper's session (their tokens) server-side in the gate's Redis, which never evicts.
 builder.AddShopService<Projects.Web_Blazor>("webfrontend")
     .WithExternalHttpEndpoints()
+    .WithReference(identityApi).WaitFor(identityApi)
+    .WithEnvironment("Identity__StorefrontClientSecret", storefrontClientSecret)
+    .WithReference(gate).WaitFor(gate)
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithReference(orderingApi).WaitFor(orderingApi)
     .WithReference(basketApi).WaitFor(basketApi)

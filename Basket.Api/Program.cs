@@ -4,6 +4,7 @@ using Shop.Basket.Api.Baskets;
 using Shop.Basket.Api.Catalog;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.OpenApi;
 using StackExchange.Redis;
 
@@ -12,7 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults); bearer tokens
 // (docs/architecture.md, "Tokens and roles").
 builder.AddServiceDefaults();
-builder.AddDefaultAuthentication();
+builder.AddDefaultAuthentication(ShopAudiences.BasketApi);
 
 // Baskets live in `gate`, Shop's Redis that never evicts and writes every change to its append-only file:
 // `cache` may evict (it is a cache), and a basket must not vanish under memory pressure. A basket is a small
@@ -31,7 +32,7 @@ builder.Services.AddHttpClient<CatalogItemsClient>(client => client.BaseAddress 
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BasketJsonContext.Default));
 builder.Services.AddBadRequestProblems();
 builder.Services.AddShopOpenApi("Shop Basket API",
-    "The signed-in buyer's basket. Get a token from catalog-api's POST /api/identity/token.");
+    "The signed-in buyer's basket. Get a token from identity-api's POST /connect/token (docs/identity.md).");
 // A basket change is {"quantity": n}: nothing needs more than a few bytes.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4096);
 

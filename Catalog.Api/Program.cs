@@ -3,6 +3,7 @@ using Shop.Catalog.Api.Caching;
 using Shop.Catalog.Api.Infrastructure;
 using Shop.Catalog.Data;
 using Shop.ServiceDefaults.Health;
+using Shop.ServiceDefaults.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,8 +20,8 @@ builder.NameHealthCheck(IntegrationHealthChecks.Redis, "cache")
     .NameHealthCheck(nameof(CatalogDbContext), "catalogdb")
     .NameHealthCheck(IntegrationHealthChecks.RabbitMQ, "messaging");
 
-// Bearer tokens signed with Identity:SigningKey (AppHost secret jwt-signing-key); the admin policy.
-builder.AddDefaultAuthentication();
+// Bearer tokens identity-api issued for catalog-api; the admin policy.
+builder.AddDefaultAuthentication(ShopAudiences.CatalogApi);
 
 builder.AddCatalogServices();
 
@@ -33,13 +34,11 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapCatalogApi();
 app.MapFlashSalesApi();
-app.MapIdentityApi();
 app.MapAdminCatalogApi();
 app.MapAdminFlashSalesApi();
 

@@ -27,7 +27,6 @@ public static partial class CatalogDatabaseInitializer
     {
         services.AddOptions<CatalogSeedOptions>().BindConfiguration(CatalogSeedOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<ShopUser>, Microsoft.AspNetCore.Identity.PasswordHasher<ShopUser>>();
         services.AddScoped<CatalogSeeder>();
         return services;
     }

@@ -4,7 +4,7 @@ namespace Shop.Catalog.Data;
 
 /// <summary>
 /// The catalog database (resource <c>catalogdb</c>): categories, items, flash-sale definitions, the outbox of
-/// integration events, and the users who can sign in. The schema is managed by the migrations in
+/// integration events (the users moved to identitydb). The schema is managed by the migrations in
 /// <c>Migrations/</c>, applied by the migrations resource (DatabaseMigrations) through <see cref="CatalogDatabaseInitializer"/>.
 /// </summary>
 public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
@@ -16,8 +16,6 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
     public DbSet<FlashSale> FlashSales => Set<FlashSale>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
-
-    public DbSet<ShopUser> Users => Set<ShopUser>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

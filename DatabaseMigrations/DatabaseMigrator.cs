@@ -2,14 +2,16 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Npgsql;
 using Shop.Catalog.Data;
+using Shop.Identity.Data;
 using Shop.Ordering.Core.Schema;
 using Shop.ServiceDefaults.Resilience;
 
 namespace Shop.DatabaseMigrations;
 
 /// <summary>
-/// Migrates each database in turn: orderingdb (<see cref="OrderingSchema"/>, numbered SQL scripts) and catalogdb
-/// (<see cref="CatalogDatabaseInitializer"/>, EF Core migrations and the demo data). Each migrator takes an advisory
+/// Migrates each database in turn: orderingdb (<see cref="OrderingSchema"/>, numbered SQL scripts), identitydb
+/// (<see cref="IdentityDatabaseInitializer"/>, EF Core migrations, keys, clients and accounts, with the accounts catalogdb
+/// held before identity-api) and catalogdb (<see cref="CatalogDatabaseInitializer"/>, EF Core migrations and the demo data). Each migrator takes an advisory
 /// lock of its own, so two runs at once (two AppHosts on one server, a test) apply every step once.
 /// </summary>
 public sealed partial class DatabaseMigrator(NpgsqlDataSource orderingDb, IServiceProvider services, ILogger<DatabaseMigrator> logger)
@@ -30,6 +32,12 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource orderingDb, IServi
         try
         {
             await MigrateWithRetriesAsync("orderingdb", token => OrderingSchema.MigrateAsync(orderingDb, logger, token), cancellationToken);
+            // identitydb before catalogdb: catalogdb's migration UsersMovedToIdentity drops the accounts identitydb takes over.
+            await MigrateWithRetriesAsync("identitydb", async token =>
+            {
+                var legacyUsers = await CatalogUsers.ReadLegacyAsync(services, token);
+                await IdentityDatabaseInitializer.InitializeAsync(services, legacyUsers, logger, token);
+            }, cancellationToken);
             await MigrateWithRetriesAsync("catalogdb", token => CatalogDatabaseInitializer.InitializeAsync(services, logger, token), cancellationToken);
             return true;
         }

@@ -1,4 +1,5 @@
 using Shop.Catalog.Data;
+using Shop.Identity.Data;
 using Shop.DatabaseMigrations;
 
 // The migrations resource (docs/architecture.md, "Migrations"): brings every database to the schema the services
@@ -15,6 +16,8 @@ builder.AddShopTelemetrySource(DatabaseMigrator.ActivitySourceName);
 builder.AddNpgsqlDataSource("orderingdb");
 builder.AddNpgsqlDbContext<CatalogDbContext>("catalogdb");
 builder.Services.AddCatalogSeeding();
+builder.AddNpgsqlDbContext<ShopIdentityDbContext>("identitydb");
+builder.Services.AddIdentitySeeding();
 builder.Services.AddSingleton<DatabaseMigrator>();
 
 using var host = builder.Build();

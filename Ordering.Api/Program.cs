@@ -8,6 +8,7 @@ using Shop.Ordering.Core.Reconciliation;
 using Shop.Ordering.Core.Redis;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.Identity;
 using Shop.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,7 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 // (docs/architecture.md, "Tokens and roles").
 builder.AddServiceDefaults();
 builder.AddShopTelemetrySource(OrderingApiMetrics.MeterName);
-builder.AddDefaultAuthentication();
+builder.AddDefaultAuthentication(ShopAudiences.OrderingApi);
 
 // Redis is the buy path's gate (its own durable Redis, `gate`, not the catalog's cache: the only Redis connection
 // of this service, so the gate and the order lookups both use it); its stream carries each reservation to the worker.
@@ -45,7 +46,7 @@ builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInf
 // Every error is RFC 7807 problem+json; a malformed request is a 400 with a reason, never a 500.
 builder.Services.AddProblemDetails();
 builder.Services.AddShopOpenApi("Shop Ordering API",
-    "The flash-sale buy path, the buyer's orders and payment, and the admins' views of stock and reconciliation. Get a token from catalog-api's POST /api/identity/token.");
+    "The flash-sale buy path, the buyer's orders and payment, and the admins' views of stock and reconciliation. Get a token from identity-api's POST /connect/token (docs/identity.md).");
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
 var app = builder.Build();

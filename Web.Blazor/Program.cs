@@ -20,7 +20,16 @@ builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IShopperToken, CookieShopperToken>();
 builder.Services.AddScoped<SessionEnd>();
 
+// Sessions: signed in server-to-server with identity-api, kept in the gate's Redis (Identity/ShopperSession.cs).
+builder.AddRedisClient("gate");
 builder.Services.AddShopperSession();
+builder.Services.AddOptions<StorefrontClientOptions>().BindConfiguration(StorefrontClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+// Sign-in is never retried: a retried wrong password would count twice against the shopper's throttle.
+var identityClient = builder.Services.AddHttpClient<IdentityApiClient>(client => client.BaseAddress = IdentityApiClient.BaseAddress);
+#pragma warning disable EXTEXP0001
+identityClient.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+identityClient.AddResilienceHandler("identity", pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(10)));
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 

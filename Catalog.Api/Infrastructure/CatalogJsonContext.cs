@@ -18,6 +18,4 @@ namespace Shop.Catalog.Api.Infrastructure;
 [JsonSerializable(typeof(CreateFlashSaleRequest))]
 [JsonSerializable(typeof(UpdateFlashSaleRequest))]
 [JsonSerializable(typeof(CacheStatsResponse))]
-[JsonSerializable(typeof(TokenRequest))]
-[JsonSerializable(typeof(TokenResponse))]
 public sealed partial class CatalogJsonContext : JsonSerializerContext;

@@ -1,11 +1,6 @@
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Shop.Catalog.Api.Apis;
 using Shop.Catalog.Api.Caching;
-using Shop.Catalog.Api.Identity;
 using Shop.Catalog.Api.Messaging;
 using Shop.Catalog.Api.Stock;
 using Shop.Catalog.Data;
@@ -38,37 +33,12 @@ public static class CatalogServiceExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxPublisher>();
 
-        // Users (seeded by the migrations resource, DatabaseMigrations).
-        services.AddSingleton<IPasswordHasher<ShopUser>, PasswordHasher<ShopUser>>();
-        services.AddScoped<UserAuthenticator>();
-
         // HTTP: JSON, errors, limits, OpenAPI.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CatalogJsonContext.Default));
         // Binding failures (malformed JSON, wrong types) answered with a problem+json that says what was wrong.
         services.AddBadRequestProblems();
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodySize);
-        services.AddShopOpenApi("Shop Catalog API", "Products, categories, flash-sale definitions and sign-in. Get a token from POST /api/identity/token.");
-
-        // Password hashing is deliberately expensive: bound how many sign-ins run at once.
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddConcurrencyLimiter(IdentityApi.RateLimiterPolicy, limiter =>
-            {
-                limiter.PermitLimit = Math.Max(2, Environment.ProcessorCount);
-                limiter.QueueLimit = 200;
-                limiter.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
-            });
-            options.OnRejected = async (context, cancellationToken) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "Too many sign-ins at once; retry in a second." },
-                }).ConfigureAwait(false);
-            };
-        });
+        services.AddShopOpenApi("Shop Catalog API", "Products, categories and flash-sale definitions. Admin endpoints take a token from identity-api (docs/identity.md).");
 
         return builder;
     }

@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Shop.ServiceDefaults.Identity;
 
 namespace Shop.Catalog.Data.Seed;
 
@@ -14,23 +12,12 @@ namespace Shop.Catalog.Data.Seed;
 /// </summary>
 public sealed partial class CatalogSeeder(
     CatalogDbContext db,
-    IPasswordHasher<ShopUser> passwordHasher,
     IOptions<CatalogSeedOptions> options,
     TimeProvider time,
     ILogger<CatalogSeeder> logger)
 {
     /// <summary>Arbitrary, fixed: the key of the seeding advisory lock.</summary>
     private const long SeedLockKey = 0x53686f70_43617431; // "ShopCat1"
-
-    public static IReadOnlyList<(string UserName, string DisplayName, string Role)> DemoUsers { get; } =
-    [
-        ("admin", "Shop Admin", ShopRoles.Admin),
-        ("alice", "Alice Martin", ShopRoles.Shopper),
-        ("bob", "Bob Nguyen", ShopRoles.Shopper),
-        ("carol", "Carol Schmidt", ShopRoles.Shopper),
-        ("dave", "Dave Okafor", ShopRoles.Shopper),
-        ("erin", "Erin Rossi", ShopRoles.Shopper),
-    ];
 
     /// <summary>Seeds what is missing. True when something was announced (sales or items: their announcements wait in the outbox).</summary>
     public async Task<bool> SeedAsync(CancellationToken cancellationToken)
@@ -47,10 +34,6 @@ public sealed partial class CatalogSeeder(
             if (settings.Catalog)
             {
                 await SeedCatalogAsync(now, token).ConfigureAwait(false);
-            }
-            if (settings.DemoUsers)
-            {
-                await SeedUsersAsync(settings, now, token).ConfigureAwait(false);
             }
             var itemsAnnounced = await FirstItemAnnouncements.AddAsync(db, now, token).ConfigureAwait(false);
             if (itemsAnnounced > 0)
@@ -78,37 +61,6 @@ public sealed partial class CatalogSeeder(
         db.Items.AddRange(items);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         LogCatalogSeeded(logger, categories.Count, items.Count);
-    }
-
-    private async Task SeedUsersAsync(CatalogSeedOptions settings, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var existing = await db.Users.Select(u => u.NormalizedUserName).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var added = 0;
-        foreach (var (userName, displayName, role) in DemoUsers)
-        {
-            if (existing.Contains(ShopUser.Normalize(userName)))
-            {
-                continue;
-            }
-            var user = new ShopUser
-            {
-                Id = Guid.CreateVersion7(now),
-                UserName = userName,
-                NormalizedUserName = ShopUser.Normalize(userName),
-                DisplayName = displayName,
-                PasswordHash = "",
-                Roles = [role],
-                CreatedAt = now,
-            };
-            user.PasswordHash = passwordHasher.HashPassword(user, role == ShopRoles.Admin ? settings.AdminPassword : settings.ShopperPassword);
-            db.Users.Add(user);
-            added++;
-        }
-        if (added > 0)
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            LogUsersSeeded(logger, added);
-        }
     }
 
     /// <summary>When no sale is live or upcoming: one live now (2 h) and one starting in an hour (15 min).</summary>
@@ -164,9 +116,6 @@ public sealed partial class CatalogSeeder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Announced {Count} item(s) for the first time.")]
     private static partial void LogItemsAnnounced(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} demo user(s).")]
-    private static partial void LogUsersSeeded(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded demo flash sales: live on item {LiveItem}, upcoming on item {UpcomingItem}.")]
     private static partial void LogSalesSeeded(ILogger logger, int liveItem, int upcomingItem);

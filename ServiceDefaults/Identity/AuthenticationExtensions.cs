@@ -9,28 +9,31 @@ namespace Microsoft.Extensions.Hosting;
 public static class AuthenticationExtensions
 {
     /// <summary>
-    /// Bearer-token authentication (JwtBearer) for Shop's own tokens: the key from <c>Identity:SigningKey</c> (an
-    /// AppHost secret), issuer and audience from the same section, the <see cref="ShopRoles.AdminPolicy"/>
-    /// policy, problem+json for 401/403, and <see cref="ShopTokenIssuer"/> for the services that sign tokens.
-    /// A missing or short key stops the service at startup with a message naming the setting.
+    /// Bearer-token authentication (JwtBearer) for tokens identity-api issued for this API: validated locally with the
+    /// issuer's published keys (no call to identity-api per request), <paramref name="audience"/> required in the
+    /// token's <c>aud</c> (<see cref="ShopAudiences"/>), the <see cref="ShopRoles.AdminPolicy"/> and
+    /// <see cref="ShopRoles.UserPolicy"/> policies, problem+json for 401/403. Settings: section <c>Identity</c>
+    /// (<see cref="TokenValidationOptions"/>), checked at startup.
     /// </summary>
-    public static TBuilder AddDefaultAuthentication<TBuilder>(this TBuilder builder)
+    public static TBuilder AddDefaultAuthentication<TBuilder>(this TBuilder builder, string audience)
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(audience);
 
         var services = builder.Services;
-        services.AddOptions<ShopTokenOptions>()
-            .Bind(builder.Configuration.GetSection(ShopTokenOptions.SectionName))
+        services.AddOptions<TokenValidationOptions>()
+            .Bind(builder.Configuration.GetSection(TokenValidationOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddProblemDetails();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ShopTokenIssuer>();
+        services.AddSingleton(new ApiAudience(audience));
+        services.AddHttpClient(ShopJwtBearerOptionsSetup.MetadataClientName);
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         // Through the options system rather than the AddJwtBearer delegate, so the validation parameters come
-        // from the bound (and validated) ShopTokenOptions.
+        // from the bound (and validated) TokenValidationOptions.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, ShopJwtBearerOptionsSetup>());
 
         services.AddAuthorizationBuilder()

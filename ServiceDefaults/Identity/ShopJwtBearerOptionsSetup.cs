@@ -1,16 +1,25 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Shop.ServiceDefaults.Identity;
 
 /// <summary>
-/// Points the JwtBearer scheme at Shop's own tokens: a shared HS256 key instead of an authority's metadata (so
-/// nothing is fetched), Shop's issuer and audience, a bounded clock skew, the short claim names as issued
-/// (<c>sub</c>, <c>name</c>, <c>role</c>: no mapping to long URIs), and problem+json answers.
+/// Points the JwtBearer scheme at identity-api's tokens: its issuer, its signing keys (RS256) read from its metadata
+/// through service discovery (<see cref="IssuerMetadata"/>), this API's own audience, a bounded clock skew, the short
+/// claim names as issued (<c>sub</c>, <c>name</c>, <c>role</c>: no mapping to long URIs), and problem+json answers.
+/// With <see cref="TokenValidationOptions.TestSigningKey"/> (tests and bench only), tokens signed with it pass too.
 /// </summary>
-internal sealed class ShopJwtBearerOptionsSetup(IOptions<ShopTokenOptions> tokenOptions) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class ShopJwtBearerOptionsSetup(
+    IOptions<TokenValidationOptions> validation, ApiAudience audience, IHttpClientFactory httpClients, TimeProvider time, ILoggerFactory loggers)
+    : IConfigureNamedOptions<JwtBearerOptions>
 {
+    /// <summary>The HttpClient that reads the issuer's metadata: service discovery and the standard resilience, like every client.</summary>
+    public const string MetadataClientName = "identity-metadata";
+
     public void Configure(string? name, JwtBearerOptions options)
     {
         if (name != JwtBearerDefaults.AuthenticationScheme)
@@ -18,25 +27,44 @@ internal sealed class ShopJwtBearerOptionsSetup(IOptions<ShopTokenOptions> token
             return;
         }
 
+        var settings = validation.Value;
         // The code reads "sub" and "role" as issued; the default mapping would rename them.
         options.MapInboundClaims = false;
-        options.TokenValidationParameters = CreateParameters(tokenOptions.Value);
+        // Inside the app the issuer is reached over plain HTTP (TLS ends at the ingress).
+        options.RequireHttpsMetadata = false;
+        var metadataAddress = new Uri(settings.Issuer, ".well-known/openid-configuration");
+        var retriever = new HttpDocumentRetriever(httpClients.CreateClient(MetadataClientName)) { RequireHttps = false };
+        options.ConfigurationManager = new IssuerMetadata(
+            new ConfigurationManager<OpenIdConnectConfiguration>(metadataAddress.AbsoluteUri, new OpenIdConnectConfigurationRetriever(), retriever),
+            settings.Issuer, settings.MetadataRetryInterval, time, loggers.CreateLogger<IssuerMetadata>());
+        options.TokenValidationParameters = CreateParameters(settings, audience.Name);
         options.Events = new ProblemJwtBearerEvents();
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
 
-    internal static TokenValidationParameters CreateParameters(ShopTokenOptions options) => new()
+    internal static TokenValidationParameters CreateParameters(TokenValidationOptions options, string audience)
     {
-        ValidIssuer = options.Issuer,
-        ValidAudience = options.Audience,
-        IssuerSigningKey = ShopTokenKeys.Create(options.SigningKey),
-        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        ValidateIssuerSigningKey = true,
-        RequireExpirationTime = true,
-        RequireSignedTokens = true,
-        ClockSkew = options.ClockSkew,
-        NameClaimType = ShopClaimTypes.Name,
-        RoleClaimType = ShopClaimTypes.Role,
-    };
+        var testKey = options.TestSigningKeyBytes();
+        return new TokenValidationParameters
+        {
+            ValidIssuer = options.Issuer.AbsoluteUri,
+            ValidAudience = audience,
+            // The issuer's keys come with its metadata; the test key, where there is one, is added to them.
+            IssuerSigningKey = testKey is null ? null : new SymmetricSecurityKey(testKey) { KeyId = TestKeyId },
+            ValidAlgorithms = testKey is null ? [SecurityAlgorithms.RsaSha256] : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.HmacSha256],
+            ValidateIssuerSigningKey = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ClockSkew = options.ClockSkew,
+            NameClaimType = ShopClaimTypes.Name,
+            RoleClaimType = ShopClaimTypes.Role,
+        };
+    }
+
+    /// <summary>The <c>kid</c> of tokens signed with the test key.</summary>
+    public const string TestKeyId = "shop-test-key";
 }
+
+/// <summary>The audience this API accepts: its own resource name (<see cref="ShopAudiences"/>).</summary>
+internal sealed record ApiAudience(string Name);

@@ -19,7 +19,7 @@ internal sealed class BearerSecuritySchemeTransformer(string title, string descr
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "JWT",
-            Description = "A token from POST /api/identity/token; admin endpoints need the admin role.",
+            Description = "A token from identity-api (POST /connect/token, docs/identity.md); admin endpoints need the admin role.",
         };
         return Task.CompletedTask;
     }

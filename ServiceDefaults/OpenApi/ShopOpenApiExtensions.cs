@@ -6,8 +6,8 @@ public static class ShopOpenApiExtensions
 {
     /// <summary>
     /// The service's OpenAPI document (served at <c>/openapi/v1.json</c> by <c>MapOpenApi()</c>), with its title, a
-    /// description and the bearer token every protected operation needs (a token comes from catalog-api's
-    /// <c>POST /api/identity/token</c>).
+    /// description and the bearer token every protected operation needs (a token comes from identity-api's
+    /// <c>POST /connect/token</c>).
     /// </summary>
     public static IServiceCollection AddShopOpenApi(this IServiceCollection services, string title, string description) =>
         services.AddOpenApi(options =>

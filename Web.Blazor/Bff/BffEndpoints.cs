@@ -94,7 +94,7 @@ public static class BffEndpoints
 
     public static async Task SignOutAsync(HttpContext http)
     {
-        await http.SignOutAsync(ShopperSession.Scheme).ConfigureAwait(false);
+        await ShopperSession.EndSessionAsync(http).ConfigureAwait(false);
         http.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

@@ -30,7 +30,7 @@ public static class FormEndpoints
     {
         if (await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false))
         {
-            await http.SignOutAsync(ShopperSession.Scheme).ConfigureAwait(false);
+            await ShopperSession.EndSessionAsync(http).ConfigureAwait(false);
         }
         return Results.LocalRedirect("/");
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Shop.ServiceDefaults.Identity;
 using Shop.Web.Services;
@@ -8,15 +9,21 @@ using Shop.Web.Services;
 namespace Shop.Web.Identity;
 
 /// <summary>
-/// The shopper's session on the storefront: a cookie (HttpOnly, SameSite=Lax) holding the user's claims and,
-/// server-side only, the access token catalog-api issued at sign-in. The token never reaches the browser's
-/// script; the BFF endpoints and pages attach it to API calls.
+/// The shopper's session on the storefront: a cookie (HttpOnly, SameSite=Lax) holding only a session id; the claims
+/// and the tokens identity-api issued at sign-in live server-side (<see cref="RedisSessionStore"/>). No token ever
+/// reaches the browser; the BFF endpoints and pages attach the access token to API calls, <see cref="SessionRefresh"/>
+/// renews it, and sign-out revokes the refresh token and deletes the session.
 /// </summary>
 public static class ShopperSession
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string CookieName = "shop.session";
     public const string AccessTokenName = "access_token";
+    public const string RefreshTokenName = "refresh_token";
+    public const string ExpiresAtName = "expires_at";
+
+    /// <summary>The longest a session lasts; identity-api ends it sooner (an admin's after an hour) by refusing its refresh token.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(8);
 
     /// <summary>Cookie authentication for shoppers and admins; BFF endpoints answer 401/403 JSON instead of redirecting.</summary>
     public static IServiceCollection AddShopperSession(this IServiceCollection services)
@@ -32,23 +39,25 @@ public static class ShopperSession
                 options.LogoutPath = "/signout";
                 options.AccessDeniedPath = "/access-denied";
                 options.ReturnUrlParameter = "returnUrl";
-                // The session lives as long as the token inside it (set per ticket at sign-in); it cannot be
-                // renewed without the password, so there is no sliding renewal (which would also put a
-                // Set-Cookie on pages that must stay cacheable).
+                // The session lives as long as identity-api lets its refresh token (set per ticket at sign-in); no
+                // sliding renewal, which would also put a Set-Cookie on pages that must stay cacheable.
                 options.SlidingExpiration = false;
+                options.Events.OnValidatePrincipal = SessionRefresh.ValidateAsync;
                 options.Events.OnRedirectToLogin = context => RedirectOrProblemAsync(context, StatusCodes.Status401Unauthorized,
                     "You are not signed in, or your session has ended: sign in again.");
                 options.Events.OnRedirectToAccessDenied = context => RedirectOrProblemAsync(context, StatusCodes.Status403Forbidden,
                     "Your account is not allowed to do this.");
             });
+        services.AddSingleton<RedisSessionStore>();
+        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreSetup>();
         services.AddAuthorizationBuilder()
             .AddPolicy(ShopRoles.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(ShopRoles.Admin));
         return services;
     }
 
-    /// <summary>The principal for a token issued by catalog-api: its <c>sub</c>, <c>name</c> and <c>role</c> claims.</summary>
+    /// <summary>The principal for a token issued by identity-api: its <c>sub</c>, <c>name</c> and <c>role</c> claims.</summary>
     /// <remarks>
-    /// The token is read, not validated, here: it came straight from the issuer over the internal network, and
+    /// The token is read, not validated, here: it came straight from identity-api over the internal network, and
     /// every API validates it on each call (a refused token ends the session, see <see cref="SignOutIfRefusedAsync"/>).
     /// </remarks>
     public static ClaimsPrincipal PrincipalFromToken(string accessToken)
@@ -69,27 +78,65 @@ public static class ShopperSession
         return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, ShopClaimTypes.Name, ShopClaimTypes.Role));
     }
 
-    public static async Task SignInAsync(HttpContext http, TokenResponse token)
+    public static async Task SignInAsync(HttpContext http, SessionTokens tokens)
     {
         var properties = new AuthenticationProperties
         {
             IsPersistent = false,
-            ExpiresUtc = token.ExpiresAt,
+            ExpiresUtc = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() + MaxLifetime,
             AllowRefresh = false,
         };
-        properties.StoreTokens([new AuthenticationToken { Name = AccessTokenName, Value = token.AccessToken }]);
-        await http.SignInAsync(Scheme, PrincipalFromToken(token.AccessToken), properties).ConfigureAwait(false);
+        StoreTokens(properties, tokens);
+        await http.SignInAsync(Scheme, PrincipalFromToken(tokens.AccessToken), properties).ConfigureAwait(false);
+    }
+
+    internal static void StoreTokens(AuthenticationProperties properties, SessionTokens tokens)
+    {
+        List<AuthenticationToken> stored =
+        [
+            new() { Name = AccessTokenName, Value = tokens.AccessToken },
+            new() { Name = ExpiresAtName, Value = tokens.AccessTokenExpiresAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture) },
+        ];
+        if (tokens.RefreshToken is { } refresh)
+        {
+            stored.Add(new() { Name = RefreshTokenName, Value = refresh });
+        }
+        properties.StoreTokens(stored);
     }
 
     /// <summary>The signed-in user's access token, or null.</summary>
     public static Task<string?> GetAccessTokenAsync(this HttpContext http) => http.GetTokenAsync(Scheme, AccessTokenName);
 
-    /// <summary>An API refused the session's token (expired, or signed with a key that changed): end the session.</summary>
+    /// <summary>
+    /// Signs out: revokes the session's refresh token at identity-api (so no new access token comes of it), then
+    /// deletes the session (the cookie's id no longer finds it) and the cookie. A revocation that fails is logged and
+    /// the session still ends here; the refresh token then dies with its lifetime.
+    /// </summary>
+    public static async Task EndSessionAsync(HttpContext http)
+    {
+        if (http.User.Identity?.IsAuthenticated == true && await http.GetTokenAsync(Scheme, RefreshTokenName).ConfigureAwait(false) is { } refreshToken)
+        {
+            try
+            {
+                await http.RequestServices.GetRequiredService<IdentityApiClient>().RevokeAsync(refreshToken, http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (ShopApiException e)
+            {
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ShopperSession)).LogWarning(e, "The session's refresh token could not be revoked; the session ends here anyway.");
+            }
+        }
+        if (!http.Response.HasStarted)
+        {
+            await http.SignOutAsync(Scheme).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An API refused the session's token (expired while identity-api was away, or the account was removed): end the session.</summary>
     public static async Task SignOutIfRefusedAsync(HttpContext http, int status)
     {
         if (status == StatusCodes.Status401Unauthorized && http.User.Identity?.IsAuthenticated == true && !http.Response.HasStarted)
         {
-            await http.SignOutAsync(Scheme).ConfigureAwait(false);
+            await EndSessionAsync(http).ConfigureAwait(false);
         }
     }
 

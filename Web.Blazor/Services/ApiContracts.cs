@@ -83,10 +83,6 @@ public sealed record ReconciliationReport(
     bool Holds,
     DateTimeOffset CheckedAt);
 
-public sealed record TokenRequest(string UserName, string Password);
-
-public sealed record TokenResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt);
-
 /// <summary>An RFC 7807 problem as the APIs write it (validation problems add <see cref="Errors"/>).</summary>
 public sealed record ApiProblem(
     string? Type,
@@ -110,8 +106,8 @@ public sealed record ApiProblem(
 [JsonSerializable(typeof(Order))]
 [JsonSerializable(typeof(IReadOnlyList<Order>))]
 [JsonSerializable(typeof(ReconciliationReport))]
-[JsonSerializable(typeof(TokenRequest))]
-[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(Shop.Web.Identity.OAuthTokenResponse))]
+[JsonSerializable(typeof(Shop.Web.Identity.OAuthError))]
 [JsonSerializable(typeof(ApiProblem))]
 [JsonSerializable(typeof(BasketContents))]
 [JsonSerializable(typeof(SetBasketQuantity))]

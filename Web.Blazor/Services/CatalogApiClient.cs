@@ -76,31 +76,6 @@ public sealed class CatalogApiClient(HttpClient httpClient)
         return SendAsync(request, cancellationToken);
     }
 
-    /// <summary><c>POST /api/identity/token</c>: a token, or why not (wrong credentials, busy, unavailable).</summary>
-    public async Task<SignInOutcome> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
-    {
-        using var request = ApiHttp.Request(HttpMethod.Post, "/api/identity/token",
-            content: JsonContent.Create(new TokenRequest(userName, password), ShopJsonContext.Default.TokenRequest));
-        HttpResponseMessage response;
-        try
-        {
-            response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ShopApiException e)
-        {
-            return SignInOutcome.Unavailable(e.RetryAfter);
-        }
-        using (response)
-        {
-            return response.StatusCode switch
-            {
-                HttpStatusCode.OK => SignInOutcome.Success(await ApiHttp.ReadAsync(response, Service, ShopJsonContext.Default.TokenResponse, cancellationToken).ConfigureAwait(false)),
-                HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest => SignInOutcome.WrongCredentials,
-                _ => SignInOutcome.Unavailable(ApiHttp.RetryAfter(response)),
-            };
-        }
-    }
-
     /// <summary>Every sale, newest first (admin).</summary>
     public async Task<IReadOnlyList<FlashSale>> GetAdminSalesAsync(string accessToken, CancellationToken cancellationToken = default)
     {
@@ -139,14 +114,4 @@ public sealed class CatalogApiClient(HttpClient httpClient)
 
     private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         ApiHttp.SendAsync(HttpClient, Service, request, cancellationToken);
-}
-
-/// <summary>What a sign-in attempt came to.</summary>
-public sealed record SignInOutcome(TokenResponse? Token, bool IsWrongCredentials, TimeSpan? RetryAfter)
-{
-    public static readonly SignInOutcome WrongCredentials = new(null, true, null);
-
-    public static SignInOutcome Success(TokenResponse token) => new(token, false, null);
-
-    public static SignInOutcome Unavailable(TimeSpan? retryAfter) => new(null, false, retryAfter);
 }

@@ -2,13 +2,14 @@ using Npgsql;
 using Shop.Baseline.Api;
 using Shop.ServiceDefaults.Health;
 using Shop.ServiceDefaults.Http;
+using Shop.ServiceDefaults.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Health, telemetry and service discovery (ServiceDefaults); the same bearer tokens as Shop's services, checked with
-// the AppHost's jwt-signing-key (Identity:SigningKey), so the bench's buyers use one token on both systems.
+// Health, telemetry and service discovery (ServiceDefaults); the same bearer tokens as ordering-api, so the bench's
+// buyers use one token on both systems (signed with the bench's own key, Identity:TestSigningKey).
 builder.AddServiceDefaults();
-builder.AddDefaultAuthentication();
+builder.AddDefaultAuthentication(ShopAudiences.OrderingApi);
 
 // baselinedb: a database of its own on Shop's Postgres server (the bench adds both), never orderingdb.
 const string Database = "baselinedb";

@@ -12,8 +12,8 @@ namespace Shop.Bench;
 /// <summary>
 /// What the bench adds to Shop's composition, and Shop itself never has: <c>baseline-api</c> (bench/Baseline.Api, the
 /// textbook one-transaction-per-order buy path) and its database <c>baselinedb</c> on Shop's own Postgres server, so
-/// that both systems write to the same server. The service checks the same tokens as Shop's (the AppHost's
-/// <c>jwt-signing-key</c>) and runs like a Shop service: plain HTTP, healthy when its <c>/health</c> says so.
+/// that both systems write to the same server. The service checks the same tokens as ordering-api (the bench's own test
+/// key, which BenchedShop gives every service of the composition) and runs like a Shop service: plain HTTP, healthy when its <c>/health</c> says so.
 /// </summary>
 public static class BaselineComposition
 {
@@ -28,12 +28,10 @@ public static class BaselineComposition
         var postgres = builder.Resources.OfType<LocalPostgresServerResource>().SingleOrDefault(r => r.Name == "postgres")
             ?? throw new InvalidOperationException("The composition has no local Postgres server named 'postgres'.");
         var database = builder.CreateResourceBuilder(postgres).AddDatabase(Database);
-        var signingKey = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "jwt-signing-key");
         builder.AddProject(Resource, ProjectPath)
             .WithReplicas(replicas)
             .WithoutHttpsCertificate()
             .WithHttpHealthCheck("/health")
-            .WithEnvironment("Identity__SigningKey", builder.CreateResourceBuilder(signingKey))
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
             .WithEnvironment("DOTNET_ENVIRONMENT", environment)
             .WithReference(database).WaitFor(database);

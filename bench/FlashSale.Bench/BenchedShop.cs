@@ -71,8 +71,7 @@ public sealed class BenchedShop : IAsyncDisposable
 
     /// <summary>A token of the admin role, signed with the app's key: for the admin-only calls that set a run up.</summary>
     public string AdminToken() =>
-        new ShopTokenIssuer(Microsoft.Extensions.Options.Options.Create(new ShopTokenOptions { SigningKey = SigningKey }), TimeProvider.System)
-            .Issue("bench-admin", "bench-admin", [ShopRoles.Admin]).AccessToken;
+        new Shop.Testing.Tokens.TestTokenIssuer(SigningKey).Issue("bench-admin", "bench-admin", [ShopRoles.Admin]).AccessToken;
 
     /// <summary>The storefront (webfrontend), one process, at its own address: what a shopper's browser talks to.</summary>
     public Uri Storefront { get; }
@@ -88,14 +87,15 @@ public sealed class BenchedShop : IAsyncDisposable
     {
         // A data folder and user secrets of its own (deleted on dispose): the run never touches the developer's app.
         var isolation = AppIsolation.Create("shop-bench-");
-        // The AppHost's jwt-signing-key, chosen here so that the generator can mint the shoppers' tokens.
-        var signingKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        // The bench's own signing key, which only this composition gives the services, so that the generator can mint
+        // the shoppers' tokens (no deployment has it: the AppHost never sets Identity:TestSigningKey).
+        var signingKey = Shop.Testing.Tokens.TestTokenIssuer.NewKey();
         DistributedApplication? app = null;
         ResourceStates? states = null;
         try
         {
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-                [.. isolation.Arguments, $"--Parameters:jwt-signing-key={signingKey}"], cancellationToken).ConfigureAwait(false);
+                [.. isolation.Arguments], cancellationToken).ConfigureAwait(false);
             // The AppHost's appsettings.json asks for Information; the servers' and services' own output (forwarded as
             // "AppHost.Resources.*") would drown the run's console, so only their warnings and errors show.
             builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", LogLevel.Warning));
@@ -121,6 +121,7 @@ public sealed class BenchedShop : IAsyncDisposable
             }
             // What only the bench needs, in its own composition: the textbook baseline, as many replicas as ordering-api.
             BaselineComposition.Add(builder, replicas: orderingApi.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1, environment);
+            ShopApp.TrustTestTokens(builder, signingKey);
             var worker = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-worker"));
             foreach (var (name, value) in workerEnvironment ?? [])
             {

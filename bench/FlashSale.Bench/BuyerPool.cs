@@ -1,5 +1,6 @@
-using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Identity;
+
+using Shop.Testing.Tokens;
 
 namespace Shop.Bench;
 
@@ -28,8 +29,7 @@ public sealed class BuyerPool
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         var ids = new string[count];
         var authorization = new string[count];
-        var options = Options.Create(new ShopTokenOptions { SigningKey = signingKey });
-        Parallel.For(0, count, () => new ShopTokenIssuer(options, TimeProvider.System), (i, _, issuer) =>
+        Parallel.For(0, count, () => new TestTokenIssuer(signingKey), (i, _, issuer) =>
         {
             ids[i] = $"{prefix}-{i}";
             authorization[i] = "Bearer " + issuer.Issue(ids[i], ids[i], [ShopRoles.Shopper]).AccessToken;
@@ -45,8 +45,7 @@ public sealed class BuyerPool
     /// <summary>The same shoppers with access tokens minted for their user names, for the same buys on the API.</summary>
     public BuyerPool WithTokens(string signingKey)
     {
-        var options = Options.Create(new ShopTokenOptions { SigningKey = signingKey });
-        var issuer = new ShopTokenIssuer(options, TimeProvider.System);
+        var issuer = new TestTokenIssuer(signingKey);
         return new BuyerPool(_ids, "Authorization", [.. _ids.Select(id => "Bearer " + issuer.Issue(id, id, [ShopRoles.Shopper]).AccessToken)], _arrival);
     }
 

@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Shop.ServiceDefaults.Identity;
+
+using Shop.Testing.Tokens;
 
 namespace Shop.Bench.Tests;
 
@@ -22,7 +23,7 @@ public sealed class BaselineTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await using var shop = await BenchedShop.StartAsync(new AdmissionSettings(), _ => { }, timeout.Token, only: [BaselineComposition.Resource]);
         Assert.NotEmpty(shop.BaselineReplicas);
-        var tokens = new ShopTokenIssuer(Options.Create(new ShopTokenOptions { SigningKey = shop.SigningKey }), TimeProvider.System);
+        var tokens = new TestTokenIssuer(shop.SigningKey);
         using var http = new HttpClient();
         var saleId = Guid.NewGuid();
 

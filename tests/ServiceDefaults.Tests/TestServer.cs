@@ -26,10 +26,11 @@ internal sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(
         Action<WebApplication> configureApp,
         Action<WebApplicationBuilder>? configureBuilder = null,
-        string environment = "Production")
+        string environment = "Production",
+        int? port = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port ?? 0}");
         builder.Logging.ClearProviders();
         configureBuilder?.Invoke(builder);
 

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Shop.Testing.Tokens;
 
 namespace Shop.Testing;
 
@@ -30,7 +31,10 @@ public sealed class ShopApp : IAsyncDisposable
 
     public DistributedApplication App { get; }
 
-    /// <summary>The AppHost secret <c>jwt-signing-key</c> of this app: tests mint tokens with it, as the load generator does.</summary>
+    /// <summary>
+    /// This app's test signing key (base64), which this composition alone gives every service as
+    /// <c>Identity__TestSigningKey</c>: tests mint tokens with it, as the load generator does (the AppHost never sets it).
+    /// </summary>
     public string SigningKey { get; }
 
     /// <summary>Tokens for any buyer or admin, signed with <see cref="SigningKey"/>.</summary>
@@ -60,8 +64,8 @@ public sealed class ShopApp : IAsyncDisposable
         DirectoryInfo? dataFolder = null)
     {
         var isolation = dataFolder is null ? AppIsolation.Create() : AppIsolation.For(dataFolder);
-        var signingKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        string[] args = [.. isolation.Arguments, $"--Parameters:jwt-signing-key={signingKey}", .. (configuration ?? new Dictionary<string, string?>()).Select(c => $"--{c.Key}={c.Value}")];
+        var signingKey = TestTokenIssuer.NewKey();
+        string[] args = [.. isolation.Arguments, .. (configuration ?? new Dictionary<string, string?>()).Select(c => $"--{c.Key}={c.Value}")];
         ShopApp? shop = null;
         try
         {
@@ -70,6 +74,7 @@ public sealed class ShopApp : IAsyncDisposable
             // "AppHost.Resources.*") is kept in States, and only its warnings and errors reach the test log.
             builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("AppHost.Resources", LogLevel.Warning));
             WithoutTelemetryExport(builder);
+            TrustTestTokens(builder, signingKey);
             var started = only is null ? [.. builder.Resources.Where(Composition.IsStartable)] : Composition.StartOnly(builder, only);
             configure?.Invoke(builder);
             var app = await builder.BuildAsync();
@@ -116,6 +121,15 @@ public sealed class ShopApp : IAsyncDisposable
                     return false;
                 }
             }, $"{instance.Name} answers /health at {instance.HttpAddress}", TimeSpan.FromMinutes(2));
+        }
+    }
+
+    /// <summary>The services of this composition (and no deployment) accept tokens signed with the test key.</summary>
+    public static void TrustTestTokens(IDistributedApplicationTestingBuilder builder, string signingKey)
+    {
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment("Identity__TestSigningKey", signingKey);
         }
     }
 

@@ -6,6 +6,7 @@ using Shop.Web.Identity;
 using Shop.Web.Presentation;
 using Shop.Web.Services;
 using Shop.ServiceDefaults.Problems;
+using Shop.Testing.Tokens;
 
 namespace Shop.Web.Components.Tests;
 
@@ -114,7 +115,7 @@ public sealed class LogicTests
     [Fact]
     public void The_session_principal_carries_the_tokens_subject_name_and_roles()
     {
-        var issuer = new ShopTokenIssuer(Options.Create(new ShopTokenOptions { SigningKey = "a-test-signing-key-of-some-length" }), TimeProvider.System);
+        var issuer = new TestTokenIssuer(TestTokenIssuer.NewKey());
         var token = issuer.Issue("user-42", "alice", [ShopRoles.Shopper]).AccessToken;
         var principal = ShopperSession.PrincipalFromToken(token);
         Assert.Equal("alice", principal.Identity!.Name);

@@ -6,16 +6,13 @@ using Shop.ServiceDefaults.Identity;
 namespace Shop.Bench.Storefront;
 
 /// <summary>
-/// Shoppers signed in on the storefront the way a browser signs in: accounts in catalog-api's users table, then
-/// the sign-in page (GET /signin for the form's antiforgery token and cookie, POST the form), keeping the session
+/// Shoppers signed in on the storefront the way a browser signs in: accounts in identitydb, then the sign-in page (GET /signin for the form's antiforgery token and cookie, POST the form), keeping the session
 /// cookie the storefront sets. The buys through <c>/bff</c> then carry that cookie, as a browser's do.
 /// </summary>
 public static partial class StorefrontShoppers
 {
-    /// <summary>The demo shoppers' password (Catalog:Seed:ShopperPassword, documented in the README).</summary>
-    private const string DemoPassword = "Pass@word1";
-
-    private const string DemoShopper = "alice";
+    /// <summary>The bench shoppers' password: their accounts exist only in the bench's own database for the run.</summary>
+    private const string BenchPassword = "Bench@shopper1";
 
     /// <summary>
     /// How many shoppers <paramref name="rate"/> buys/s for <paramref name="duration"/> need so that none of them
@@ -31,32 +28,40 @@ public static partial class StorefrontShoppers
     public static async Task<BuyerPool> SignInAsync(BenchedShop shop, int count, Action<string> log, CancellationToken cancellationToken)
     {
         var accounts = await CreateAccountsAsync(shop, count, cancellationToken).ConfigureAwait(false);
-        log($"signing in {count:N0} shoppers on the storefront (its sign-in form; PBKDF2 on catalog-api, two at a time) ...");
+        log($"signing in {count:N0} shoppers on the storefront (its sign-in form; PBKDF2 on identity-api, two at a time) ...");
         var cookies = new string[accounts.Count];
-        // catalog-api lets two sign-ins hash at once (its sign-in concurrency limit on two cores).
+        // Two at a time: PBKDF2 takes a core each on identity-api.
         await Parallel.ForAsync(0, accounts.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
             async (i, token) => cookies[i] = await SignInOneAsync(shop.Storefront, accounts[i].UserName, token).ConfigureAwait(false)).ConfigureAwait(false);
         return BuyerPool.FromSessions([.. accounts.Select(a => a.Id)], cookies);
     }
 
     /// <summary>
-    /// New shopper accounts with the demo password: the demo shopper's hash is copied (a PBKDF2 hash carries its
-    /// own salt and verifies the same password whatever the account), so no password is hashed here.
+    /// New shopper accounts in identitydb (ASP.NET Core Identity's tables), all with one hash of the bench password
+    /// computed here once (a PBKDF2 hash carries its own salt and verifies the same password whatever the account), so
+    /// the run hashes no password per account. Production never seeds demo users, and the bench runs in Production.
     /// </summary>
     private static async Task<IReadOnlyList<(string Id, string UserName)>> CreateAccountsAsync(BenchedShop shop, int count, CancellationToken cancellationToken)
     {
-        await using var db = NpgsqlDataSource.Create(await shop.ConnectionStringAsync("catalogdb", cancellationToken).ConfigureAwait(false));
+        var hash = new Microsoft.AspNetCore.Identity.PasswordHasher<object>().HashPassword(new object(), BenchPassword);
+        await using var db = NpgsqlDataSource.Create(await shop.ConnectionStringAsync("identitydb", cancellationToken).ConfigureAwait(false));
         await using var command = db.CreateCommand("""
-            INSERT INTO users (id, user_name, normalized_user_name, display_name, password_hash, roles, created_at)
-            SELECT gen_random_uuid(), @prefix || n, @prefix || n, 'Bench shopper ' || n, demo.password_hash, ARRAY[@role], now()
-            FROM generate_series(1, @count) AS n, users demo
-            WHERE demo.normalized_user_name = @demo
-            RETURNING id, user_name
+            WITH created AS (
+                INSERT INTO "AspNetUsers" ("Id", "UserName", "NormalizedUserName", "DisplayName", "CreatedAt", "PasswordHash", "SecurityStamp",
+                    "ConcurrencyStamp", "EmailConfirmed", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
+                SELECT gen_random_uuid(), @prefix || n, upper(@prefix || n), 'Bench shopper ' || n, now(), @hash, md5(random()::text),
+                    md5(random()::text), false, false, false, false, 0
+                FROM generate_series(1, @count) AS n
+                RETURNING "Id", "UserName"),
+            roles AS (
+                INSERT INTO "AspNetUserRoles" ("UserId", "RoleId")
+                SELECT created."Id", role."Id" FROM created, "AspNetRoles" role WHERE role."Name" = @role)
+            SELECT "Id", "UserName" FROM created
             """);
         command.Parameters.AddWithValue("prefix", $"bench-{Guid.NewGuid().ToString("N")[..8]}-");
         command.Parameters.AddWithValue("count", count);
+        command.Parameters.AddWithValue("hash", hash);
         command.Parameters.AddWithValue("role", ShopRoles.Shopper);
-        command.Parameters.AddWithValue("demo", DemoShopper);
         var accounts = new List<(string, string)>(count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -65,7 +70,7 @@ public static partial class StorefrontShoppers
         }
         if (accounts.Count != count)
         {
-            throw new InvalidOperationException($"Created {accounts.Count} of {count} shopper accounts: is the demo shopper '{DemoShopper}' seeded (Catalog:Seed:DemoUsers)?");
+            throw new InvalidOperationException($"Created {accounts.Count} of {count} shopper accounts in identitydb.");
         }
         return accounts;
     }
@@ -91,7 +96,7 @@ public static partial class StorefrontShoppers
                 ["_handler"] = "signin",
                 ["__RequestVerificationToken"] = token,
                 ["Input.UserName"] = userName,
-                ["Input.Password"] = DemoPassword,
+                ["Input.Password"] = BenchPassword,
                 ["Input.ReturnUrl"] = "/",
             }),
         };
