@@ -50,9 +50,7 @@ public sealed partial class AppHostRunTests
     public async Task One_unit_bought_is_one_trace_from_the_api_through_the_gate_and_the_worker_to_Postgres()
     {
         // A demo shopper's token, as a programmatic client gets one (README, "Getting a token").
-        using var catalog = new HttpClient { BaseAddress = ServiceAddress("catalog-api") };
-        using var tokenResponse = await catalog.PostAsJsonAsync("/api/identity/token", new { userName = "carol", password = "Pass@word1" });
-        var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        var token = await IdentitySignIn.AccessTokenAsync(ServiceAddress("identity-api"), "carol", "Pass@word1");
         using var api = new HttpClient { BaseAddress = ServiceAddress("ordering-api") };
         var itemId = await EventuallyAsync(async () =>
         {

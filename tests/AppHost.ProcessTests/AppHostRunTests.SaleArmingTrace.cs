@@ -19,9 +19,7 @@ public sealed partial class AppHostRunTests
     public async Task A_sale_created_by_an_admin_is_one_trace_from_the_catalog_through_the_outbox_to_the_worker_arming_it()
     {
         using var catalog = new HttpClient { BaseAddress = ServiceAddress("catalog-api") };
-        using var tokenResponse = await catalog.PostAsJsonAsync("/api/identity/token", new { userName = "admin", password = "Admin@word1" });
-        Assert.True(tokenResponse.IsSuccessStatusCode, await tokenResponse.Content.ReadAsStringAsync());
-        var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        var token = await IdentitySignIn.AccessTokenAsync(ServiceAddress("identity-api"), "admin", "Admin@word1");
 
         // A window of its own, weeks ahead, on a random item: no other sale of that item can overlap it.
         var itemId = Random.Shared.Next(1, 121);

@@ -9,7 +9,7 @@ namespace Shop.AppHost.Tests;
 [Collection(OneAtATime.Name)]
 public sealed class ManifestTests : IDisposable
 {
-    private static readonly string[] Projects = ["basket-api", "catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
+    private static readonly string[] Projects = ["basket-api", "catalog-api", "identity-api", "ordering-api", "ordering-worker", "webfrontend"];
 
     private readonly string _folder = Directory.CreateTempSubdirectory("shop-manifest-").FullName;
 
@@ -23,7 +23,7 @@ public sealed class ManifestTests : IDisposable
 
         var resources = manifest["resources"]!.AsObject();
         Assert.Equal(
-            ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "jwt-signing-key", "messaging", "migrations", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "webfrontend"],
+            ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "identity-api", "identitydb", "messaging", "migrations", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "storefront-client-secret", "webfrontend"],
             resources.Select(r => r.Key).Where(k => !k.Contains("-password", StringComparison.Ordinal) && !k.StartsWith("cond-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 
         // The servers are Aspire's containers, tagged with the major versions run mode tests (Debian 12).
@@ -49,9 +49,14 @@ public sealed class ManifestTests : IDisposable
         Assert.Equal("{postgres.connectionString};Database=catalogdb", (string?)resources["catalogdb"]!["connectionString"]);
         Assert.Equal("{postgres.connectionString};Database=orderingdb", (string?)resources["orderingdb"]!["connectionString"]);
 
-        var signingKey = resources["jwt-signing-key"]!;
-        Assert.True((bool?)signingKey["inputs"]!["value"]!["secret"]);
-        Assert.NotNull(signingKey["inputs"]!["value"]!["default"]!["generate"]);
+        Assert.Equal("{postgres.connectionString};Database=identitydb", (string?)resources["identitydb"]!["connectionString"]);
+        var clientSecret = resources["storefront-client-secret"]!;
+        Assert.True((bool?)clientSecret["inputs"]!["value"]!["secret"]);
+        Assert.NotNull(clientSecret["inputs"]!["value"]!["default"]!["generate"]);
+        // The deployment's admin password: a secret with no default, so azd asks the deployer for it.
+        var adminPassword = resources["identity-admin-password"]!;
+        Assert.True((bool?)adminPassword["inputs"]!["value"]!["secret"]);
+        Assert.Null(adminPassword["inputs"]!["value"]!["default"]);
 
         foreach (var name in Projects)
         {
@@ -63,7 +68,17 @@ public sealed class ManifestTests : IDisposable
         Assert.Null(catalogEnv["ConnectionStrings__gate"]);
         Assert.Equal("{catalogdb.connectionString}", (string?)catalogEnv["ConnectionStrings__catalogdb"]);
         Assert.Equal("{messaging.connectionString}", (string?)catalogEnv["ConnectionStrings__messaging"]);
-        Assert.Equal("{jwt-signing-key.value}", (string?)catalogEnv["Identity__SigningKey"]);
+        foreach (var name in Projects)
+        {
+            // Tokens are identity-api's (its keys read from its metadata); no deployment trusts a test key.
+            var env = resources[name]!["env"]!.AsObject();
+            Assert.DoesNotContain(env, e => e.Key.StartsWith("Identity__TestSigningKey", StringComparison.Ordinal) || e.Key == "Identity__SigningKey");
+        }
+        foreach (var name in (string[])["catalog-api", "basket-api", "ordering-api", "webfrontend"])
+        {
+            Assert.Equal("{identity-api.bindings.http.url}", (string?)resources[name]!["env"]!["services__identity-api__http__0"]);
+        }
+        Assert.Equal("{storefront-client-secret.value}", (string?)resources["webfrontend"]!["env"]!["Identity__StorefrontClientSecret"]);
         foreach (var name in (string[])["ordering-api", "ordering-worker"])
         {
             // The gate is the ordering services' only Redis; the catalog's cache is not theirs.
@@ -78,7 +93,12 @@ public sealed class ManifestTests : IDisposable
         Assert.EndsWith("DatabaseMigrations.csproj", (string?)migrations["path"], StringComparison.Ordinal);
         Assert.Equal("{catalogdb.connectionString}", (string?)migrations["env"]!["ConnectionStrings__catalogdb"]);
         Assert.Equal("{orderingdb.connectionString}", (string?)migrations["env"]!["ConnectionStrings__orderingdb"]);
+        Assert.Equal("{identitydb.connectionString}", (string?)migrations["env"]!["ConnectionStrings__identitydb"]);
         Assert.Null(migrations["bindings"]);
+        // A deployment seeds no demo user: only the admin account, with the password the deployer gave.
+        Assert.Null(migrations["env"]!["Identity__Seed__DemoUsers"]);
+        Assert.Equal("{identity-admin-password.value}", (string?)migrations["env"]!["Identity__Seed__Admin__Password"]);
+        Assert.Equal("{storefront-client-secret.value}", (string?)migrations["env"]!["Identity__Seed__StorefrontClientSecret"]);
 
         var web = resources["webfrontend"]!;
         Assert.True((bool?)web["bindings"]!["http"]!["external"]);

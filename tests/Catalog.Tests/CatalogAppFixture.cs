@@ -4,6 +4,7 @@ using System.Text.Json;
 using Npgsql;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Shop.ServiceDefaults.Identity;
 using Shop.Testing;
 
 namespace Shop.Catalog.Tests;
@@ -15,9 +16,6 @@ namespace Shop.Catalog.Tests;
 /// </summary>
 public sealed class CatalogAppFixture : IAsyncLifetime
 {
-    public const string AdminPassword = "Admin@word1";
-    public const string ShopperPassword = "Pass@word1";
-
     /// <summary>The running composition: its resources, states, logs and fault injection.</summary>
     public ShopApp Shop { get; private set; } = null!;
 
@@ -40,8 +38,9 @@ public sealed class CatalogAppFixture : IAsyncLifetime
         Shop = await ShopApp.StartAsync(only: ["catalog-api"]);
         Client = App.CreateHttpClient("catalog-api");
         Database = NpgsqlDataSource.Create(await ConnectionStringAsync("catalogdb"));
-        AdminToken = await GetTokenAsync("admin", AdminPassword);
-        ShopperToken = await GetTokenAsync("alice", ShopperPassword);
+        // Tokens signed with the test app's own key (identity-api, which signs real ones, is not started here).
+        AdminToken = Shop.Tokens.For("catalog-tests-admin", ShopRoles.Admin);
+        ShopperToken = Shop.Tokens.For("catalog-tests-shopper");
     }
 
     public async Task DisposeAsync()
@@ -60,14 +59,6 @@ public sealed class CatalogAppFixture : IAsyncLifetime
     /// <summary>The connection string Aspire gives the services for a resource (catalogdb, cache, messaging).</summary>
     public async Task<string> ConnectionStringAsync(string resourceName) =>
         await App.GetConnectionStringAsync(resourceName) ?? throw new InvalidOperationException($"{resourceName} has no connection string");
-
-    public async Task<string> GetTokenAsync(string userName, string password)
-    {
-        using var response = await Client.PostAsJsonAsync("/api/identity/token", new { userName, password });
-        Assert.True(response.IsSuccessStatusCode, $"sign-in of {userName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("accessToken").GetString()!;
-    }
 
     /// <summary>A request with a bearer token (or none when <paramref name="token"/> is null).</summary>
     public static HttpRequestMessage Request(HttpMethod method, string uri, string? token, HttpContent? content = null)
@@ -96,13 +87,12 @@ public sealed class CatalogAppFixture : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>A fingerprint of everything an API call could write: items, sales, outbox, users.</summary>
+    /// <summary>A fingerprint of everything an API call could write: items, sales, outbox.</summary>
     public Task<string> FingerprintAsync() => ScalarAsync<string>("""
         SELECT md5(
           coalesce((SELECT string_agg(concat_ws('|', id, name, description, price, category_id, available_stock, version, stock_version, updated_at), ',' ORDER BY id) FROM catalog_items), '') ||
           coalesce((SELECT string_agg(concat_ws('|', id, item_id, sale_price, quantity, per_buyer_limit, starts_at, ends_at, state, version), ',' ORDER BY id) FROM flash_sales), '') ||
           coalesce((SELECT string_agg(id::text, ',' ORDER BY id) FROM outbox_messages), '') ||
-          coalesce((SELECT string_agg(concat_ws('|', id, user_name, password_hash), ',' ORDER BY id) FROM users), '') ||
           (SELECT count(*) FROM catalog_categories)::text)
         """);
 }

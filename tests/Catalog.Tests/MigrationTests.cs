@@ -9,12 +9,13 @@ namespace Shop.Catalog.Tests;
 /// <summary>
 /// The migrations resource (DatabaseMigrations), run twice at once against fresh databases (two AppHosts on one
 /// server, or a deployment's job retried while the first still runs): both exit 0, and catalogdb's schema and seed
-/// data and orderingdb's scripts end up there exactly once, every item announced once; running again changes nothing.
+/// data, identitydb's schema, keys, clients and accounts and orderingdb's scripts end up there exactly once, every item
+/// announced once; running again changes nothing; a catalogdb from before identity-api gives its accounts to identitydb.
 /// </summary>
 [Collection(CatalogCollection.Name)]
 public sealed class MigrationTests(CatalogAppFixture fixture)
 {
-    private async Task<(int ExitCode, string Output)> RunMigrationAsync((string Catalog, string Ordering) databases)
+    private async Task<(int ExitCode, string Output)> RunMigrationAsync((string Catalog, string Ordering, string Identity) databases)
     {
         var (projectDirectory, assemblyPath) = MigrationsAssembly();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -30,7 +31,10 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
         }
         start.Environment["ConnectionStrings__catalogdb"] = databases.Catalog;
         start.Environment["ConnectionStrings__orderingdb"] = databases.Ordering;
+        start.Environment["ConnectionStrings__identitydb"] = databases.Identity;
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["Identity__Seed__DemoUsers"] = "true";
+        start.Environment["Identity__Seed__StorefrontClientSecret"] = "migration-test-storefront-secret";
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -79,25 +83,26 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
     {
         var server = new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringAsync("catalogdb"));
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var (catalog, ordering) = ("catalog_migration_" + suffix, "ordering_migration_" + suffix);
+        var (catalog, ordering, identity) = ("catalog_migration_" + suffix, "ordering_migration_" + suffix, "identity_migration_" + suffix);
         var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres", Pooling = false };
-        foreach (var database in (string[])[catalog, ordering])
+        foreach (var database in (string[])[catalog, ordering, identity])
         {
             await ExecuteAsync(admin.ConnectionString, $"CREATE DATABASE {database}");
         }
         var target = (
             Catalog: new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = catalog, Pooling = false }.ConnectionString,
-            Ordering: new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = ordering, Pooling = false }.ConnectionString);
+            Ordering: new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = ordering, Pooling = false }.ConnectionString,
+            Identity: new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = identity, Pooling = false }.ConnectionString);
 
         try
         {
             var runs = await Task.WhenAll(RunMigrationAsync(target), RunMigrationAsync(target));
             Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Output));
             var expected = await CountsAsync(target.Catalog);
-            Assert.Equal(3, expected["migrations"]); // InitialCatalog, ItemVersions, OutboxTraceParent
+            Assert.Equal(4, expected["migrations"]); // InitialCatalog, ItemVersions, OutboxTraceParent, UsersMovedToIdentity
             Assert.Equal(8, expected["categories"]);
             Assert.Equal(120, expected["items"]);
-            Assert.Equal(6, expected["users"]);
+            Assert.Equal(0, expected["users table"]);
             Assert.Equal(2, expected["sales"]);
             Assert.Equal(122, expected["outbox"]); // the two sales and the 120 items, each announced once
             Assert.Equal(120, expected["item announcements"]);
@@ -106,8 +111,12 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             Assert.Equal(8, expected["categories with items"]);
             Assert.Equal(120, expected["distinct names"]);
             Assert.Equal(0, expected["items without a real description, price or stock"]);
-            Assert.Equal(1, expected["admins"]);
             Assert.Equal(1, expected["live sales"]);
+            var accounts = await IdentityCountsAsync(target.Identity);
+            Assert.Equal(6, accounts["users"]);
+            Assert.Equal(1, accounts["admins"]);
+            Assert.Equal(2, accounts["clients"]); // shop-cli, and the storefront (its secret is configured)
+            Assert.Equal(2, accounts["issuer keys"]); // the signing key and the refresh tokens' encryption key
             var orderingScripts = await OrderingScriptsAsync(target.Ordering);
             Assert.Equal(["0001_initial", "0003_checkout", "0004_one_write_per_order", "0005_event_outbox", "0006_drop_benchmark_tables", "0007_stock_names"], orderingScripts);
 
@@ -115,6 +124,7 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             Assert.True(again.ExitCode == 0, again.Output);
             Assert.Equal(expected, await CountsAsync(target.Catalog));
             Assert.Equal(orderingScripts, await OrderingScriptsAsync(target.Ordering));
+            Assert.Equal(accounts, await IdentityCountsAsync(target.Identity));
 
             // A database from before announcements: the ItemVersions migration gave its items version 0 and there was
             // no announcement of them. The next run announces each of those once, at version 1, and nothing else.
@@ -125,10 +135,34 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             var upgraded = await RunMigrationAsync(target);
             Assert.True(upgraded.ExitCode == 0, upgraded.Output);
             Assert.Equal(expected, await CountsAsync(target.Catalog));
+
+            // A catalogdb from before identity-api, holding an account of its own (catalog-api signed users in): the
+            // next run moves the account into identitydb with its id and password hash, then drops the table.
+            var legacyId = Guid.CreateVersion7();
+            var legacyHash = new Microsoft.AspNetCore.Identity.PasswordHasher<object>().HashPassword(new object(), "Legacy@pass1");
+            await ExecuteAsync(target.Catalog, $"""
+                CREATE TABLE users (id uuid PRIMARY KEY, user_name varchar(64) NOT NULL, normalized_user_name varchar(64) NOT NULL,
+                    display_name varchar(100) NOT NULL, password_hash varchar(200) NOT NULL, roles text[] NOT NULL, created_at timestamptz NOT NULL);
+                INSERT INTO users VALUES ('{legacyId}', 'Greta', 'greta', 'Greta G', '{legacyHash}', ARRAY['shopper'], now());
+                DELETE FROM "__EFMigrationsHistory" WHERE "MigrationId" LIKE '%_UsersMovedToIdentity';
+                """);
+            var moved = await RunMigrationAsync(target);
+            Assert.True(moved.ExitCode == 0, moved.Output);
+            Assert.Equal(expected, await CountsAsync(target.Catalog));
+            await using (var connection = new NpgsqlConnection(target.Identity))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand("""
+                    SELECT u."PasswordHash" FROM "AspNetUsers" u JOIN "AspNetUserRoles" ur ON ur."UserId" = u."Id" JOIN "AspNetRoles" r ON r."Id" = ur."RoleId"
+                    WHERE u."Id" = $1 AND u."NormalizedUserName" = 'GRETA' AND r."Name" = 'shopper'
+                    """, connection);
+                command.Parameters.Add(new NpgsqlParameter { Value = legacyId });
+                Assert.Equal(legacyHash, await command.ExecuteScalarAsync());
+            }
         }
         finally
         {
-            foreach (var database in (string[])[catalog, ordering])
+            foreach (var database in (string[])[catalog, ordering, identity])
             {
                 await ExecuteAsync(admin.ConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
             }
@@ -143,10 +177,29 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
         var server = new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringAsync("catalogdb"));
         var missing = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "no_such_db_" + Guid.NewGuid().ToString("N")[..10], Pooling = false }.ConnectionString;
 
-        var run = await RunMigrationAsync((missing, missing));
+        var run = await RunMigrationAsync((missing, missing, missing));
 
         Assert.True(run.ExitCode != 0, run.Output);
         Assert.Contains("could not be migrated", run.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<Dictionary<string, long>> IdentityCountsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var counts = new Dictionary<string, long>();
+        foreach (var (name, sql) in new[]
+        {
+            ("users", "SELECT count(*) FROM \"AspNetUsers\""),
+            ("admins", "SELECT count(*) FROM \"AspNetUserRoles\" ur JOIN \"AspNetRoles\" r ON r.\"Id\" = ur.\"RoleId\" WHERE r.\"Name\" = 'admin'"),
+            ("clients", "SELECT count(*) FROM \"OpenIddictApplications\""),
+            ("issuer keys", "SELECT count(*) FROM issuer_keys"),
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            counts[name] = (long)(await command.ExecuteScalarAsync())!;
+        }
+        return counts;
     }
 
     private static async Task<List<string>> OrderingScriptsAsync(string connectionString)
@@ -181,7 +234,7 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             ("migrations", "SELECT count(*) FROM \"__EFMigrationsHistory\""),
             ("categories", "SELECT count(*) FROM catalog_categories"),
             ("items", "SELECT count(*) FROM catalog_items"),
-            ("users", "SELECT count(*) FROM users"),
+            ("users table", "SELECT count(*) FROM pg_tables WHERE tablename = 'users'"),
             ("sales", "SELECT count(*) FROM flash_sales"),
             ("outbox", "SELECT count(*) FROM outbox_messages"),
             ("item announcements", """
@@ -193,7 +246,6 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
             ("categories with items", "SELECT count(DISTINCT category_id) FROM catalog_items"),
             ("distinct names", "SELECT count(DISTINCT name) FROM catalog_items"),
             ("items without a real description, price or stock", "SELECT count(*) FROM catalog_items WHERE length(description) < 40 OR price <= 0 OR available_stock < 0"),
-            ("admins", "SELECT count(*) FROM users WHERE 'admin' = ANY(roles)"),
             ("live sales", "SELECT count(*) FROM flash_sales WHERE state = 'Scheduled' AND starts_at <= now() AND ends_at > now()"),
         })
         {

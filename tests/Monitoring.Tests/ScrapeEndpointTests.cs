@@ -48,6 +48,7 @@ public sealed partial class ScrapeEndpointTests : IAsyncLifetime
             .Add(1, new KeyValuePair<string, object?>("queue", "ordering.catalog-events"), new KeyValuePair<string, object?>("reason", "poison"));
         _meter.CreateCounter<long>("shop.worker.reservations.parked", "{reservation}").Add(1, new KeyValuePair<string, object?>("reason", "poison"));
         _meter.CreateCounter<long>("shop.ordering.events.published", "{event}").Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+        _meter.CreateCounter<long>("shop.identity.sign_ins", "{sign_in}").Add(1, new KeyValuePair<string, object?>("outcome", "throttled"));
         _meter.CreateObservableGauge("shop.worker.reconciliation.violations", () => 0, "{stock}");
         _meter.CreateHistogram<double>("shop.worker.time_to_durable", "s").Record(0.2);
         _meter.CreateObservableGauge("shop.ordering.stream.lag", () => 0.5, "s");

@@ -27,8 +27,9 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task A_test_key_token_identifies_the_user_and_their_roles_even_while_the_issuer_is_unreachable()
     {
-        await using var server = await StartAsync(issuer: Unreachable());
-        using var client = Client(server, new TestTokenIssuer(Key) { Issuer = Unreachable().AbsoluteUri }.Issue("u-42", "alice", [ShopRoles.Shopper]).AccessToken);
+        var issuer = Unreachable();
+        await using var server = await StartAsync(issuer);
+        using var client = Client(server, new TestTokenIssuer(Key) { Issuer = issuer.AbsoluteUri }.Issue("u-42", "alice", [ShopRoles.Shopper]).AccessToken);
 
         var me = JsonDocument.Parse(await client.GetStringAsync("/me")).RootElement;
 

@@ -14,12 +14,12 @@ namespace Shop.IntegrationTests;
 [Collection(ShopAppCollection.Name)]
 public sealed partial class RunningAppTests(ShopAppFixture fixture)
 {
-    private static readonly string[] Services = ["basket-api", "catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
+    private static readonly string[] Services = ShopAppFixture.Services;
 
     [Fact]
     public async Task Every_resource_of_the_design_is_healthy()
     {
-        foreach (var name in (string[])["cache", "gate", "postgres", "catalogdb", "orderingdb", "messaging", "prometheus", "alertmanager", .. Services])
+        foreach (var name in (string[])["cache", "gate", "postgres", "catalogdb", "orderingdb", "identitydb", "messaging", "prometheus", "alertmanager", .. Services])
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var state = await fixture.Shop.Notifications.WaitForResourceHealthyAsync(name, timeout.Token);
@@ -35,6 +35,7 @@ public sealed partial class RunningAppTests(ShopAppFixture fixture)
     [InlineData("catalog-api", new[] { "cache", "catalogdb", "messaging" })]
     [InlineData("ordering-api", new[] { "gate", "orderingdb" })]
     [InlineData("ordering-worker", new[] { "gate", "orderingdb", "messaging" })]
+    [InlineData("identity-api", new[] { "identitydb" })]
     public async Task Each_service_receives_exactly_the_connection_strings_of_its_references(string service, string[] references)
     {
         foreach (var instance in fixture.Shop.Instances(service))

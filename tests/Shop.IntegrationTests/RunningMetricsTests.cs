@@ -96,9 +96,7 @@ public sealed partial class RunningMonitoringTests
     {
         using var catalog = new HttpClient { BaseAddress = fixture.Shop.App.GetEndpoint("catalog-api", "http") };
         using var ordering = new HttpClient { BaseAddress = fixture.Shop.App.GetEndpoint("ordering-api", "http") };
-        using var tokenResponse = await catalog.PostAsJsonAsync("/api/identity/token", new { userName = "dave", password = "Pass@word1" });
-        Assert.True(tokenResponse.IsSuccessStatusCode, await tokenResponse.Content.ReadAsStringAsync());
-        var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        var token = await IdentitySignIn.AccessTokenAsync(fixture.Shop.App.GetEndpoint("identity-api", "http"), "dave", "Pass@word1");
         var sales = await catalog.GetFromJsonAsync<JsonElement>("/api/flash-sales");
         var saleId = sales.EnumerateArray().First(s => s.GetProperty("status").GetString() == "Live").GetProperty("id").GetString()!;
 

@@ -26,7 +26,7 @@ public sealed partial class ShopAppFixture : IAsyncLifetime
     public const string ServiceDownFor = "3s";
 
     /// <summary>Every service of the composition (Prometheus scrapes each replica of each).</summary>
-    public static readonly string[] Services = ["basket-api", "catalog-api", "ordering-api", "ordering-worker", "webfrontend"];
+    public static readonly string[] Services = ["basket-api", "catalog-api", "identity-api", "ordering-api", "ordering-worker", "webfrontend"];
 
     private readonly DirectoryInfo _monitoringConfig = Directory.CreateTempSubdirectory("shop-monitoring-");
 
@@ -108,13 +108,9 @@ public sealed partial class ShopAppFixture : IAsyncLifetime
         _monitoringConfig.Delete(recursive: true);
     }
 
-    /// <summary>A demo user's access token, from the catalog's token endpoint.</summary>
-    public async Task<string> SignInAsync(string userName, string password)
-    {
-        using var response = await Catalog.PostAsJsonAsync("/api/identity/token", new { userName, password });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
+    /// <summary>A demo user's access token, from identity-api's token endpoint (every API's audience unless <paramref name="scope"/> narrows it).</summary>
+    public Task<string> SignInAsync(string userName, string password, string? scope = null) =>
+        IdentitySignIn.AccessTokenAsync(Shop.App.GetEndpoint("identity-api", "http"), userName, password, scope);
 
     public static HttpRequestMessage Authorized(HttpMethod method, string path, string token, object? body = null)
     {

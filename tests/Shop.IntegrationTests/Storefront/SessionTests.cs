@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Shop.IntegrationTests.Storefront;
+
+/// <summary>
+/// The storefront's sessions over plain HTTP, as a browser holds them: signed in server-to-server at identity-api,
+/// kept server-side in the gate's Redis, ended for good at sign-out (the refresh token revoked, the session deleted,
+/// the old cookie worth nothing); and each API accepting only tokens meant for it.
+/// </summary>
+[Collection(ShopAppCollection.Name)]
+public sealed partial class SessionTests(ShopAppFixture fixture)
+{
+    private const string SessionKeys = "storefront:session:*";
+
+    [Fact]
+    public async Task Sign_out_revokes_the_refresh_token_and_deletes_the_session_so_the_old_cookie_is_anonymous()
+    {
+        var redis = await GateAsync();
+        var before = SessionKeysIn(redis);
+        var cookie = await SignInThroughTheFormAsync("bob", ShopAppFixture.ShopperPassword);
+        var sessionKey = Assert.Single(SessionKeysIn(redis).Except(before));
+        var ticket = TicketSerializer.Default.Deserialize((byte[])(await redis.GetDatabase().StringGetAsync(sessionKey))!)!;
+        var refreshToken = ticket.Properties.GetTokenValue("refresh_token")!;
+        Assert.True(await MeAsync(cookie), "signed in after the form");
+        Assert.DoesNotContain(refreshToken, cookie, StringComparison.Ordinal);
+
+        using var signOut = new HttpRequestMessage(HttpMethod.Post, "/bff/signout");
+        signOut.Headers.Add("Cookie", cookie);
+        signOut.Headers.Add("X-Shop-Client", "1");
+        using var signedOut = await Storefront().SendAsync(signOut);
+        Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
+
+        Assert.False(await redis.GetDatabase().KeyExistsAsync(sessionKey), "the session is deleted server-side");
+        Assert.False(await MeAsync(cookie), "the old cookie finds no session");
+        using var refresh = await RefreshAtIdentityAsync(refreshToken);
+        Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
+        Assert.Equal("invalid_grant", JsonDocument.Parse(await refresh.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Each_api_accepts_only_tokens_meant_for_it()
+    {
+        var catalogOnly = await fixture.SignInAsync("admin", ShopAppFixture.AdminPassword, scope: "catalog");
+        var everyApi = await fixture.SignInAsync("admin", ShopAppFixture.AdminPassword);
+
+        foreach (var (service, path) in new[] { ("ordering-api", "/api/orders"), ("basket-api", "/api/basket") })
+        {
+            using var api = fixture.App.CreateHttpClient(service);
+            using var refused = await api.SendAsync(ShopAppFixture.Authorized(HttpMethod.Get, path, catalogOnly));
+            using var accepted = await api.SendAsync(ShopAppFixture.Authorized(HttpMethod.Get, path, everyApi));
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+        using var catalog = await fixture.Catalog.SendAsync(ShopAppFixture.Authorized(HttpMethod.Get, "/api/admin/catalog/cache-stats", catalogOnly));
+        Assert.Equal(HttpStatusCode.OK, catalog.StatusCode);
+    }
+
+    private HttpClient Storefront() =>
+        new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = fixture.Store };
+
+    private async Task<IConnectionMultiplexer> GateAsync() =>
+        await ConnectionMultiplexer.ConnectAsync((await fixture.App.GetConnectionStringAsync("gate"))! + ",allowAdmin=true");
+
+    private static List<RedisKey> SessionKeysIn(IConnectionMultiplexer redis) =>
+        [.. redis.GetServers().Single().Keys(pattern: SessionKeys)];
+
+    private async Task<bool> MeAsync(string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/bff/me");
+        request.Headers.Add("Cookie", cookie);
+        using var response = await Storefront().SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("signedIn").GetBoolean();
+    }
+
+    /// <summary>The sign-in page's form, posted as a browser posts it; the session cookie it set (a <c>Cookie</c> header value).</summary>
+    private async Task<string> SignInThroughTheFormAsync(string userName, string password)
+    {
+        using var client = Storefront();
+        using var page = await client.GetAsync("/signin");
+        var html = await page.Content.ReadAsStringAsync();
+        var token = WebUtility.HtmlDecode(AntiforgeryField().Match(html).Groups["value"].Value);
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/signin")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "signin",
+                ["__RequestVerificationToken"] = token,
+                ["Input.UserName"] = userName,
+                ["Input.Password"] = password,
+                ["Input.ReturnUrl"] = "/",
+            }),
+        };
+        post.Headers.Add("Cookie", CookieHeader(page));
+        using var answer = await client.SendAsync(post);
+        var session = CookieHeader(answer);
+        Assert.True(answer.StatusCode == HttpStatusCode.Redirect && session.Contains("shop.session", StringComparison.Ordinal),
+            $"sign-in answered {(int)answer.StatusCode} without a session cookie");
+        return session;
+    }
+
+    private async Task<HttpResponseMessage> RefreshAtIdentityAsync(string refreshToken)
+    {
+        var secret = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == "storefront-client-secret");
+        using var identity = new HttpClient { BaseAddress = fixture.App.GetEndpoint("identity-api", "http") };
+        return await identity.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = "storefront",
+            ["client_secret"] = (await secret.GetValueAsync(CancellationToken.None))!,
+            ["refresh_token"] = refreshToken,
+        }));
+    }
+
+    private static string CookieHeader(HttpResponseMessage response) =>
+        string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? values.Select(v => v.Split(';', 2)[0]).Where(v => !v.EndsWith('=')) : []);
+
+    [GeneratedRegex("""name="__RequestVerificationToken"[^>]*value="(?<value>[^"]+)"|value="(?<value>[^"]+)"[^>]*name="__RequestVerificationToken"\b""")]
+    private static partial Regex AntiforgeryField();
+}
