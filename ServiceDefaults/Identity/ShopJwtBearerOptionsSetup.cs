@@ -45,14 +45,14 @@ internal sealed class ShopJwtBearerOptionsSetup(
 
     internal static TokenValidationParameters CreateParameters(TokenValidationOptions options, string audience)
     {
-        var testKey = options.TestSigningKeyBytes();
+        var testKey = options.TestKey();
         return new TokenValidationParameters
         {
             ValidIssuer = options.Issuer.AbsoluteUri,
             ValidAudience = audience,
             // The issuer's keys come with its metadata; the test key, where there is one, is added to them.
-            IssuerSigningKey = testKey is null ? null : new SymmetricSecurityKey(testKey) { KeyId = TestKeyId },
-            ValidAlgorithms = testKey is null ? [SecurityAlgorithms.RsaSha256] : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.HmacSha256],
+            IssuerSigningKey = testKey,
+            ValidAlgorithms = testKey is SymmetricSecurityKey ? [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.HmacSha256] : [SecurityAlgorithms.RsaSha256],
             ValidateIssuerSigningKey = true,
             RequireExpirationTime = true,
             RequireSignedTokens = true,
@@ -61,9 +61,6 @@ internal sealed class ShopJwtBearerOptionsSetup(
             RoleClaimType = ShopClaimTypes.Role,
         };
     }
-
-    /// <summary>The <c>kid</c> of tokens signed with the test key.</summary>
-    public const string TestKeyId = "shop-test-key";
 }
 
 /// <summary>The audience this API accepts: its own resource name (<see cref="ShopAudiences"/>).</summary>

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Shop.ServiceDefaults.Identity;
 
@@ -25,8 +27,10 @@ public sealed class TokenValidationOptions : IValidatableObject
     public TimeSpan MetadataRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// A base64 HMAC-SHA256 key (32 bytes or more) that the tests' and the bench's own compositions give the APIs, so
-    /// that they can act as 100,000 buyers without 100,000 sign-ins. The AppHost never sets it: no deployment has one.
+    /// A key that the tests' and the bench's own compositions give the APIs, so that they can act as 100,000 buyers
+    /// without 100,000 sign-ins: a base64 HMAC-SHA256 key (32 bytes or more), or the PEM of an RSA public key (the bench's
+    /// RS256 buyers, to measure what identity-api's RS256 tokens cost per buy). The AppHost never sets it: no
+    /// deployment has one.
     /// </summary>
     public string? TestSigningKey { get; set; }
 
@@ -36,13 +40,37 @@ public sealed class TokenValidationOptions : IValidatableObject
         {
             yield return new ValidationResult($"Identity:Issuer must be an absolute URI ending in '/' (it is '{Issuer}').", [nameof(Issuer)]);
         }
-        if (TestSigningKey is { } key && (!TryDecode(key, out var bytes) || bytes.Length < 32))
+        if (TestSigningKey is { } key && TestKey() is null)
         {
-            yield return new ValidationResult("Identity:TestSigningKey, when set, must be base64 of 32 bytes or more.", [nameof(TestSigningKey)]);
+            yield return new ValidationResult("Identity:TestSigningKey, when set, must be base64 of 32 bytes or more, or an RSA public key's PEM.", [nameof(TestSigningKey)]);
         }
     }
 
-    internal byte[]? TestSigningKeyBytes() => TestSigningKey is { } key && TryDecode(key, out var bytes) ? bytes : null;
+    /// <summary>The test key as a signing key (HMAC or RSA), or null when there is none or it is malformed.</summary>
+    internal SecurityKey? TestKey()
+    {
+        if (TestSigningKey is not { Length: > 0 } key)
+        {
+            return null;
+        }
+        if (key.StartsWith("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal))
+        {
+            try
+            {
+                var rsa = RSA.Create();
+                rsa.ImportFromPem(key);
+                return new RsaSecurityKey(rsa) { KeyId = TestKeyId };
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        }
+        return TryDecode(key, out var bytes) && bytes.Length >= 32 ? new SymmetricSecurityKey(bytes) { KeyId = TestKeyId } : null;
+    }
+
+    /// <summary>The <c>kid</c> of tokens signed with the test key.</summary>
+    public const string TestKeyId = "shop-test-key";
 
     private static bool TryDecode(string base64, out byte[] bytes)
     {

@@ -105,6 +105,13 @@ public sealed record BenchOptions
     /// <summary>Skips the baseline (for quick experiments on Shop alone).</summary>
     public bool NoBaseline { get; init; }
 
+    /// <summary>
+    /// The buyers' tokens signed RS256 with an RSA key of the bench's own, as identity-api signs (each API then checks
+    /// an RSA signature per buy), instead of HS256: for measuring what the asymmetric check costs (docs/identity.md).
+    /// Minting is slower (about a millisecond a token).
+    /// </summary>
+    public bool RsaBuyerTokens { get; init; }
+
     /// <summary>Results folder; default bench/results of the repository.</summary>
     public string? Output { get; init; }
 
@@ -183,6 +190,7 @@ public sealed record BenchOptions
                 "--no-pg-test-fsync" => options with { PgTestFsync = false },
                 "--perf" => options with { Perf = true },
                 "--no-baseline" => options with { NoBaseline = true },
+                "--rsa-tokens" => options with { RsaBuyerTokens = true },
                 "--api-replicas" => options with { ApiReplicas = Integer() },
                 "--api-env" => options with { ApiEnvironment = [.. options.ApiEnvironment, Pair(Value())] },
                 "--worker-env" => options with { WorkerEnvironment = [.. options.WorkerEnvironment, Pair(Value())] },
@@ -217,7 +225,7 @@ public sealed record BenchOptions
                         [--checkout-rate R] [--checkout-duration S] [--checkout-items N] [--checkout-stock N | --checkout-stock-share F] [--checkout-repeat F]
                         [--ramp-start R] [--ramp-step R] [--ramp-max R] [--ramp-step-duration S] [--ceiling-duration S] [--idle-duration S]
                         [--connections C] [--max-in-flight N] [--buyer-burst B] [--buyer-rate R] [--max-decisions N]
-                        [--no-pg-test-fsync] [--perf] [--no-baseline] [--api-replicas N] [--api-env NAME=VALUE]... [--worker-env NAME=VALUE]...
+                        [--no-pg-test-fsync] [--perf] [--no-baseline] [--rsa-tokens] [--api-replicas N] [--api-env NAME=VALUE]... [--worker-env NAME=VALUE]...
         Starts a fresh Shop (the AppHost composition with random ports and its own data folder), runs the
         scenarios with an open-loop generator, audits the database, and writes bench/results/<date>-<scenario>.md/.json
         and bench/results/latest.md. --quick: a small run of a few seconds per scenario.

@@ -82,14 +82,14 @@ public sealed class BenchedShop : IAsyncDisposable
     /// <param name="perfMaps">Services write /tmp/perf-PID.map (DOTNET_PerfMapEnabled=1, W^X off) so that perf can name .NET methods.</param>
     /// <param name="only">Start only these resources and what they wait for (the rest of the composition is declared, not started); null: all.</param>
     public static async Task<BenchedShop> StartAsync(AdmissionSettings admission, Action<string> log, CancellationToken cancellationToken,
-        string environment = "Production", bool perfMaps = false, int? apiReplicas = null, IReadOnlyList<KeyValuePair<string, string>>? apiEnvironment = null,
+        string environment = "Production", bool perfMaps = false, bool rsaTokens = false, int? apiReplicas = null, IReadOnlyList<KeyValuePair<string, string>>? apiEnvironment = null,
         IReadOnlyList<KeyValuePair<string, string>>? workerEnvironment = null, IEnumerable<string>? only = null)
     {
         // A data folder and user secrets of its own (deleted on dispose): the run never touches the developer's app.
         var isolation = AppIsolation.Create("shop-bench-");
         // The bench's own signing key, which only this composition gives the services, so that the generator can mint
         // the shoppers' tokens (no deployment has it: the AppHost never sets Identity:TestSigningKey).
-        var signingKey = Shop.Testing.Tokens.TestTokenIssuer.NewKey();
+        var signingKey = rsaTokens ? Shop.Testing.Tokens.TestTokenIssuer.NewRsaKey() : Shop.Testing.Tokens.TestTokenIssuer.NewKey();
         DistributedApplication? app = null;
         ResourceStates? states = null;
         try

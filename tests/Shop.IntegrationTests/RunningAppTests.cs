@@ -130,12 +130,13 @@ public sealed partial class RunningAppTests(ShopAppFixture fixture)
     }
 
     [Fact]
-    public void The_storefront_finds_the_apis_by_name_and_not_the_databases()
+    public void The_storefront_finds_the_apis_by_name_and_reaches_no_database_only_the_gate_for_its_sessions()
     {
         var web = fixture.Shop.Instances("webfrontend").Single().Environment;
         Assert.StartsWith("http://", web["services__ordering-api__http__0"], StringComparison.Ordinal);
         Assert.StartsWith("http://", web["services__catalog-api__http__0"], StringComparison.Ordinal);
-        Assert.DoesNotContain(web.Keys, k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal));
+        Assert.StartsWith("http://", web["services__identity-api__http__0"], StringComparison.Ordinal);
+        Assert.Equal(["ConnectionStrings__gate"], web.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)));
     }
 
     [Fact]

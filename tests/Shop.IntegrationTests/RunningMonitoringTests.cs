@@ -13,7 +13,7 @@ public sealed partial class RunningMonitoringTests(ShopAppFixture fixture)
     public async Task Prometheus_scrapes_every_service_replica_at_its_own_port_and_finds_each_up()
     {
         var instances = ShopAppFixture.Services.SelectMany(fixture.Shop.Instances).ToDictionary(i => i.Name, StringComparer.Ordinal);
-        Assert.Equal(6, instances.Count);
+        Assert.Equal(7, instances.Count); // six services, ordering-api in two replicas
         IReadOnlyList<PrometheusApi.Target> targets = [];
 
         await Eventually.ReturnsAsync(async () =>

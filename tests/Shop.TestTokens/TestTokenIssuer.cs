@@ -11,19 +11,55 @@ public sealed record IssuedToken(string AccessToken, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Access tokens as identity-api issues them (issuer, <c>sub</c>, <c>name</c>, <c>role</c>, every API's audience),
-/// signed with a test key (HS256) that the tests' and the bench's compositions give the APIs as
-/// <c>Identity:TestSigningKey</c>. The AppHost never sets that setting, so these tokens are worth nothing against a
-/// deployed shop.
+/// signed with a test key that the tests' and the bench's compositions give the APIs as <c>Identity:TestSigningKey</c>
+/// (<see cref="ServiceSetting"/>). The AppHost never sets that setting, so these tokens are worth nothing against a
+/// deployed shop. The key is HS256 (base64, <see cref="NewKey"/>: cheap to sign 100,000 tokens) or RS256 (an RSA
+/// private key's PEM, <see cref="NewRsaKey"/>: what identity-api signs with, for measuring its cost per buy).
+/// Not thread-safe with an RSA key: one issuer per thread.
 /// </summary>
-public sealed class TestTokenIssuer(string base64Key, TimeProvider? time = null)
+public sealed class TestTokenIssuer
 {
     private readonly JsonWebTokenHandler _handler = new();
-    private readonly SigningCredentials _credentials = new(
-        new SymmetricSecurityKey(Convert.FromBase64String(base64Key)) { KeyId = "shop-test-key" }, SecurityAlgorithms.HmacSha256);
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly SigningCredentials _credentials;
+    private readonly TimeProvider _time;
 
-    /// <summary>A fresh random key, base64: what a composition passes as <c>Identity__TestSigningKey</c>.</summary>
+    public TestTokenIssuer(string key, TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        if (IsRsa(key))
+        {
+            var rsa = RSA.Create();
+            rsa.ImportFromPem(key);
+            _credentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = TokenValidationOptions.TestKeyId }, SecurityAlgorithms.RsaSha256);
+        }
+        else
+        {
+            _credentials = new SigningCredentials(
+                new SymmetricSecurityKey(Convert.FromBase64String(key)) { KeyId = TokenValidationOptions.TestKeyId }, SecurityAlgorithms.HmacSha256);
+        }
+    }
+
+    /// <summary>A fresh random HMAC key, base64.</summary>
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A fresh RSA-2048 private key (PEM), to sign RS256 tokens as identity-api does.</summary>
+    public static string NewRsaKey()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportPkcs8PrivateKeyPem();
+    }
+
+    /// <summary>What the services are given as <c>Identity__TestSigningKey</c> for <paramref name="key"/>: the HMAC key itself, or the RSA key's public half.</summary>
+    public static string ServiceSetting(string key)
+    {
+        if (!IsRsa(key))
+        {
+            return key;
+        }
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(key);
+        return rsa.ExportSubjectPublicKeyInfoPem();
+    }
 
     public string Issuer { get; init; } = "http://identity-api/";
 
@@ -54,4 +90,6 @@ public sealed class TestTokenIssuer(string base64Key, TimeProvider? time = null)
         });
         return new IssuedToken(token, expires);
     }
+
+    private static bool IsRsa(string key) => key.StartsWith("-----BEGIN", StringComparison.Ordinal);
 }

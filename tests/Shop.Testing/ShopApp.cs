@@ -124,12 +124,13 @@ public sealed class ShopApp : IAsyncDisposable
         }
     }
 
-    /// <summary>The services of this composition (and no deployment) accept tokens signed with the test key.</summary>
+    /// <summary>The services of this composition (and no deployment) accept tokens signed with the test key (HMAC, or RSA's private PEM).</summary>
     public static void TrustTestTokens(IDistributedApplicationTestingBuilder builder, string signingKey)
     {
+        var setting = TestTokenIssuer.ServiceSetting(signingKey);
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
-            builder.CreateResourceBuilder(project).WithEnvironment("Identity__TestSigningKey", signingKey);
+            builder.CreateResourceBuilder(project).WithEnvironment("Identity__TestSigningKey", setting);
         }
     }
 
