@@ -45,6 +45,9 @@ public sealed class AppHostProcess : IDisposable
         start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        // As run.sh runs it: in Development, where the demo users are seeded (docs/identity.md, "Accounts").
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         // The projects' launch profiles name fixed ports; another app on this machine may hold them. (This moves
         // the dashboard too: its address is the one the AppHost prints.)
         start.Environment[AppIsolation.RandomPortsVariable] = "true";
