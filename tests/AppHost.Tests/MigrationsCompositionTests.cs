@@ -12,7 +12,7 @@ namespace Shop.AppHost.Tests;
 public sealed class MigrationsCompositionTests
 {
     [Fact]
-    public async Task The_services_that_use_a_database_wait_for_the_migrations_to_complete_which_wait_for_both_databases()
+    public async Task The_services_that_use_a_database_wait_for_the_migrations_to_complete_which_wait_for_every_database()
     {
         using var isolation = AppIsolation.Create();
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>([.. isolation.Arguments]);
@@ -21,19 +21,21 @@ public sealed class MigrationsCompositionTests
         var migrations = Assert.IsType<ProjectResource>(resources["migrations"]);
         Assert.Contains(("catalogdb", WaitType.WaitUntilHealthy), Waits(migrations));
         Assert.Contains(("orderingdb", WaitType.WaitUntilHealthy), Waits(migrations));
+        Assert.Contains(("identitydb", WaitType.WaitUntilHealthy), Waits(migrations));
         Assert.DoesNotContain(Waits(migrations), w => w.Type == WaitType.WaitForCompletion);
-        // It reads both databases' connection strings, as the services do (ConnectionStrings__{name}).
-        Assert.Equal(["catalogdb", "orderingdb"],
+        // It reads every database's connection string, as the services do (ConnectionStrings__{name}), and the
+        // storefront's client secret, which it registers with identitydb's clients.
+        Assert.Equal(["catalogdb", "identitydb", "orderingdb", "storefront-client-secret"],
             migrations.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource.Name).Order(StringComparer.Ordinal));
 
-        foreach (var (service, database) in new[] { ("catalog-api", "catalogdb"), ("ordering-api", "orderingdb"), ("ordering-worker", "orderingdb") })
+        foreach (var (service, database) in new[] { ("catalog-api", "catalogdb"), ("identity-api", "identitydb"), ("ordering-api", "orderingdb"), ("ordering-worker", "orderingdb") })
         {
             var waits = Waits(resources[service]);
             Assert.Contains(("migrations", WaitType.WaitForCompletion), waits);
             Assert.Contains((database, WaitType.WaitUntilHealthy), waits);
         }
         // Nothing else migrates, and nothing else needs to wait: basket-api and the storefront use no database.
-        Assert.Equal(["catalog-api", "ordering-api", "ordering-worker"],
+        Assert.Equal(["catalog-api", "identity-api", "ordering-api", "ordering-worker"],
             builder.Resources.Where(r => Waits(r).Contains(("migrations", WaitType.WaitForCompletion))).Select(r => r.Name).Order(StringComparer.Ordinal));
     }
 
