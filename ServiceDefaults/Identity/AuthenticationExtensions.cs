@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Identity;
 
@@ -29,7 +31,13 @@ public static class AuthenticationExtensions
         services.AddProblemDetails();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new ApiAudience(audience));
-        services.AddHttpClient(ShopJwtBearerOptionsSetup.MetadataClientName);
+        // The issuer's metadata: found by service discovery like every client, but without the standard retries (a
+        // read that fails is tried again later by IssuerMetadata, not by a request waiting for it) and bounded in time.
+        var metadata = services.AddHttpClient(ShopJwtBearerOptionsSetup.MetadataClientName);
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: the documented way to replace the default pipeline, still marked experimental
+        metadata.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        metadata.AddResilienceHandler("identity-metadata", pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(3)));
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         // Through the options system rather than the AddJwtBearer delegate, so the validation parameters come

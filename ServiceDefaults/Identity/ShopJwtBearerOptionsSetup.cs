@@ -17,7 +17,7 @@ internal sealed class ShopJwtBearerOptionsSetup(
     IOptions<TokenValidationOptions> validation, ApiAudience audience, IHttpClientFactory httpClients, TimeProvider time, ILoggerFactory loggers)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
-    /// <summary>The HttpClient that reads the issuer's metadata: service discovery and the standard resilience, like every client.</summary>
+    /// <summary>The HttpClient that reads the issuer's metadata (service discovery; a timeout, no retries: AuthenticationExtensions).</summary>
     public const string MetadataClientName = "identity-metadata";
 
     public void Configure(string? name, JwtBearerOptions options)
