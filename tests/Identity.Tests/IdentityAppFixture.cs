@@ -20,7 +20,8 @@ public sealed class IdentityAppFixture : IAsyncLifetime
     public const string StorefrontSecret = "identity-tests-storefront-secret";
     public const int AccountFreeAttempts = 5;
     public const int ClientFreeAttempts = 12;
-    public static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(2);
+    // Longer than a password check takes on a busy CI machine (a lock set before an attempt's check must outlast it).
+    public static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(15);
 
     public ShopApp Shop { get; private set; } = null!;
