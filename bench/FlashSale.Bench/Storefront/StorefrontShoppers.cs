@@ -1,6 +1,5 @@
-using System.Net;
-using System.Text.RegularExpressions;
 using Npgsql;
+using Shop.Testing;
 using Shop.ServiceDefaults.Identity;
 
 namespace Shop.Bench.Storefront;
@@ -9,7 +8,7 @@ namespace Shop.Bench.Storefront;
 /// Shoppers signed in on the storefront the way a browser signs in: accounts in identitydb, then the sign-in page (GET /signin for the form's antiforgery token and cookie, POST the form), keeping the session
 /// cookie the storefront sets. The buys through <c>/bff</c> then carry that cookie, as a browser's do.
 /// </summary>
-public static partial class StorefrontShoppers
+public static class StorefrontShoppers
 {
     /// <summary>The bench shoppers' password: their accounts exist only in the bench's own database for the run.</summary>
     private const string BenchPassword = "Bench@shopper1";
@@ -32,7 +31,7 @@ public static partial class StorefrontShoppers
         var cookies = new string[accounts.Count];
         // Two at a time: PBKDF2 takes a core each on identity-api.
         await Parallel.ForAsync(0, accounts.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
-            async (i, token) => cookies[i] = await SignInOneAsync(shop.Storefront, accounts[i].UserName, token).ConfigureAwait(false)).ConfigureAwait(false);
+            async (i, token) => cookies[i] = await StorefrontSignIn.SessionCookieAsync(shop.Storefront, accounts[i].UserName, BenchPassword, token).ConfigureAwait(false)).ConfigureAwait(false);
         return BuyerPool.FromSessions([.. accounts.Select(a => a.Id)], cookies);
     }
 
@@ -74,47 +73,4 @@ public static partial class StorefrontShoppers
         }
         return accounts;
     }
-
-    /// <summary>Signs one shopper in through the form; returns the <c>Cookie</c> header value of their session.</summary>
-    private static async Task<string> SignInOneAsync(Uri storefront, string userName, CancellationToken cancellationToken)
-    {
-        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
-        {
-            BaseAddress = storefront,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
-        using var page = await client.GetAsync("/signin", cancellationToken).ConfigureAwait(false);
-        page.EnsureSuccessStatusCode();
-        var html = await page.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var token = AntiforgeryField().Match(html) is { Success: true } match
-            ? WebUtility.HtmlDecode(match.Groups["value"].Value)
-            : throw new InvalidOperationException("The sign-in page has no antiforgery token.");
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/signin")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["_handler"] = "signin",
-                ["__RequestVerificationToken"] = token,
-                ["Input.UserName"] = userName,
-                ["Input.Password"] = BenchPassword,
-                ["Input.ReturnUrl"] = "/",
-            }),
-        };
-        post.Headers.TryAddWithoutValidation("Cookie", CookieHeader(page));
-        using var answer = await client.SendAsync(post, cancellationToken).ConfigureAwait(false);
-        var session = CookieHeader(answer);
-        if (answer.StatusCode != HttpStatusCode.Redirect || !session.Contains("shop.session", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Signing in {userName} on the storefront answered {(int)answer.StatusCode} without a session cookie.");
-        }
-        return session;
-    }
-
-    /// <summary>The cookies a response sets, as a request's <c>Cookie</c> header (name=value; ...).</summary>
-    private static string CookieHeader(HttpResponseMessage response) =>
-        string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var values)
-            ? values.Select(v => v.Split(';', 2)[0]).Where(v => !v.EndsWith('=')) : []);
-
-    [GeneratedRegex("""name="__RequestVerificationToken"[^>]*value="(?<value>[^"]+)"|value="(?<value>[^"]+)"[^>]*name="__RequestVerificationToken"\b""")]
-    private static partial Regex AntiforgeryField();
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.AspNetCore.Authentication;
@@ -16,7 +15,7 @@ namespace Shop.IntegrationTests.Storefront;
 /// the old cookie worth nothing); and each API accepting only tokens meant for it.
 /// </summary>
 [Collection(ShopAppCollection.Name)]
-public sealed partial class SessionTests(ShopAppFixture fixture)
+public sealed class SessionTests(ShopAppFixture fixture)
 {
     private const string SessionKeys = "storefront:session:*";
 
@@ -25,7 +24,7 @@ public sealed partial class SessionTests(ShopAppFixture fixture)
     {
         var redis = await GateAsync();
         var before = SessionKeysIn(redis);
-        var cookie = await SignInThroughTheFormAsync("bob", ShopAppFixture.ShopperPassword);
+        var cookie = await StorefrontSignIn.SessionCookieAsync(fixture.Store, "bob", ShopAppFixture.ShopperPassword);
         var sessionKey = Assert.Single(SessionKeysIn(redis).Except(before));
         var ticket = TicketSerializer.Default.Deserialize((byte[])(await redis.GetDatabase().StringGetAsync(sessionKey))!)!;
         var refreshToken = ticket.Properties.GetTokenValue("refresh_token")!;
@@ -81,32 +80,6 @@ public sealed partial class SessionTests(ShopAppFixture fixture)
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("signedIn").GetBoolean();
     }
 
-    /// <summary>The sign-in page's form, posted as a browser posts it; the session cookie it set (a <c>Cookie</c> header value).</summary>
-    private async Task<string> SignInThroughTheFormAsync(string userName, string password)
-    {
-        using var client = Storefront();
-        using var page = await client.GetAsync("/signin");
-        var html = await page.Content.ReadAsStringAsync();
-        var token = WebUtility.HtmlDecode(AntiforgeryField().Match(html).Groups["value"].Value);
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/signin")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["_handler"] = "signin",
-                ["__RequestVerificationToken"] = token,
-                ["Input.UserName"] = userName,
-                ["Input.Password"] = password,
-                ["Input.ReturnUrl"] = "/",
-            }),
-        };
-        post.Headers.Add("Cookie", CookieHeader(page));
-        using var answer = await client.SendAsync(post);
-        var session = CookieHeader(answer);
-        Assert.True(answer.StatusCode == HttpStatusCode.Redirect && session.Contains("shop.session", StringComparison.Ordinal),
-            $"sign-in answered {(int)answer.StatusCode} without a session cookie");
-        return session;
-    }
-
     private async Task<HttpResponseMessage> RefreshAtIdentityAsync(string refreshToken)
     {
         var secret = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
@@ -120,11 +93,4 @@ public sealed partial class SessionTests(ShopAppFixture fixture)
             ["refresh_token"] = refreshToken,
         }));
     }
-
-    private static string CookieHeader(HttpResponseMessage response) =>
-        string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var values)
-            ? values.Select(v => v.Split(';', 2)[0]).Where(v => !v.EndsWith('=')) : []);
-
-    [GeneratedRegex("""name="__RequestVerificationToken"[^>]*value="(?<value>[^"]+)"|value="(?<value>[^"]+)"[^>]*name="__RequestVerificationToken"\b""")]
-    private static partial Regex AntiforgeryField();
 }
