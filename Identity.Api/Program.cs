@@ -21,7 +21,6 @@ builder.Services.AddShopIdentityStores();
 
 builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<TokenLifetimes>().BindConfiguration(TokenLifetimes.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<TokenValidationOptions>().BindConfiguration(TokenValidationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddScoped<SignInThrottle>();
 builder.Services.AddSingleton<SignInMetrics>();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -32,7 +31,7 @@ builder.Services.AddSingleton<IssuerKeyRing>();
 builder.Services.AddHostedService<IssuerKeyLoader>();
 builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, IssuerKeysOptionsSetup>();
 
-var lifetimes = builder.Configuration.GetSection(TokenLifetimes.SectionName).Get<TokenLifetimes>() ?? new TokenLifetimes();
+// The same setting the APIs check tokens against (Identity:Issuer).
 var issuer = builder.Configuration.GetSection(TokenValidationOptions.SectionName).Get<TokenValidationOptions>()?.Issuer ?? new TokenValidationOptions().Issuer;
 builder.Services.AddOpenIddict().AddServer(options =>
 {
@@ -42,7 +41,7 @@ builder.Services.AddOpenIddict().AddServer(options =>
         .SetRevocationEndpointUris("connect/revoke");
     options.AllowPasswordFlow().AllowRefreshTokenFlow();
     options.RegisterScopes([.. ShopAudiences.ByScope.Keys, Scopes.OfflineAccess]);
-    options.SetAccessTokenLifetime(lifetimes.AccessToken);
+    // Lifetimes are set per token by TokenEndpoint (TokenLifetimes: an admin's session is shorter).
     // A refresh token is the session: one per sign-in, kept until it expires or is revoked (sign-out). Not rolled
     // at each use, so the storefront's concurrent requests of one session never race to redeem it.
     options.DisableRollingRefreshTokens();
