@@ -35,13 +35,13 @@ var migrations = builder.AddShopJob<Projects.DatabaseMigrations>("migrations")
     .WithEnvironment("Identity__Seed__StorefrontClientSecret", storefrontClientSecret)
     .WithShopAccounts(builder);
 
-// Users, sign-in and tokens (docs/identity.md). The APIs reference it for its signing keys, which they read once and
-// keep, so none of them waits for it: a buy never calls it.
+// Users, sign-in and tokens (docs/identity.md). No API calls it: each checks its tokens with its own key, which only it
+// and identity-api are given (WithAccessTokensFrom), so a buy never waits for identity-api.
 var identityApi = builder.AddShopService<Projects.Identity_Api>("identity-api")
     .WithReference(identityDb).WaitFor(identityDb).WaitForCompletion(migrations);
 
 var catalogApi = builder.AddShopService<Projects.Catalog_Api>("catalog-api")
-    .WithReference(identityApi)
+    .WithAccessTokensFrom(identityApi, "catalog")
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalogDb).WaitFor(catalogDb).WaitForCompletion(migrations)
     .WithReference(messaging).WaitFor(messaging);
@@ -49,7 +49,7 @@ var catalogApi = builder.AddShopService<Projects.Catalog_Api>("catalog-api")
 // Two replicas: the buy hot path must survive one of them dying.
 var orderingApi = builder.AddShopService<Projects.Ordering_Api>("ordering-api")
     .WithReplicas(2)
-    .WithReference(identityApi)
+    .WithAccessTokensFrom(identityApi, "ordering")
     .WithReference(gate).WaitFor(gate)
     .WithReference(orderingDb).WaitFor(orderingDb).WaitForCompletion(migrations)
     // Tracing every buy of a 100k-buyer sale is a large share of its cost (measured: 18–43 % of the API's CPU per
@@ -68,7 +68,7 @@ builder.AddShopService<Projects.Ordering_Worker>("ordering-worker")
 
 // Each buyer's basket, kept in the Redis that never evicts (Basket.Api/Program.cs says why); prices from the catalog.
 var basketApi = builder.AddShopService<Projects.Basket_Api>("basket-api")
-    .WithReference(identityApi)
+    .WithAccessTokensFrom(identityApi, "basket")
     .WithReference(gate).WaitFor(gate)
     .WithReference(catalogApi).WaitFor(catalogApi);
 

@@ -21,6 +21,8 @@ builder.Services.AddShopIdentityStores();
 
 builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<TokenLifetimes>().BindConfiguration(TokenLifetimes.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<ApiSigningKeysOptions>().BindConfiguration(ApiSigningKeysOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<ApiAccessTokenSigning>();
 builder.Services.AddScoped<SignInThrottle>();
 builder.Services.AddSingleton<SignInMetrics>();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -41,11 +43,15 @@ builder.Services.AddOpenIddict().AddServer(options =>
         .SetRevocationEndpointUris("connect/revoke");
     options.AllowPasswordFlow().AllowRefreshTokenFlow();
     options.RegisterScopes([.. ShopAudiences.ByScope.Keys, Scopes.OfflineAccess]);
+    // RFC 8707: a request granted several APIs names the one its access token is for (TokenEndpoint).
+    options.RegisterResources([.. ShopAudiences.ByResource.Keys]);
+    // Each access token is signed with its API's own key, not with the RSA key (ApiAccessTokenSigning).
+    options.AddEventHandler(ApiAccessTokenSigning.Descriptor);
     // Lifetimes are set per token by TokenEndpoint (TokenLifetimes: an admin's session is shorter).
     // A refresh token is the session: one per sign-in, kept until it expires or is revoked (sign-out). Not rolled
     // at each use, so the storefront's concurrent requests of one session never race to redeem it.
     options.DisableRollingRefreshTokens();
-    // The APIs read access tokens themselves: signed (RS256), not encrypted.
+    // The APIs read access tokens themselves: signed (HS256, each API's key), not encrypted.
     options.DisableAccessTokenEncryption();
     options.UseAspNetCore()
         .EnableTokenEndpointPassthrough()

@@ -20,8 +20,10 @@ namespace Shop.Identity.Api.Tokens;
 /// <summary>
 /// <c>POST /connect/token</c> after OpenIddict has checked the request and the client (passthrough): the password
 /// grant (throttled per account and client, <see cref="SignInThrottle"/>) and the refresh-token grant (the account
-/// must still exist with the same security stamp; its current roles go into the new access token). Errors are
-/// OAuth's (<c>400 invalid_grant</c> and the like, from OpenIddict), except a throttled attempt: 429 with Retry-After.
+/// must still exist with the same security stamp; its current roles go into the new access token). An access token is
+/// for one API (<see cref="ApiAccessTokenSigning"/> signs it with that API's key): the request's one API scope, or the
+/// API its <c>resource</c> names (RFC 8707) when it is granted several. Errors are OAuth's (<c>400 invalid_grant</c>,
+/// <c>invalid_target</c> and the like), except a throttled attempt: 429 with Retry-After.
 /// </summary>
 public static class TokenEndpoint
 {
@@ -48,7 +50,7 @@ public static class TokenEndpoint
         }
         if (request.IsRefreshTokenGrantType())
         {
-            return await RefreshAsync(http, users, lifetimes.Value).ConfigureAwait(false);
+            return await RefreshAsync(http, request, users, lifetimes.Value).ConfigureAwait(false);
         }
         return Refuse(Errors.UnsupportedGrantType, "Use grant_type=password or grant_type=refresh_token.");
     }
@@ -63,6 +65,13 @@ public static class TokenEndpoint
         if (userName.Length is 0 or > ShopUser.UserNameMaxLength || password.Length > 256)
         {
             return Refuse(Errors.InvalidRequest, $"'username' must be 1 to {ShopUser.UserNameMaxLength} characters and 'password' at most 256.");
+        }
+        // Before the password is checked: a request that could get no token costs no hash and counts no attempt.
+        var scopes = request.GetScopes() is { IsEmpty: false } asked ? asked : DefaultScopes(request);
+        var target = AccessTokenAudience(request, scopes);
+        if (target.Audience is not { } audience)
+        {
+            return target.Refusal!;
         }
 
         var keys = SignInThrottle.Keys.For(users.NormalizeName(userName), ClientAddress(http, request));
@@ -92,13 +101,12 @@ public static class TokenEndpoint
 
         await throttle.SucceededAsync(keys, cancellationToken).ConfigureAwait(false);
         metrics.RecordSucceeded();
-        var scopes = request.GetScopes();
-        return TypedResults.SignIn(await PrincipalAsync(users, user, scopes.IsEmpty ? DefaultScopes(request) : scopes, lifetimes).ConfigureAwait(false),
+        return TypedResults.SignIn(await PrincipalAsync(users, user, scopes, audience, lifetimes).ConfigureAwait(false),
             authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     private static async Task<Results<SignInHttpResult, ForbidHttpResult, ProblemHttpResult>> RefreshAsync(
-        HttpContext http, UserManager<ShopUser> users, TokenLifetimes lifetimes)
+        HttpContext http, OpenIddictRequest request, UserManager<ShopUser> users, TokenLifetimes lifetimes)
     {
         // OpenIddict has checked the refresh token (signature, expiry, not revoked) and put its principal here.
         var refreshed = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal;
@@ -107,12 +115,53 @@ public static class TokenEndpoint
         {
             return Refuse(Errors.InvalidGrant, "The session has ended (the account was removed or its password changed): sign in again.");
         }
-        return TypedResults.SignIn(await PrincipalAsync(users, user, refreshed!.GetScopes(), lifetimes).ConfigureAwait(false),
+        // A narrower scope (OpenIddict has checked it is among the granted ones) picks the API, as does a resource.
+        var scopes = request.GetScopes() is { IsEmpty: false } asked ? asked : refreshed!.GetScopes();
+        var target = AccessTokenAudience(request, scopes);
+        if (target.Audience is not { } audience)
+        {
+            return target.Refusal!;
+        }
+        return TypedResults.SignIn(await PrincipalAsync(users, user, scopes, audience, lifetimes).ConfigureAwait(false),
             authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    /// <summary>The user as the access token carries them: id, name, current roles; meant for the APIs of the granted scopes.</summary>
-    private static async Task<ClaimsPrincipal> PrincipalAsync(UserManager<ShopUser> users, ShopUser user, ImmutableArray<string> scopes, TokenLifetimes lifetimes)
+    /// <summary>
+    /// The one API this request's access token is for: the API its <c>resource</c> names, which must be among the granted
+    /// scopes' APIs, or else the granted scopes' only API. An API's key signs only its own tokens, so a token cannot be
+    /// for several; a session gets one per API with its refresh token.
+    /// </summary>
+    private static (string? Audience, ForbidHttpResult? Refusal) AccessTokenAudience(OpenIddictRequest request, ImmutableArray<string> scopes)
+    {
+        string[] granted = [.. scopes.Where(ShopAudiences.ByScope.ContainsKey).Select(scope => ShopAudiences.ByScope[scope])];
+        var resources = request.GetResources();
+        if (resources.Length > 1)
+        {
+            return (null, Refuse(Errors.InvalidTarget, "An access token is for one API: name one 'resource'."));
+        }
+        if (resources.Length == 1)
+        {
+            // OpenIddict has refused a resource it does not know (RegisterResources), so this one is an API's.
+            var audience = ShopAudiences.ByResource[resources[0]];
+            return granted.Contains(audience)
+                ? (audience, null)
+                : (null, Refuse(Errors.InvalidTarget, $"'{resources[0]}' is not among the APIs this request is granted: ask for its scope '{ShopAudiences.ScopeOf(audience)}'."));
+        }
+        return granted switch
+        {
+            [var only] => (only, null),
+            [] => (null, Refuse(Errors.InvalidScope, $"Ask for an API's scope: {string.Join(", ", ShopAudiences.ByScope.Keys)}.")),
+            _ => (null, Refuse(Errors.InvalidTarget,
+                $"This request is granted several APIs, and an access token is for one (signed with that API's key): name it with 'resource' " +
+                $"({string.Join(", ", ShopAudiences.All.Select(ShopAudiences.ResourceOf))}), or ask for one scope.")),
+        };
+    }
+
+    /// <summary>
+    /// The user as the access token carries them: id, name, current roles; the granted scopes (kept by the refresh
+    /// token, which gets tokens for each of their APIs); meant for <paramref name="audience"/> only.
+    /// </summary>
+    private static async Task<ClaimsPrincipal> PrincipalAsync(UserManager<ShopUser> users, ShopUser user, ImmutableArray<string> scopes, string audience, TokenLifetimes lifetimes)
     {
         var roles = await users.GetRolesAsync(user).ConfigureAwait(false);
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
@@ -121,7 +170,7 @@ public static class TokenEndpoint
             .SetClaims(Claims.Role, [.. roles])
             .SetClaim(SecurityStampClaim, user.SecurityStamp);
         identity.SetScopes(scopes);
-        identity.SetResources(scopes.Where(ShopAudiences.ByScope.ContainsKey).Select(scope => ShopAudiences.ByScope[scope]));
+        identity.SetResources(audience);
         identity.SetDestinations(claim => claim.Type is Claims.Subject or Claims.Name or Claims.Role ? [Destinations.AccessToken] : []);
         var principal = new ClaimsPrincipal(identity);
         principal.SetAccessTokenLifetime(lifetimes.AccessToken);

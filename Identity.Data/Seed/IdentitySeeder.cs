@@ -66,14 +66,17 @@ public sealed partial class IdentitySeeder(
 
     private async Task SeedClientsAsync(IdentitySeedOptions settings, CancellationToken cancellationToken)
     {
-        string[] apiScopes = [.. ShopAudiences.ByScope.Keys.Select(scope => Permissions.Prefixes.Scope + scope)];
+        // Every API's scope, and its resource indicator (a request granted several names the one its token is for).
+        string[] apiPermissions = [
+            .. ShopAudiences.ByScope.Keys.Select(scope => Permissions.Prefixes.Scope + scope),
+            .. ShopAudiences.ByResource.Keys.Select(resource => Permissions.Prefixes.Resource + resource)];
         var cli = new OpenIddictApplicationDescriptor
         {
             ClientId = ShopClients.Cli,
             ClientType = ClientTypes.Public,
             DisplayName = "Shop scripts and tests",
         };
-        cli.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.Password, .. apiScopes]);
+        cli.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.Password, .. apiPermissions]);
         await UpsertClientAsync(cli, cancellationToken).ConfigureAwait(false);
 
         if (settings.StorefrontClientSecret is { Length: > 0 } secret)
@@ -87,7 +90,7 @@ public sealed partial class IdentitySeeder(
             };
             storefront.Permissions.UnionWith([
                 Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
-                Permissions.GrantTypes.Password, Permissions.GrantTypes.RefreshToken, .. apiScopes]);
+                Permissions.GrantTypes.Password, Permissions.GrantTypes.RefreshToken, .. apiPermissions]);
             await UpsertClientAsync(storefront, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 using Microsoft.Extensions.Options;
 using Shop.ServiceDefaults.Identity;
 
@@ -11,8 +9,8 @@ namespace Microsoft.Extensions.Hosting;
 public static class AuthenticationExtensions
 {
     /// <summary>
-    /// Bearer-token authentication (JwtBearer) for tokens identity-api issued for this API: validated locally with the
-    /// issuer's published keys (no call to identity-api per request), <paramref name="audience"/> required in the
+    /// Bearer-token authentication (JwtBearer) for tokens identity-api issued for this API: validated locally with this
+    /// API's own key (no call to identity-api, ever), <paramref name="audience"/> required in the
     /// token's <c>aud</c> (<see cref="ShopAudiences"/>), the <see cref="ShopRoles.AdminPolicy"/> and
     /// <see cref="ShopRoles.UserPolicy"/> policies, problem+json for 401/403. Settings: section <c>Identity</c>
     /// (<see cref="TokenValidationOptions"/>), checked at startup.
@@ -31,14 +29,6 @@ public static class AuthenticationExtensions
         services.AddProblemDetails();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new ApiAudience(audience));
-        // The issuer's metadata: found by service discovery like every client, but without the standard retries (a
-        // read that fails is tried again later by IssuerMetadata, not by a request waiting for it) and bounded in time.
-        var metadata = services.AddHttpClient(ShopJwtBearerOptionsSetup.MetadataClientName);
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: the documented way to replace the default pipeline, still marked experimental
-        metadata.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        metadata.AddResilienceHandler("identity-metadata", pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(3)));
-
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         // Through the options system rather than the AddJwtBearer delegate, so the validation parameters come
         // from the bound (and validated) TokenValidationOptions.

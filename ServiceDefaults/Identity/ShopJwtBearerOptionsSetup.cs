@@ -1,25 +1,19 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Shop.ServiceDefaults.Identity;
 
 /// <summary>
-/// Points the JwtBearer scheme at identity-api's tokens: its issuer, its signing keys (RS256) read from its metadata
-/// through service discovery (<see cref="IssuerMetadata"/>), this API's own audience, a bounded clock skew, the short
-/// claim names as issued (<c>sub</c>, <c>name</c>, <c>role</c>: no mapping to long URIs), and problem+json answers.
-/// With <see cref="TokenValidationOptions.TestSigningKey"/> (tests and bench only), tokens signed with it pass too.
+/// Points the JwtBearer scheme at identity-api's tokens for this API: its issuer, this API's own HMAC key (shared only
+/// with identity-api, <see cref="TokenValidationOptions.SigningKey"/>; nothing is read from identity-api, so no request
+/// ever waits for it), this API's own audience, a bounded clock skew, the short claim names as issued (<c>sub</c>,
+/// <c>name</c>, <c>role</c>: no mapping to long URIs), and problem+json answers. With
+/// <see cref="TokenValidationOptions.TestSigningKey"/> (tests and bench only), tokens signed with it pass too.
 /// </summary>
-internal sealed class ShopJwtBearerOptionsSetup(
-    IOptions<TokenValidationOptions> validation, ApiAudience audience, IHttpClientFactory httpClients, TimeProvider time, ILoggerFactory loggers)
+internal sealed class ShopJwtBearerOptionsSetup(IOptions<TokenValidationOptions> validation, ApiAudience audience)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
-    /// <summary>The HttpClient that reads the issuer's metadata (service discovery; a timeout, no retries: AuthenticationExtensions).</summary>
-    public const string MetadataClientName = "identity-metadata";
-
     public void Configure(string? name, JwtBearerOptions options)
     {
         if (name != JwtBearerDefaults.AuthenticationScheme)
@@ -27,17 +21,9 @@ internal sealed class ShopJwtBearerOptionsSetup(
             return;
         }
 
-        var settings = validation.Value;
         // The code reads "sub" and "role" as issued; the default mapping would rename them.
         options.MapInboundClaims = false;
-        // Inside the app the issuer is reached over plain HTTP (TLS ends at the ingress).
-        options.RequireHttpsMetadata = false;
-        var metadataAddress = new Uri(settings.Issuer, ".well-known/openid-configuration");
-        var retriever = new HttpDocumentRetriever(httpClients.CreateClient(MetadataClientName)) { RequireHttps = false };
-        options.ConfigurationManager = new IssuerMetadata(
-            new ConfigurationManager<OpenIdConnectConfiguration>(metadataAddress.AbsoluteUri, new OpenIdConnectConfigurationRetriever(), retriever),
-            settings.Issuer, settings.MetadataRetryInterval, time, loggers.CreateLogger<IssuerMetadata>());
-        options.TokenValidationParameters = CreateParameters(settings, audience.Name);
+        options.TokenValidationParameters = CreateParameters(validation.Value, audience.Name);
         options.Events = new ProblemJwtBearerEvents();
     }
 
@@ -45,14 +31,14 @@ internal sealed class ShopJwtBearerOptionsSetup(
 
     internal static TokenValidationParameters CreateParameters(TokenValidationOptions options, string audience)
     {
-        var testKey = options.TestKey();
+        SecurityKey[] keys = [.. new[] { options.ApiKey(audience), options.TestKey() }.OfType<SecurityKey>()];
         return new TokenValidationParameters
         {
             ValidIssuer = options.Issuer.AbsoluteUri,
             ValidAudience = audience,
-            // The issuer's keys come with its metadata; the test key, where there is one, is added to them.
-            IssuerSigningKey = testKey,
-            ValidAlgorithms = testKey is SymmetricSecurityKey ? [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.HmacSha256] : [SecurityAlgorithms.RsaSha256],
+            IssuerSigningKeys = keys,
+            // HS256 only, unless the bench measures RS256 buyers with an RSA test key.
+            ValidAlgorithms = keys.Any(k => k is RsaSecurityKey) ? [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256] : [SecurityAlgorithms.HmacSha256],
             ValidateIssuerSigningKey = true,
             RequireExpirationTime = true,
             RequireSignedTokens = true,

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.Identity;
 using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.WebUtilities;
@@ -34,7 +35,7 @@ public static class BasketForms
         {
             return Back(returnUrl, BasketNotices.ExpiredForm, itemId);
         }
-        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
+        var token = await http.GetAccessTokenAsync(ShopAudiences.BasketApi).ConfigureAwait(false);
         if (token is null)
         {
             // Not signed in (or the session ended): sign in, then back to the page, where the button is again.

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.Identity;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
@@ -76,7 +77,7 @@ public static class BffEndpoints
         {
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest, "The body must be JSON like {\"quantity\": 1}.");
         }
-        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
+        var token = await http.GetAccessTokenAsync(ShopAudiences.OrderingApi).ConfigureAwait(false);
         if (token is null)
         {
             return SessionEnded();

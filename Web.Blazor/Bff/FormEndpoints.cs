@@ -41,7 +41,7 @@ public static class FormEndpoints
         {
             return Results.LocalRedirect("/orders?notice=expired-form");
         }
-        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
+        var token = await http.GetAccessTokenAsync(ShopAudiences.OrderingApi).ConfigureAwait(false);
         if (token is null)
         {
             return Results.LocalRedirect("/signin?returnUrl=%2Forders");
@@ -71,7 +71,7 @@ public static class FormEndpoints
         {
             return Results.LocalRedirect("/admin?notice=expired-form");
         }
-        var token = await http.GetAccessTokenAsync().ConfigureAwait(false);
+        var token = await http.GetAccessTokenAsync(ShopAudiences.CatalogApi).ConfigureAwait(false);
         if (token is null)
         {
             return Results.LocalRedirect("/signin?returnUrl=%2Fadmin");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using Shop.ServiceDefaults.Identity;
 using Shop.Web.Services;
 
 namespace Shop.Web.Identity;
@@ -19,8 +20,18 @@ public sealed class StorefrontClientOptions
     public string StorefrontClientSecret { get; set; } = "";
 }
 
-/// <summary>An access token for the APIs, the session's refresh token, and when the access token expires.</summary>
-public sealed record SessionTokens(string AccessToken, string? RefreshToken, DateTimeOffset AccessTokenExpiresAt);
+/// <summary>
+/// A session's tokens: an access token per API (by audience, <see cref="ShopAudiences"/>; each API's is signed with that
+/// API's key and good for it alone), the refresh token, and when the first of the access tokens expires.
+/// </summary>
+public sealed record SessionTokens(IReadOnlyDictionary<string, string> AccessTokens, string RefreshToken, DateTimeOffset AccessTokensExpireAt)
+{
+    /// <summary>Any of the access tokens: they all carry the same user (sub, name, roles).</summary>
+    public string AnyAccessToken => AccessTokens.Values.First();
+}
+
+/// <summary>One API's access token and when it expires.</summary>
+internal sealed record ApiAccessToken(string AccessToken, string? RefreshToken, DateTimeOffset ExpiresAt);
 
 /// <summary>What a sign-in came to: tokens, wrong credentials, throttled (with the wait), or identity-api unavailable.</summary>
 public sealed record SignInOutcome(SessionTokens? Tokens, bool IsWrongCredentials, bool IsThrottled, TimeSpan? RetryAfter)
@@ -37,6 +48,8 @@ public sealed record SignInOutcome(SessionTokens? Tokens, bool IsWrongCredential
 /// <summary>
 /// identity-api's OAuth endpoints, called server-to-server as the confidential client <c>storefront</c>: the
 /// password grant (with the shopper's address, for the per-client throttle), the refresh-token grant, revocation.
+/// A session is granted every API; an access token is for one (identity-api signs each with its API's key), so the
+/// sign-in asks for the first API's token and the refresh token brings the others (the same three on each refresh).
 /// The browser never sees a token.
 /// </summary>
 public sealed class IdentityApiClient(HttpClient httpClient, IOptions<StorefrontClientOptions> options, TimeProvider time)
@@ -44,7 +57,7 @@ public sealed class IdentityApiClient(HttpClient httpClient, IOptions<Storefront
     private const string Service = "identity-api";
 
     /// <summary>Every API's scope, and a session (refresh token).</summary>
-    private const string Scopes = "catalog basket ordering offline_access";
+    private static readonly string Scopes = string.Join(' ', [.. ShopAudiences.ByScope.Keys, "offline_access"]);
 
     public static readonly Uri BaseAddress = new("https+http://identity-api");
 
@@ -54,6 +67,7 @@ public sealed class IdentityApiClient(HttpClient httpClient, IOptions<Storefront
         form["username"] = userName;
         form["password"] = password;
         form["scope"] = Scopes;
+        form["resource"] = ShopAudiences.ResourceOf(ShopAudiences.All[0]);
         if (clientAddress is not null)
         {
             form["client_address"] = clientAddress.ToString();
@@ -71,7 +85,7 @@ public sealed class IdentityApiClient(HttpClient httpClient, IOptions<Storefront
         {
             if (response.IsSuccessStatusCode)
             {
-                return SignInOutcome.Success(await ReadTokensAsync(response, cancellationToken).ConfigureAwait(false));
+                return await CompleteSessionAsync(await ReadTokenAsync(response, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
             return response.StatusCode switch
             {
@@ -82,18 +96,54 @@ public sealed class IdentityApiClient(HttpClient httpClient, IOptions<Storefront
         }
     }
 
-    /// <summary>New access token for the session; null when identity-api refused the refresh token (the session has ended).</summary>
+    /// <summary>New access tokens for the session, one per API; null when identity-api refused the refresh token (the session has ended).</summary>
     /// <exception cref="ShopApiException">identity-api could not be reached or failed: the session is kept, try later.</exception>
-    public async Task<SessionTokens?> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default)
+    public async Task<SessionTokens?> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default) =>
+        await SessionTokensAsync(refreshToken, [], cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The sign-in brought the first API's token and the refresh token; the refresh token brings the others.</summary>
+    private async Task<SignInOutcome> CompleteSessionAsync(ApiAccessToken first, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // identity-api grants the storefront a session (offline_access) with every sign-in; without one, no session.
+            return first.RefreshToken is { } refreshToken
+                && await SessionTokensAsync(refreshToken, new() { [ShopAudiences.All[0]] = first }, cancellationToken).ConfigureAwait(false) is { } tokens
+                ? SignInOutcome.Success(tokens)
+                : SignInOutcome.Unavailable(null);
+        }
+        catch (ShopApiException e)
+        {
+            return SignInOutcome.Unavailable(e.RetryAfter);
+        }
+    }
+
+    /// <summary>Every API's token: those in <paramref name="held"/>, the others asked for side by side; null when the refresh token was refused.</summary>
+    private async Task<SessionTokens?> SessionTokensAsync(string refreshToken, Dictionary<string, ApiAccessToken> held, CancellationToken cancellationToken)
+    {
+        var missing = ShopAudiences.All.Where(audience => !held.ContainsKey(audience)).ToArray();
+        var fetched = await Task.WhenAll(missing.Select(audience => AccessTokenAsync(refreshToken, audience, cancellationToken))).ConfigureAwait(false);
+        if (fetched.Any(token => token is null))
+        {
+            return null;
+        }
+        var tokens = held.Concat(missing.Zip(fetched, (audience, token) => KeyValuePair.Create(audience, token!))).ToArray();
+        return new SessionTokens(
+            tokens.ToDictionary(pair => pair.Key, pair => pair.Value.AccessToken),
+            refreshToken,
+            tokens.Min(pair => pair.Value.ExpiresAt));
+    }
+
+    /// <summary>An access token for <paramref name="audience"/> from the session's refresh token; null when identity-api refused it.</summary>
+    private async Task<ApiAccessToken?> AccessTokenAsync(string refreshToken, string audience, CancellationToken cancellationToken)
     {
         var form = Credentials("refresh_token");
         form["refresh_token"] = refreshToken;
+        form["scope"] = ShopAudiences.ScopeOf(audience);
         using var response = await PostAsync("/connect/token", form, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            var tokens = await ReadTokensAsync(response, cancellationToken).ConfigureAwait(false);
-            // Refresh tokens are not rolled (identity-api keeps one per session); keep the one we have if none came.
-            return tokens with { RefreshToken = tokens.RefreshToken ?? refreshToken };
+            return await ReadTokenAsync(response, cancellationToken).ConfigureAwait(false);
         }
         if (response.StatusCode == HttpStatusCode.BadRequest && await IsInvalidGrantAsync(response, cancellationToken).ConfigureAwait(false))
         {
@@ -133,14 +183,14 @@ public sealed class IdentityApiClient(HttpClient httpClient, IOptions<Storefront
     private Task<HttpResponseMessage> PostAsync(string path, Dictionary<string, string> form, CancellationToken cancellationToken) =>
         ApiHttp.SendAsync(httpClient, Service, new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) }, cancellationToken);
 
-    private async Task<SessionTokens> ReadTokensAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<ApiAccessToken> ReadTokenAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadFromJsonAsync(ShopJsonContext.Default.OAuthTokenResponse, cancellationToken).ConfigureAwait(false);
         if (body is not { AccessToken.Length: > 0 })
         {
             throw new ShopApiException(Service, (int)response.StatusCode, ApiProblem.Empty with { Detail = "no access_token in the token response" }, null);
         }
-        return new SessionTokens(body.AccessToken, body.RefreshToken, time.GetUtcNow().AddSeconds(body.ExpiresIn));
+        return new ApiAccessToken(body.AccessToken, body.RefreshToken, time.GetUtcNow().AddSeconds(body.ExpiresIn));
     }
 
     private static async Task<bool> IsInvalidGrantAsync(HttpResponseMessage response, CancellationToken cancellationToken)

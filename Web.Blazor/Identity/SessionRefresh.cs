@@ -6,8 +6,8 @@ using Shop.Web.Services;
 namespace Shop.Web.Identity;
 
 /// <summary>
-/// Keeps a session's access token fresh: identity-api's access tokens live minutes, so on a request that finds the
-/// token about to expire the storefront asks identity-api for a new one with the session's refresh token, and takes
+/// Keeps a session's access tokens fresh: identity-api's access tokens live minutes, so on a request that finds them
+/// about to expire the storefront asks identity-api for new ones (one per API) with the session's refresh token, and takes
 /// the account's current roles with it. A refused refresh token (revoked, expired, account removed or its password
 /// changed) ends the session; identity-api unreachable keeps it (the APIs refuse the old token when it expires, and
 /// the page asks the shopper to sign in again).
@@ -45,7 +45,7 @@ internal static class SessionRefresh
             return;
         }
         ShopperSession.StoreTokens(context.Properties, tokens);
-        context.ReplacePrincipal(ShopperSession.PrincipalFromToken(tokens.AccessToken));
+        context.ReplacePrincipal(ShopperSession.PrincipalFromToken(tokens.AnyAccessToken));
         context.ShouldRenew = true;
     }
 

@@ -18,7 +18,8 @@ public static class ShopperSession
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string CookieName = "shop.session";
-    public const string AccessTokenName = "access_token";
+    /// <summary>Each API's access token is stored as <c>access_token:{audience}</c>.</summary>
+    public const string AccessTokenPrefix = "access_token:";
     public const string RefreshTokenName = "refresh_token";
     public const string ExpiresAtName = "expires_at";
 
@@ -87,25 +88,20 @@ public static class ShopperSession
             AllowRefresh = false,
         };
         StoreTokens(properties, tokens);
-        await http.SignInAsync(Scheme, PrincipalFromToken(tokens.AccessToken), properties).ConfigureAwait(false);
+        await http.SignInAsync(Scheme, PrincipalFromToken(tokens.AnyAccessToken), properties).ConfigureAwait(false);
     }
 
     internal static void StoreTokens(AuthenticationProperties properties, SessionTokens tokens)
     {
-        List<AuthenticationToken> stored =
-        [
-            new() { Name = AccessTokenName, Value = tokens.AccessToken },
-            new() { Name = ExpiresAtName, Value = tokens.AccessTokenExpiresAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture) },
-        ];
-        if (tokens.RefreshToken is { } refresh)
-        {
-            stored.Add(new() { Name = RefreshTokenName, Value = refresh });
-        }
-        properties.StoreTokens(stored);
+        properties.StoreTokens([
+            .. tokens.AccessTokens.Select(pair => new AuthenticationToken { Name = AccessTokenPrefix + pair.Key, Value = pair.Value }),
+            new() { Name = ExpiresAtName, Value = tokens.AccessTokensExpireAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture) },
+            new() { Name = RefreshTokenName, Value = tokens.RefreshToken },
+        ]);
     }
 
-    /// <summary>The signed-in user's access token, or null.</summary>
-    public static Task<string?> GetAccessTokenAsync(this HttpContext http) => http.GetTokenAsync(Scheme, AccessTokenName);
+    /// <summary>The signed-in user's access token for the API <paramref name="audience"/> (<see cref="ShopAudiences"/>), or null.</summary>
+    public static Task<string?> GetAccessTokenAsync(this HttpContext http, string audience) => http.GetTokenAsync(Scheme, AccessTokenPrefix + audience);
 
     /// <summary>
     /// Signs out: revokes the session's refresh token at identity-api (so no new access token comes of it), then

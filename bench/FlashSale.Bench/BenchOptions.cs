@@ -106,8 +106,8 @@ public sealed record BenchOptions
     public bool NoBaseline { get; init; }
 
     /// <summary>
-    /// The buyers' tokens signed RS256 with an RSA key of the bench's own, as identity-api signs (each API then checks
-    /// an RSA signature per buy), instead of HS256: for measuring what the asymmetric check costs (docs/identity.md).
+    /// The buyers' tokens signed RS256 with an RSA key of the bench's own (each API then checks an RSA signature per
+    /// buy) instead of HS256 as identity-api signs each API's: for measuring what an asymmetric check would cost (docs/identity.md).
     /// Minting is slower (about a millisecond a token).
     /// </summary>
     public bool RsaBuyerTokens { get; init; }

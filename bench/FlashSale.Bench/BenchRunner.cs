@@ -206,7 +206,7 @@ public static class BenchRunner
         {
             ["scenario"] = options.Scenario + (options.Quick ? " (quick)" : ""),
             ["sale"] = $"{I(options.Units)} units, limit {options.PerBuyerLimit} per buyer, {I(options.Rate)} requests/s for {options.Duration.TotalSeconds} s, 1 unit per request",
-            ["buyers"] = $"{I(options.Buyers)} distinct buyers, each with their own token ({(options.RsaBuyerTokens ? "RS256, as identity-api signs" : "HS256")}, the bench's own test key, Identity:TestSigningKey); request i comes from the (i mod {I(options.Buyers)})-th buyer of a shuffled order",
+            ["buyers"] = $"{I(options.Buyers)} distinct buyers, each with their own token ({(options.RsaBuyerTokens ? "RS256, an experiment" : "HS256, as identity-api signs each API's")}, the bench's own test key, Identity:TestSigningKey); request i comes from the (i mod {I(options.Buyers)})-th buyer of a shuffled order",
             ["sold-out storm"] = $"{I(options.SoldOutRate)}/s for {options.SoldOutDuration.TotalSeconds} s",
             ["checkout"] = $"{options.CheckoutItems} hot items (ids from {I(ItemStocker.FirstItemId)}, stocked by publishing CatalogItemChanged on shop.events as Catalog does, armed by ordering-worker), "
                 + (options.CheckoutStock is { } stock ? $"{I(stock)} units each" : $"stock {options.CheckoutStockShare:P0} of the units the run's baskets ask of an item")

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.AppHost.ProcessTests;
 
@@ -50,7 +51,7 @@ public sealed partial class AppHostRunTests
     public async Task One_unit_bought_is_one_trace_from_the_api_through_the_gate_and_the_worker_to_Postgres()
     {
         // A demo shopper's token, as a programmatic client gets one (README, "Getting a token").
-        var token = await IdentitySignIn.AccessTokenAsync(ServiceAddress("identity-api"), "carol", "Pass@word1");
+        var token = await IdentitySignIn.AccessTokenAsync(ServiceAddress("identity-api"), "carol", "Pass@word1", ShopAudiences.OrderingApi);
         using var api = new HttpClient { BaseAddress = ServiceAddress("ordering-api") };
         var itemId = await EventuallyAsync(async () =>
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.AppHost.ProcessTests;
 
@@ -19,7 +20,7 @@ public sealed partial class AppHostRunTests
     public async Task A_sale_created_by_an_admin_is_one_trace_from_the_catalog_through_the_outbox_to_the_worker_arming_it()
     {
         using var catalog = new HttpClient { BaseAddress = ServiceAddress("catalog-api") };
-        var token = await IdentitySignIn.AccessTokenAsync(ServiceAddress("identity-api"), "admin", "Admin@word1");
+        var token = await IdentitySignIn.AccessTokenAsync(ServiceAddress("identity-api"), "admin", "Admin@word1", ShopAudiences.CatalogApi);
 
         // A window of its own, weeks ahead, on a random item: no other sale of that item can overlap it.
         var itemId = Random.Shared.Next(1, 121);

@@ -24,7 +24,9 @@ public sealed class ManifestTests : IDisposable
         var resources = manifest["resources"]!.AsObject();
         Assert.Equal(
             ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "identity-api", "identitydb", "messaging", "migrations", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "storefront-client-secret", "webfrontend"],
-            resources.Select(r => r.Key).Where(k => !k.Contains("-password", StringComparison.Ordinal) && !k.StartsWith("cond-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            resources.Select(r => r.Key)
+                .Where(k => !k.Contains("-password", StringComparison.Ordinal) && !k.StartsWith("cond-", StringComparison.Ordinal) && !k.EndsWith("-token-key", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal));
 
         // The servers are Aspire's containers, tagged with the major versions run mode tests (Debian 12).
         Assert.Equal("docker.io/library/redis:7.0", (string?)resources["cache"]!["image"]);
@@ -68,16 +70,35 @@ public sealed class ManifestTests : IDisposable
         Assert.Null(catalogEnv["ConnectionStrings__gate"]);
         Assert.Equal("{catalogdb.connectionString}", (string?)catalogEnv["ConnectionStrings__catalogdb"]);
         Assert.Equal("{messaging.connectionString}", (string?)catalogEnv["ConnectionStrings__messaging"]);
+        // Each API's token key: a generated secret that only identity-api (which signs that API's tokens) and that API hold.
+        var apis = new Dictionary<string, string> { ["catalog-api"] = "catalog", ["basket-api"] = "basket", ["ordering-api"] = "ordering" };
+        var identityEnv = resources["identity-api"]!["env"]!.AsObject();
+        foreach (var (api, scope) in apis)
+        {
+            var key = resources[$"{api}-token-key"]!;
+            Assert.True((bool?)key["inputs"]!["value"]!["secret"]);
+            Assert.NotNull(key["inputs"]!["value"]!["default"]!["generate"]);
+            Assert.Equal($"{{{api}-token-key.value}}", (string?)resources[api]!["env"]!["Identity__SigningKey"]);
+            Assert.Equal($"{{{api}-token-key.value}}", (string?)identityEnv[$"Identity__ApiSigningKeys__{scope}"]);
+        }
+        Assert.Equal(["basket-api-token-key", "catalog-api-token-key", "ordering-api-token-key"],
+            resources.Select(r => r.Key).Where(k => k.EndsWith("-token-key", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         foreach (var name in Projects)
         {
-            // Tokens are identity-api's (its keys read from its metadata); no deployment trusts a test key.
+            // No deployment trusts a test key, and no resource but identity-api and the API itself holds an API's key.
             var env = resources[name]!["env"]!.AsObject();
-            Assert.DoesNotContain(env, e => e.Key.StartsWith("Identity__TestSigningKey", StringComparison.Ordinal) || e.Key == "Identity__SigningKey");
+            Assert.DoesNotContain(env, e => e.Key.StartsWith("Identity__TestSigningKey", StringComparison.Ordinal));
+            foreach (var (api, _) in apis.Where(pair => pair.Key != name && name != "identity-api"))
+            {
+                Assert.DoesNotContain(env, e => ((string?)e.Value)?.Contains($"{api}-token-key", StringComparison.Ordinal) == true);
+            }
         }
-        foreach (var name in (string[])["catalog-api", "basket-api", "ordering-api", "webfrontend"])
+        foreach (var name in (string[])["catalog-api", "basket-api", "ordering-api"])
         {
-            Assert.Equal("{identity-api.bindings.http.url}", (string?)resources[name]!["env"]!["services__identity-api__http__0"]);
+            // No API calls identity-api: a buy never waits for it.
+            Assert.Null(resources[name]!["env"]!["services__identity-api__http__0"]);
         }
+        Assert.Equal("{identity-api.bindings.http.url}", (string?)resources["webfrontend"]!["env"]!["services__identity-api__http__0"]);
         Assert.Equal("{storefront-client-secret.value}", (string?)resources["webfrontend"]!["env"]!["Identity__StorefrontClientSecret"]);
         foreach (var name in (string[])["ordering-api", "ordering-worker"])
         {

@@ -5,6 +5,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.Identity.Tests;
 
@@ -23,6 +24,10 @@ public sealed class IdentityAppFixture : IAsyncLifetime
     // Longer than a password check takes on a busy CI machine (a lock set before an attempt's check must outlast it).
     public static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(15);
+
+    /// <summary>Each API's signing secret, given to identity-api as the AppHost's parameters <c>{api}-token-key</c>.</summary>
+    public static IReadOnlyDictionary<string, string> ApiSecrets { get; } =
+        ShopAudiences.All.ToDictionary(audience => audience, _ => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
     public ShopApp Shop { get; private set; } = null!;
 
@@ -44,7 +49,10 @@ public sealed class IdentityAppFixture : IAsyncLifetime
                     .WithEnvironment("Identity__Throttle__FirstDelay", FirstDelay.ToString())
                     .WithEnvironment("Identity__Tokens__AccessToken", AccessTokenLifetime.ToString());
             },
-            configuration: new Dictionary<string, string?> { ["Parameters:storefront-client-secret"] = StorefrontSecret });
+            configuration: new Dictionary<string, string?>(ApiSecrets.Select(pair => KeyValuePair.Create($"Parameters:{pair.Key}-token-key", (string?)pair.Value)))
+            {
+                ["Parameters:storefront-client-secret"] = StorefrontSecret,
+            });
         Replicas = [.. Shop.States.Running("identity-api").Select(i => i.HttpAddress)];
         Database = NpgsqlDataSource.Create(await Shop.App.GetConnectionStringAsync("identitydb") ?? throw new InvalidOperationException("identitydb has no connection string"));
     }
@@ -68,13 +76,13 @@ public sealed class IdentityAppFixture : IAsyncLifetime
         return await http.PostAsync("/connect/token", new FormUrlEncodedContent(form));
     }
 
-    /// <summary>The password grant of the public client <c>shop-cli</c> (scripts and tests).</summary>
-    public Task<HttpResponseMessage> SignInAsync(string userName, string password, int replica = 0, string? scope = null)
+    /// <summary>The password grant of the public client <c>shop-cli</c> (scripts and tests), for one API's scope (ordering's unless said otherwise).</summary>
+    public Task<HttpResponseMessage> SignInAsync(string userName, string password, int replica = 0, string scope = ShopAudiences.OrderingScope, string? resource = null)
     {
-        var form = new Dictionary<string, string> { ["grant_type"] = "password", ["client_id"] = "shop-cli", ["username"] = userName, ["password"] = password };
-        if (scope is not null)
+        var form = new Dictionary<string, string> { ["grant_type"] = "password", ["client_id"] = "shop-cli", ["username"] = userName, ["password"] = password, ["scope"] = scope };
+        if (resource is not null)
         {
-            form["scope"] = scope;
+            form["resource"] = resource;
         }
         return TokenAsync(form, replica);
     }
@@ -90,15 +98,18 @@ public sealed class IdentityAppFixture : IAsyncLifetime
             ["password"] = password,
             ["client_address"] = clientAddress,
             ["scope"] = "catalog basket ordering offline_access",
+            ["resource"] = ShopAudiences.ResourceOf(ShopAudiences.OrderingApi),
         }, replica);
 
-    public Task<HttpResponseMessage> RefreshAsync(string refreshToken, int replica = 0) =>
+    /// <summary>The refresh-token grant of the storefront, for one API's token (as the storefront asks for each).</summary>
+    public Task<HttpResponseMessage> RefreshAsync(string refreshToken, int replica = 0, string scope = ShopAudiences.OrderingScope) =>
         TokenAsync(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["client_id"] = "storefront",
             ["client_secret"] = StorefrontSecret,
             ["refresh_token"] = refreshToken,
+            ["scope"] = scope,
         }, replica);
 
     public async Task<HttpResponseMessage> RevokeAsync(string refreshToken, int replica = 0)
@@ -113,12 +124,15 @@ public sealed class IdentityAppFixture : IAsyncLifetime
         }));
     }
 
-    /// <summary>The signing keys identity-api publishes, as the APIs read them.</summary>
-    public async Task<IList<SecurityKey>> PublishedKeysAsync()
+    /// <summary>How the API <paramref name="audience"/> checks its tokens: its own key, its own audience.</summary>
+    public static TokenValidationParameters ApiValidation(string audience, string? keyOf = null) => new()
     {
-        using var http = new HttpClient { BaseAddress = Replicas[0] };
-        return new JsonWebKeySet(await http.GetStringAsync("/.well-known/jwks")).GetSigningKeys();
-    }
+        ValidIssuer = "http://identity-api/",
+        ValidAudience = audience,
+        IssuerSigningKey = ApiSigningKeys.FromSecret(ApiSecrets[keyOf ?? audience], keyOf ?? audience),
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = TimeSpan.Zero,
+    };
 
     public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, System.Net.HttpStatusCode expected)
     {

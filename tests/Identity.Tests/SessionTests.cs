@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.Identity.Tests;
 
@@ -9,13 +10,18 @@ namespace Shop.Identity.Tests;
 public sealed class SessionTests(IdentityAppFixture fixture)
 {
     [Fact]
-    public async Task A_session_refreshes_on_any_replica_until_it_is_revoked_then_its_refresh_token_is_refused()
+    public async Task A_session_gets_each_apis_token_on_any_replica_until_it_is_revoked_then_its_refresh_token_is_refused()
     {
         var session = await StorefrontSessionAsync("erin", IdentityAppFixture.ShopperPassword);
 
-        using var refreshed = await fixture.RefreshAsync(session, replica: 1);
-        var renewed = await IdentityAppFixture.ReadJsonAsync(refreshed, HttpStatusCode.OK);
-        Assert.Equal("erin", new JsonWebToken(renewed.GetProperty("access_token").GetString()).GetClaim("name").Value);
+        foreach (var audience in ShopAudiences.All)
+        {
+            using var refreshed = await fixture.RefreshAsync(session, replica: 1, scope: ShopAudiences.ScopeOf(audience));
+            var accessToken = (await IdentityAppFixture.ReadJsonAsync(refreshed, HttpStatusCode.OK)).GetProperty("access_token").GetString();
+            var result = await new JsonWebTokenHandler().ValidateTokenAsync(accessToken, IdentityAppFixture.ApiValidation(audience));
+            Assert.True(result.IsValid, $"{audience}: {result.Exception?.Message}");
+            Assert.Equal("erin", ((JsonWebToken)result.SecurityToken).GetClaim("name").Value);
+        }
 
         using var revoked = await fixture.RevokeAsync(session);
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);

@@ -13,37 +13,63 @@ public sealed class TokenTests(IdentityAppFixture fixture)
     [InlineData("admin", IdentityAppFixture.AdminPassword, ShopRoles.Admin)]
     [InlineData("alice", IdentityAppFixture.ShopperPassword, ShopRoles.Shopper)]
     [InlineData("BOB", IdentityAppFixture.ShopperPassword, ShopRoles.Shopper)]
-    public async Task Demo_users_get_an_RS256_access_token_with_their_role_for_every_api_checked_with_the_published_key(string userName, string password, string role)
+    public async Task Demo_users_get_an_access_token_with_their_role_checked_with_the_apis_own_key(string userName, string password, string role)
     {
         using var response = await fixture.SignInAsync(userName, password);
         var body = await IdentityAppFixture.ReadJsonAsync(response, HttpStatusCode.OK);
 
         Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
         Assert.False(body.TryGetProperty("refresh_token", out _), "shop-cli gets no session");
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(body.GetProperty("access_token").GetString(), new TokenValidationParameters
-        {
-            ValidIssuer = "http://identity-api/",
-            ValidAudiences = ShopAudiences.All,
-            IssuerSigningKeys = await fixture.PublishedKeysAsync(),
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-        });
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(body.GetProperty("access_token").GetString(), IdentityAppFixture.ApiValidation(ShopAudiences.OrderingApi));
 
         Assert.True(result.IsValid, result.Exception?.Message);
         var token = (JsonWebToken)result.SecurityToken;
         Assert.Equal(userName.ToLowerInvariant(), token.GetClaim("name").Value.ToLowerInvariant());
         Assert.Equal(role, token.GetClaim("role").Value);
         Assert.True(Guid.TryParse(token.Subject, out _));
-        Assert.Equal(ShopAudiences.All.Order(), token.Audiences.Order());
+    }
+
+    [Theory]
+    [InlineData(ShopAudiences.CatalogApi)]
+    [InlineData(ShopAudiences.BasketApi)]
+    [InlineData(ShopAudiences.OrderingApi)]
+    public async Task Each_apis_token_names_only_that_api_and_is_signed_with_its_key_and_no_other(string audience)
+    {
+        using var response = await fixture.SignInAsync("alice", IdentityAppFixture.ShopperPassword, scope: ShopAudiences.ScopeOf(audience));
+        var accessToken = (await IdentityAppFixture.ReadJsonAsync(response, HttpStatusCode.OK)).GetProperty("access_token").GetString();
+
+        var token = new JsonWebToken(accessToken);
+        Assert.Equal([audience], token.Audiences);
+        Assert.Equal(SecurityAlgorithms.HmacSha256, token.Alg);
+        Assert.True((await new JsonWebTokenHandler().ValidateTokenAsync(accessToken, IdentityAppFixture.ApiValidation(audience))).IsValid);
+        foreach (var other in ShopAudiences.All.Where(a => a != audience))
+        {
+            // Checked with another API's key (and that API's audience set aside): the signature alone fails.
+            var withOtherKey = IdentityAppFixture.ApiValidation(audience, keyOf: other);
+            var result = await new JsonWebTokenHandler().ValidateTokenAsync(accessToken, withOtherKey);
+            Assert.False(result.IsValid, $"{audience}'s token passed with {other}'s key");
+            Assert.IsAssignableFrom<SecurityTokenInvalidSignatureException>(result.Exception);
+        }
     }
 
     [Fact]
-    public async Task A_token_asked_for_one_api_names_only_that_api()
+    public async Task A_request_granted_several_apis_gets_the_token_of_the_resource_it_names_and_must_name_one()
     {
-        using var response = await fixture.SignInAsync("alice", IdentityAppFixture.ShopperPassword, scope: ShopAudiences.CatalogScope);
-        var body = await IdentityAppFixture.ReadJsonAsync(response, HttpStatusCode.OK);
+        const string CatalogAndBasket = "catalog basket";
+        using var named = await fixture.SignInAsync("alice", IdentityAppFixture.ShopperPassword, scope: CatalogAndBasket, resource: ShopAudiences.ResourceOf(ShopAudiences.BasketApi));
+        using var unnamed = await fixture.SignInAsync("alice", IdentityAppFixture.ShopperPassword, scope: CatalogAndBasket);
+        using var notGranted = await fixture.SignInAsync("alice", IdentityAppFixture.ShopperPassword, scope: CatalogAndBasket, resource: ShopAudiences.ResourceOf(ShopAudiences.OrderingApi));
+        using var unknown = await fixture.SignInAsync("alice", IdentityAppFixture.ShopperPassword, scope: CatalogAndBasket, resource: "urn:shop:payments-api");
 
-        var token = new JsonWebToken(body.GetProperty("access_token").GetString());
-        Assert.Equal([ShopAudiences.CatalogApi], token.Audiences);
+        var token = new JsonWebToken((await IdentityAppFixture.ReadJsonAsync(named, HttpStatusCode.OK)).GetProperty("access_token").GetString());
+        Assert.Equal([ShopAudiences.BasketApi], token.Audiences);
+        var mustName = await IdentityAppFixture.ReadJsonAsync(unnamed, HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_target", mustName.GetProperty("error").GetString());
+        Assert.Contains("urn:shop:ordering-api", mustName.GetProperty("error_description").GetString());
+        var refused = await IdentityAppFixture.ReadJsonAsync(notGranted, HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_target", refused.GetProperty("error").GetString());
+        Assert.Contains("'ordering'", refused.GetProperty("error_description").GetString());
+        Assert.Equal("invalid_target", (await IdentityAppFixture.ReadJsonAsync(unknown, HttpStatusCode.BadRequest)).GetProperty("error").GetString());
     }
 
     [Fact]
@@ -82,13 +108,7 @@ public sealed class TokenTests(IdentityAppFixture fixture)
     {
         using var response = await fixture.SignInAsync("bob", IdentityAppFixture.ShopperPassword);
         var accessToken = (await IdentityAppFixture.ReadJsonAsync(response, HttpStatusCode.OK)).GetProperty("access_token").GetString();
-        var parameters = new TokenValidationParameters
-        {
-            ValidIssuer = "http://identity-api/",
-            ValidAudience = ShopAudiences.OrderingApi,
-            IssuerSigningKeys = await fixture.PublishedKeysAsync(),
-            ClockSkew = TimeSpan.Zero,
-        };
+        var parameters = IdentityAppFixture.ApiValidation(ShopAudiences.OrderingApi);
         var token = new JsonWebToken(accessToken);
 
         Assert.Equal(IdentityAppFixture.AccessTokenLifetime, token.ValidTo - token.IssuedAt);

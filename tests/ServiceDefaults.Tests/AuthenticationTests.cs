@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,32 +15,45 @@ using Shop.Testing.Tokens;
 namespace Shop.ServiceDefaults.Tests;
 
 /// <summary>
-/// Bearer tokens checked by the shared handler on a real Kestrel server: tokens of an issuer whose keys are read from
-/// its published metadata (a second real server here, identity-api in the app), and the tests' own key.
+/// Bearer tokens checked by the shared handler on a real Kestrel server: tokens signed with the API's own key (as
+/// identity-api signs them), and the tests' own key. Nothing is read from identity-api: no issuer runs here.
 /// </summary>
 public sealed class AuthenticationTests
 {
     private const string Audience = ShopAudiences.OrderingApi;
-    private static readonly string Key = TestTokenIssuer.NewKey();
+    private const string Issuer = "http://identity-api/";
+    private static readonly string ApiKey = TestTokenIssuer.NewKey();
+    private static readonly string TestKey = TestTokenIssuer.NewKey();
 
     [Fact]
-    public async Task A_test_key_token_identifies_the_user_and_their_roles_even_while_the_issuer_is_unreachable()
+    public async Task A_token_signed_with_the_apis_own_key_identifies_the_user_and_their_roles()
     {
-        var issuer = Unreachable();
-        await using var server = await StartAsync(issuer);
-        using var client = Client(server, new TestTokenIssuer(Key) { Issuer = issuer.AbsoluteUri }.Issue("u-42", "alice", [ShopRoles.Shopper]).AccessToken);
+        await using var server = await StartAsync();
+        using var client = Client(server, Hs256(ApiKey, Audience, "u-42", [ShopRoles.Shopper]));
 
         var me = JsonDocument.Parse(await client.GetStringAsync("/me")).RootElement;
 
         Assert.Equal("u-42", me.GetProperty("id").GetString());
-        Assert.Equal("alice", me.GetProperty("name").GetString());
+        Assert.Equal("u-42", me.GetProperty("name").GetString());
         Assert.False(me.GetProperty("admin").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_test_key_token_passes_where_the_composition_gives_the_test_key()
+    {
+        await using var server = await StartAsync();
+        using var client = Client(server, new TestTokenIssuer(TestKey).Issue("u-7", "alice", [ShopRoles.Admin, ShopRoles.Shopper]).AccessToken);
+
+        var me = JsonDocument.Parse(await client.GetStringAsync("/me")).RootElement;
+
+        Assert.Equal("alice", me.GetProperty("name").GetString());
+        Assert.True(me.GetProperty("admin").GetBoolean());
     }
 
     [Fact]
     public async Task No_token_is_401_problem_json_with_a_bearer_challenge()
     {
-        await using var server = await StartAsync(issuer: Unreachable());
+        await using var server = await StartAsync();
         using var client = Client(server, token: null);
 
         using var response = await client.GetAsync("/me");
@@ -55,23 +67,26 @@ public sealed class AuthenticationTests
     [Theory]
     [InlineData("tampered")]
     [InlineData("other-key")]
+    [InlineData("another-apis-key")]
     [InlineData("expired")]
     [InlineData("for-another-api")]
     [InlineData("other-issuer")]
+    [InlineData("rs256-without-an-rsa-key")]
     [InlineData("garbage")]
     public async Task A_bad_token_is_401(string kind)
     {
-        var issuer = Unreachable();
-        await using var server = await StartAsync(issuer);
-        var tokens = new TestTokenIssuer(Key) { Issuer = issuer.AbsoluteUri };
-        var good = tokens.Issue("u-1", "bob", [ShopRoles.Shopper]).AccessToken;
+        await using var server = await StartAsync();
+        var good = Hs256(ApiKey, Audience, "u-1", [ShopRoles.Shopper]);
         var token = kind switch
         {
             "tampered" => good[..^4] + (good[^4] == 'A' ? "BBBB" : "AAAA"),
-            "other-key" => new TestTokenIssuer(TestTokenIssuer.NewKey()) { Issuer = issuer.AbsoluteUri }.Issue("u-9", "eve", [ShopRoles.Admin]).AccessToken,
-            "expired" => new TestTokenIssuer(Key) { Issuer = issuer.AbsoluteUri, Lifetime = TimeSpan.FromMinutes(-5) }.Issue("u-9", "eve", [ShopRoles.Admin]).AccessToken,
-            "for-another-api" => new TestTokenIssuer(Key) { Issuer = issuer.AbsoluteUri, Audiences = [ShopAudiences.CatalogApi] }.Issue("u-9", "eve", [ShopRoles.Admin]).AccessToken,
-            "other-issuer" => new TestTokenIssuer(Key) { Issuer = "http://someone-else/" }.Issue("u-9", "eve", [ShopRoles.Admin]).AccessToken,
+            "other-key" => Hs256(TestTokenIssuer.NewKey(), Audience, "u-9", [ShopRoles.Admin]),
+            // catalog-api's key, as identity-api signs catalog-api's tokens, naming this API: catalog-api cannot mint ours.
+            "another-apis-key" => Hs256(TestTokenIssuer.NewKey(), Audience, "u-9", [ShopRoles.Admin], keyId: ShopAudiences.CatalogApi),
+            "expired" => Hs256(ApiKey, Audience, "u-9", [ShopRoles.Admin], lifetime: TimeSpan.FromMinutes(-5)),
+            "for-another-api" => Hs256(ApiKey, ShopAudiences.CatalogApi, "u-9", [ShopRoles.Admin]),
+            "other-issuer" => Hs256(ApiKey, Audience, "u-9", [ShopRoles.Admin], issuer: "http://someone-else/"),
+            "rs256-without-an-rsa-key" => new TestTokenIssuer(TestTokenIssuer.NewRsaKey()).Issue("u-9", "eve", [ShopRoles.Admin]).AccessToken,
             _ => "not.a.token",
         };
         using var client = Client(server, token);
@@ -85,11 +100,9 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task The_admin_policy_refuses_a_shopper_with_403_and_admits_an_admin()
     {
-        var issuer = Unreachable();
-        await using var server = await StartAsync(issuer);
-        var tokens = new TestTokenIssuer(Key) { Issuer = issuer.AbsoluteUri };
-        using var shopper = Client(server, tokens.Issue("u-1", "bob", [ShopRoles.Shopper]).AccessToken);
-        using var admin = Client(server, tokens.Issue("u-0", "admin", [ShopRoles.Admin, ShopRoles.Shopper]).AccessToken);
+        await using var server = await StartAsync();
+        using var shopper = Client(server, Hs256(ApiKey, Audience, "u-1", [ShopRoles.Shopper]));
+        using var admin = Client(server, Hs256(ApiKey, Audience, "u-0", [ShopRoles.Admin, ShopRoles.Shopper]));
 
         using var refused = await shopper.GetAsync("/admin");
         using var admitted = await admin.GetAsync("/admin");
@@ -100,55 +113,28 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public async Task Tokens_signed_with_the_issuers_published_key_pass_and_others_signed_by_another_rsa_key_do_not()
+    public async Task An_rsa_test_key_admits_rs256_tokens_signed_with_its_private_half()
     {
-        using var rsa = RSA.Create(2048);
-        await using var issuer = await StartIssuerAsync(rsa);
-        await using var server = await StartAsync(issuer.Url, testKey: null);
+        var rsaKey = TestTokenIssuer.NewRsaKey();
+        await using var server = await StartAsync(ApiKey, TestTokenIssuer.ServiceSetting(rsaKey));
+        using var client = Client(server, new TestTokenIssuer(rsaKey).Issue("u-5", "rsa-buyer", [ShopRoles.Shopper]).AccessToken);
 
-        using var signed = Client(server, Rs256(rsa, issuer.Url, "u-7", Audience));
-        using var otherKey = Client(server, Rs256(RSA.Create(2048), issuer.Url, "u-7", Audience));
-        using var otherApi = Client(server, Rs256(rsa, issuer.Url, "u-7", ShopAudiences.BasketApi));
-
-        Assert.Equal("u-7", JsonDocument.Parse(await signed.GetStringAsync("/me")).RootElement.GetProperty("id").GetString());
-        Assert.Equal(HttpStatusCode.Unauthorized, (await otherKey.GetAsync("/me")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await otherApi.GetAsync("/me")).StatusCode);
+        Assert.Equal("rsa-buyer", JsonDocument.Parse(await client.GetStringAsync("/me")).RootElement.GetProperty("name").GetString());
     }
 
-    [Fact]
-    public async Task An_api_started_before_its_issuer_accepts_the_issuers_tokens_once_the_issuer_is_up()
+    [Theory]
+    [InlineData(null, null, "SigningKey is required")]
+    [InlineData("short", null, "SigningKey must have at least 32")]
+    [InlineData(null, "short", "TestSigningKey")]
+    public async Task A_missing_or_malformed_key_stops_the_service_at_startup(string? apiKey, string? testKey, string message)
     {
-        var port = TestServer.ClosedPort();
-        var issuerUrl = new Uri($"http://127.0.0.1:{port}/");
-        using var rsa = RSA.Create(2048);
-        await using var server = await StartAsync(issuerUrl, testKey: null, retry: TimeSpan.FromMilliseconds(500));
-        using var client = Client(server, Rs256(rsa, issuerUrl, "u-8", Audience));
-
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/me")).StatusCode);
-
-        await using var issuer = await StartIssuerAsync(rsa, port);
-        var accepted = false;
-        for (var attempt = 0; attempt < 40 && !accepted; attempt++)
-        {
-            accepted = (await client.GetAsync("/me")).StatusCode == HttpStatusCode.OK;
-            if (!accepted)
-            {
-                await Task.Delay(250);
-            }
-        }
-        Assert.True(accepted, "The API never read the issuer's keys after the issuer came up.");
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(apiKey, testKey));
+        Assert.Contains(message, error.Message);
     }
 
-    [Fact]
-    public async Task A_malformed_test_key_stops_the_service_at_startup()
-    {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(Unreachable(), testKey: "short"));
-        Assert.Contains("TestSigningKey", error.Message);
-    }
+    private static Task<TestServer> StartAsync() => StartAsync(ApiKey, TestKey);
 
-    private static Uri Unreachable() => new($"http://127.0.0.1:{TestServer.ClosedPort()}/");
-
-    private static Task<TestServer> StartAsync(Uri issuer, string? testKey = "", TimeSpan? retry = null) => TestServer.StartAsync(
+    private static Task<TestServer> StartAsync(string? apiKey, string? testKey) => TestServer.StartAsync(
         app =>
         {
             app.UseAuthentication();
@@ -165,41 +151,30 @@ public sealed class AuthenticationTests
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Identity:Issuer"] = issuer.AbsoluteUri,
-                ["Identity:TestSigningKey"] = testKey == "" ? Key : testKey,
-                ["Identity:MetadataRetryInterval"] = (retry ?? TimeSpan.FromSeconds(5)).ToString(),
+                ["Identity:Issuer"] = Issuer,
+                ["Identity:SigningKey"] = apiKey,
+                ["Identity:TestSigningKey"] = testKey,
             });
             builder.AddDefaultAuthentication(Audience);
         });
 
-    /// <summary>An issuer's metadata and published key, served the way identity-api (OpenIddict) serves them.</summary>
-    private static Task<TestServer> StartIssuerAsync(RSA rsa, int? port = null) => TestServer.StartAsync(
-        app =>
+    /// <summary>A token as identity-api signs an API's: HS256 with the API's secret, the API's name as <c>kid</c>.</summary>
+    private static string Hs256(string secret, string audience, string userId, string[] roles,
+        string? keyId = null, TimeSpan? lifetime = null, string issuer = Issuer)
+    {
+        var now = DateTime.UtcNow;
+        var expires = now + (lifetime ?? TimeSpan.FromMinutes(5));
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = KeyId(rsa) });
-            app.MapGet("/.well-known/openid-configuration", (HttpContext http) =>
-            {
-                var issuer = $"{http.Request.Scheme}://{http.Request.Host}/";
-                return TypedResults.Json(new Dictionary<string, object> { ["issuer"] = issuer, ["jwks_uri"] = issuer + ".well-known/jwks" });
-            });
-            app.MapGet("/.well-known/jwks", () => TypedResults.Json(new
-            {
-                keys = new[] { new { kty = jwk.Kty, use = "sig", kid = jwk.Kid, alg = "RS256", n = jwk.N, e = jwk.E } },
-            }));
-        },
-        port: port);
-
-    private static string Rs256(RSA rsa, Uri issuer, string userId, string audience) =>
-        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer.AbsoluteUri,
+            Issuer = issuer,
             Audience = audience,
-            Expires = DateTime.UtcNow.AddMinutes(5),
-            Claims = new Dictionary<string, object> { ["sub"] = userId, ["name"] = userId, ["role"] = ShopRoles.Shopper },
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = KeyId(rsa) }, SecurityAlgorithms.RsaSha256),
+            IssuedAt = expires < now ? expires.AddMinutes(-1) : now,
+            NotBefore = expires < now ? expires.AddMinutes(-1) : now,
+            Expires = expires,
+            Claims = new Dictionary<string, object> { ["sub"] = userId, ["name"] = userId, ["role"] = roles },
+            SigningCredentials = new SigningCredentials(ApiSigningKeys.FromSecret(secret, keyId ?? Audience), SecurityAlgorithms.HmacSha256),
         });
-
-    private static string KeyId(RSA rsa) => Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16];
+    }
 
     private static HttpClient Client(TestServer server, string? token)
     {

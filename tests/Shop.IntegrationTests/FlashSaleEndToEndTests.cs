@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.IntegrationTests;
 
@@ -17,9 +18,9 @@ public sealed class FlashSaleEndToEndTests(ShopAppFixture fixture)
     {
         using var catalog = fixture.App.CreateHttpClient("catalog-api");
         using var ordering = fixture.App.CreateHttpClient("ordering-api");
-        var admin = await fixture.SignInAsync("admin", ShopAppFixture.AdminPassword);
-        var alice = await fixture.SignInAsync("alice", ShopAppFixture.ShopperPassword);
-        var bob = await fixture.SignInAsync("bob", ShopAppFixture.ShopperPassword);
+        var admin = await fixture.SignInAsync("admin", ShopAppFixture.AdminPassword, ShopAudiences.CatalogApi);
+        var alice = await fixture.SignInAsync("alice", ShopAppFixture.ShopperPassword, ShopAudiences.OrderingApi);
+        var bob = await fixture.SignInAsync("bob", ShopAppFixture.ShopperPassword, ShopAudiences.OrderingApi);
 
         // An item with no sale of its own, so the new sale overlaps nothing.
         var items = await catalog.GetFromJsonAsync<JsonElement>("/api/catalog/items?pageIndex=0&pageSize=100");

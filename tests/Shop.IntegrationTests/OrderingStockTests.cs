@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
 using Npgsql;
+using Shop.ServiceDefaults.Identity;
 using Shop.Testing;
 
 namespace Shop.IntegrationTests;
@@ -37,8 +38,8 @@ public sealed class OrderingStockTests(ShopAppFixture fixture)
     [Fact]
     public async Task A_stock_changed_event_reaches_the_catalog_after_a_sale_and_a_restock_even_with_ordering_api_away()
     {
-        var admin = await fixture.SignInAsync("admin", ShopAppFixture.AdminPassword);
-        var shopper = await fixture.SignInAsync("alice", ShopAppFixture.ShopperPassword);
+        var admin = await fixture.SignInAsync("admin", ShopAppFixture.AdminPassword, ShopAudiences.CatalogApi);
+        var shopper = await fixture.SignInAsync("alice", ShopAppFixture.ShopperPassword, ShopAudiences.OrderingApi);
         var itemBody = new { name = "Zz Ordering Counted Mug", description = "Sold through checkout by the tests.", price = 8.5m, categoryId = 4, availableStock = 5 };
         int itemId;
         using (var created = await fixture.Catalog.SendAsync(ShopAppFixture.Authorized(HttpMethod.Post, "/api/admin/catalog/items", admin, itemBody)))

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aspire.Hosting.Testing;
 using RabbitMQ.Client;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.IntegrationTests;
 
@@ -96,7 +97,7 @@ public sealed partial class RunningMonitoringTests
     {
         using var catalog = new HttpClient { BaseAddress = fixture.Shop.App.GetEndpoint("catalog-api", "http") };
         using var ordering = new HttpClient { BaseAddress = fixture.Shop.App.GetEndpoint("ordering-api", "http") };
-        var token = await IdentitySignIn.AccessTokenAsync(fixture.Shop.App.GetEndpoint("identity-api", "http"), "dave", "Pass@word1");
+        var token = await IdentitySignIn.AccessTokenAsync(fixture.Shop.App.GetEndpoint("identity-api", "http"), "dave", "Pass@word1", ShopAudiences.OrderingApi);
         var sales = await catalog.GetFromJsonAsync<JsonElement>("/api/flash-sales");
         var saleId = sales.EnumerateArray().First(s => s.GetProperty("status").GetString() == "Live").GetProperty("id").GetString()!;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Aspire.Hosting.Testing;
 using Microsoft.Playwright;
 using Npgsql;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.IntegrationTests;
 
@@ -37,7 +38,7 @@ public sealed partial class ShopAppFixture
         Store = App.GetEndpoint("webfrontend", "http");
         Basket = App.CreateHttpClient("basket-api");
         OrderingDb = NpgsqlDataSource.Create(await App.GetConnectionStringAsync("orderingdb") ?? throw new InvalidOperationException("orderingdb has no connection string"));
-        AdminToken = await SignInAsync("admin", AdminPassword);
+        AdminToken = await SignInAsync("admin", AdminPassword, ShopAudiences.CatalogApi);
 
         // Debian's Chromium only: the package never downloads a browser (nothing here calls 'playwright install').
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");

@@ -5,6 +5,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Npgsql;
+using Shop.ServiceDefaults.Identity;
 using Shop.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -108,9 +109,9 @@ public sealed partial class ShopAppFixture : IAsyncLifetime
         _monitoringConfig.Delete(recursive: true);
     }
 
-    /// <summary>A demo user's access token, from identity-api's token endpoint (every API's audience unless <paramref name="scope"/> narrows it).</summary>
-    public Task<string> SignInAsync(string userName, string password, string? scope = null) =>
-        IdentitySignIn.AccessTokenAsync(Shop.App.GetEndpoint("identity-api", "http"), userName, password, scope);
+    /// <summary>A demo user's access token for the API <paramref name="api"/> (<see cref="ShopAudiences"/>), from identity-api's token endpoint.</summary>
+    public Task<string> SignInAsync(string userName, string password, string api) =>
+        IdentitySignIn.AccessTokenAsync(Shop.App.GetEndpoint("identity-api", "http"), userName, password, api);
 
     public static HttpRequestMessage Authorized(HttpMethod method, string path, string token, object? body = null)
     {

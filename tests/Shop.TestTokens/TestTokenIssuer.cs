@@ -10,11 +10,12 @@ namespace Shop.Testing.Tokens;
 public sealed record IssuedToken(string AccessToken, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// Access tokens as identity-api issues them (issuer, <c>sub</c>, <c>name</c>, <c>role</c>, every API's audience),
+/// Access tokens like identity-api's (issuer, <c>sub</c>, <c>name</c>, <c>role</c>; for every API's audience unless
+/// <see cref="Audiences"/> narrows it, which identity-api's never are: it signs one per API),
 /// signed with a test key that the tests' and the bench's compositions give the APIs as <c>Identity:TestSigningKey</c>
 /// (<see cref="ServiceSetting"/>). The AppHost never sets that setting, so these tokens are worth nothing against a
-/// deployed shop. The key is HS256 (base64, <see cref="NewKey"/>: cheap to sign 100,000 tokens) or RS256 (an RSA
-/// private key's PEM, <see cref="NewRsaKey"/>: what identity-api signs with, for measuring its cost per buy).
+/// deployed shop. The key is HS256 (a secret string, <see cref="NewKey"/>: what identity-api signs each API's tokens
+/// with) or RS256 (an RSA private key's PEM, <see cref="NewRsaKey"/>: for measuring what asymmetric tokens cost per buy).
 /// Not thread-safe with an RSA key: one issuer per thread.
 /// </summary>
 public sealed class TestTokenIssuer
@@ -34,12 +35,11 @@ public sealed class TestTokenIssuer
         }
         else
         {
-            _credentials = new SigningCredentials(
-                new SymmetricSecurityKey(Convert.FromBase64String(key)) { KeyId = TokenValidationOptions.TestKeyId }, SecurityAlgorithms.HmacSha256);
+            _credentials = new SigningCredentials(ApiSigningKeys.FromSecret(key, TokenValidationOptions.TestKeyId), SecurityAlgorithms.HmacSha256);
         }
     }
 
-    /// <summary>A fresh random HMAC key, base64.</summary>
+    /// <summary>A fresh random HMAC secret (32 random bytes, base64: a string of 44 characters).</summary>
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A fresh RSA-2048 private key (PEM), to sign RS256 tokens as identity-api does.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Shop.ServiceDefaults.Identity;
 using Shop.Web.Components.Live;
 
 namespace Shop.Web.Components.Tests;
@@ -25,7 +26,7 @@ public sealed class BasketEditorTests : LiveComponentTest
         Assert.Contains("3 items", cut.Find(".basket-total").TextContent, StringComparison.Ordinal);
         Assert.Equal("/checkout", cut.Find("[data-checkout-link]").GetAttribute("href"));
         Assert.Equal("true", cut.Find("[data-basket]").GetAttribute("data-interactive"));
-        Assert.Equal(ShopperToken, Basket.Requests.Single().Token);
+        Assert.Equal(ShopperTokenFor(ShopAudiences.BasketApi), Basket.Requests.Single().Token);
     }
 
     [Fact]

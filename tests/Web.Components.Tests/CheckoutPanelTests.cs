@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Shop.ServiceDefaults.Identity;
 using Shop.Web.Components.Live;
 
 namespace Shop.Web.Components.Tests;
@@ -40,7 +41,7 @@ public sealed class CheckoutPanelTests : LiveComponentTest
 
         cut.WaitForAssertion(() => Assert.EndsWith($"/orders?placed={OrderId}", Navigation.Uri, StringComparison.Ordinal));
         var checkout = Checkouts.Single();
-        Assert.Equal(ShopperToken, checkout.Token);
+        Assert.Equal(ShopperTokenFor(ShopAudiences.OrderingApi), checkout.Token);
         Assert.Matches("^[0-9a-f-]{36}$", checkout.IdempotencyKey);
         var items = JsonDocument.Parse(checkout.Body!).RootElement.GetProperty("items");
         Assert.Equal([(12, 2), (40, 1)], items.EnumerateArray().Select(i => (i.GetProperty("itemId").GetInt32(), i.GetProperty("quantity").GetInt32())));

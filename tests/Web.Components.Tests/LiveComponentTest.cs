@@ -47,11 +47,14 @@ public abstract class LiveComponentTest : BunitContext
         return FormattableString.Invariant($$"""{"items":[{{string.Join(",", items)}}],"units":{{available.Sum(l => l.Quantity)}},"total":{{available.Sum(l => l.Price!.Value * l.Quantity)}}}""");
     }
 
+    /// <summary>The token a component sends to the API <paramref name="audience"/>: each API has its own.</summary>
+    public static string ShopperTokenFor(string audience) => $"{ShopperToken}:{audience}";
+
     public sealed class TestToken : IShopperToken
     {
         public string? Value { get; set; } = ShopperToken;
 
-        public ValueTask<string?> GetAsync() => ValueTask.FromResult(Value);
+        public ValueTask<string?> GetAsync(string audience) => ValueTask.FromResult(Value is null ? null : $"{Value}:{audience}");
     }
 
     private sealed class TestAntiforgery : AntiforgeryStateProvider

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.Identity;
 using Shop.Web.Components.Live;
 
 namespace Shop.Web.Components.Tests;
@@ -26,7 +27,7 @@ public sealed class LiveSaleFiguresTests : LiveComponentTest
         Assert.Equal("Holds", cut.Find("[data-live=holds]").TextContent);
         Assert.Equal("none", cut.Find("[data-live=overLimit]").TextContent);
         Assert.Empty(cut.FindAll("[data-live=error]"));
-        Assert.Equal(ShopperToken, Ordering.To("GET", $"/api/admin/flash-sales/{Sale}/reconciliation").First().Token);
+        Assert.Equal(ShopperTokenFor(ShopAudiences.OrderingApi), Ordering.To("GET", $"/api/admin/flash-sales/{Sale}/reconciliation").First().Token);
 
         Ordering.On("GET", $"/api/flash-sales/{Sale}/stock", 200,
             $$"""{"saleId":"{{Sale}}","remaining":2,"initial":5,"status":"Live","startsAt":"2026-03-01T12:00:00Z","endsAt":"2026-03-01T13:00:00Z","serverTime":"2026-03-01T12:10:01Z"}""");

@@ -1,3 +1,4 @@
+using Shop.ServiceDefaults.Identity;
 using Shop.Web.Components.Live;
 
 namespace Shop.Web.Components.Tests;
@@ -118,7 +119,7 @@ public sealed class OrderListTests : LiveComponentTest
         cut.WaitForAssertion(() => Assert.Equal(message, cut.Find("[data-orders-message]").TextContent.Trim()));
         Assert.Equal(Presentation.OrderStatuses.Label(status), cut.Find("[data-order-status-label]").TextContent);
         Assert.Empty(cut.FindAll("[data-order-action]"));
-        Assert.Equal(ShopperToken, Ordering.To("POST", $"/api/orders/{CheckoutId}/{action}").Single().Token);
+        Assert.Equal(ShopperTokenFor(ShopAudiences.OrderingApi), Ordering.To("POST", $"/api/orders/{CheckoutId}/{action}").Single().Token);
     }
 
     [Fact]

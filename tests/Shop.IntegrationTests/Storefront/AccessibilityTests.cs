@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.IntegrationTests.Storefront;
 
@@ -33,7 +34,7 @@ public sealed class AccessibilityTests(ShopAppFixture shop) : BrowserTest(shop)
 
         // The basket and the checkout with lines in them, then a checkout refused for a short line.
         var item = await Shop.CreateItemAsync("Astrolabe", price: 15m);
-        await Shop.ClearBasketAsync(await Shop.SignInAsync("alice", ShopAppFixture.ShopperPassword));
+        await Shop.ClearBasketAsync(await Shop.SignInAsync("alice", ShopAppFixture.ShopperPassword, ShopAudiences.BasketApi));
         await page.GotoAsync($"/items/{item.Id}");
         await page.Locator("[data-add-quantity]").SelectOptionAsync("2");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Add to basket: {item.Name}" }).ClickAsync();

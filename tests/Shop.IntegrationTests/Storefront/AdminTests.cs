@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.IntegrationTests.Storefront;
 
@@ -40,7 +41,7 @@ public sealed class AdminTests(ShopAppFixture shop) : BrowserTest(shop)
         await Expect(page.Locator("[data-live=sold]")).ToHaveTextAsync("0");
 
         var saleId = Guid.Parse(Regex.Match(page.Url, "/admin/sales/([0-9a-f-]+)").Groups[1].Value);
-        using (var bought = await Shop.BuyDirectAsync(saleId, await Shop.SignInAsync("bob", ShopAppFixture.ShopperPassword)))
+        using (var bought = await Shop.BuyDirectAsync(saleId, await Shop.SignInAsync("bob", ShopAppFixture.ShopperPassword, ShopAudiences.OrderingApi)))
         {
             Assert.Equal(202, (int)bought.StatusCode);
         }

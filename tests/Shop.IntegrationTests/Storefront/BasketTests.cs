@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.IntegrationTests.Storefront;
 
@@ -117,13 +118,12 @@ public sealed class BasketTests(ShopAppFixture shop) : BrowserTest(shop)
         Assert.Single(await Shop.CheckoutOrdersWithAsync(token, item.Id));
     });
 
-    /// <summary>Signs the shopper in with an empty basket (baskets are kept across tests and runs); their API token.</summary>
+    /// <summary>Signs the shopper in with an empty basket (baskets are kept across tests and runs); their token for ordering-api.</summary>
     private async Task<string> ReadyShopperAsync(IPage page, string userName)
     {
-        var token = await Shop.SignInAsync(userName, ShopAppFixture.ShopperPassword);
-        await Shop.ClearBasketAsync(token);
+        await Shop.ClearBasketAsync(await Shop.SignInAsync(userName, ShopAppFixture.ShopperPassword, ShopAudiences.BasketApi));
         await SignInAsync(page, userName);
-        return token;
+        return await Shop.SignInAsync(userName, ShopAppFixture.ShopperPassword, ShopAudiences.OrderingApi);
     }
 
     private static async Task AddAsync(IPage page, TestItem item, int quantity)

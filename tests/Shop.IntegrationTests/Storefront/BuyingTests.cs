@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Shop.ServiceDefaults.Identity;
 
 namespace Shop.IntegrationTests.Storefront;
 
@@ -60,7 +61,7 @@ public sealed class BuyingTests(ShopAppFixture shop) : BrowserTest(shop)
         await Expect(BuyButton(carol)).ToBeEnabledAsync();
         // …and her page stops refreshing the stock (a stale view), while dave buys the last unit.
         await carol.RouteAsync("**/stock", route => route.AbortAsync());
-        using (var bought = await Shop.BuyDirectAsync(sale.Id, await Shop.SignInAsync("dave", ShopAppFixture.ShopperPassword)))
+        using (var bought = await Shop.BuyDirectAsync(sale.Id, await Shop.SignInAsync("dave", ShopAppFixture.ShopperPassword, ShopAudiences.OrderingApi)))
         {
             Assert.Equal(202, (int)bought.StatusCode);
         }
