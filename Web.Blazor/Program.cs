@@ -3,6 +3,7 @@ using Polly;
 using Shop.Web.Bff;
 using Shop.Web.Caching;
 using Shop.Web.Components;
+using Shop.Web.Edge;
 using Shop.Web.Identity;
 using Shop.Web.Services;
 
@@ -10,6 +11,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Health, telemetry, service discovery and resilient HttpClients (ServiceDefaults).
 builder.AddServiceDefaults();
+
+// The internet's only address: forwarded headers from the configured ingress only, HSTS, security headers, a small
+// body limit, a per-address limit on anonymous requests that reach the APIs (Edge/StorefrontEdge.cs).
+builder.AddStorefrontEdge();
 
 // Pages are rendered on the server as plain HTML, forms are plain posts. The parts that change while the shopper
 // looks at them (basket, checkout, My orders, the admin's live sale) are InteractiveServer components on the
@@ -22,7 +27,7 @@ builder.Services.AddScoped<SessionEnd>();
 
 // Sessions: signed in server-to-server with identity-api, kept in the gate's Redis (Identity/ShopperSession.cs).
 builder.AddRedisClient("gate");
-builder.Services.AddShopperSession();
+builder.Services.AddShopperSession(builder.Environment);
 builder.Services.AddOptions<StorefrontClientOptions>().BindConfiguration(StorefrontClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 // Sign-in is never retried: a retried wrong password would count twice against the shopper's throttle.
 var identityClient = builder.Services.AddHttpClient<IdentityApiClient>(client => client.BaseAddress = IdentityApiClient.BaseAddress);
@@ -55,9 +60,17 @@ builder.Services.AddPageCaches();
 
 var app = builder.Build();
 
+app.UseStorefrontEdge();
+
 // Never a raw error page, in every environment: exceptions render the friendly /Error page, and status codes
-// without a body (404 of an unknown route, 405) render /not-found.
-app.UseExceptionHandler("/Error", createScopeForErrors: true);
+// without a body (404 of an unknown route, 405) render /not-found. A request Kestrel refused (a body over the limit:
+// 413) keeps its status.
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    ExceptionHandlingPath = "/Error",
+    CreateScopeForErrors = true,
+    StatusCodeSelector = exception => exception is BadHttpRequestException refused ? refused.StatusCode : StatusCodes.Status500InternalServerError,
+});
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
 app.UseAuthentication();
@@ -65,13 +78,19 @@ app.UseAuthorization();
 app.UseAntiforgery();
 // After authentication: the anonymous home page's cache policy asks whether the visitor is signed in.
 app.UseOutputCache();
+// After the output cache: what it serves never counts against an address, only what reaches the APIs.
+app.UseRateLimiter();
 
 app.MapStaticAssets();
-app.MapBff();
-app.MapFormEndpoints();
-app.MapBasketForms();
-app.MapPictures();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+var limited = app.MapGroup("").RequireRateLimiting(StorefrontEdge.AnonymousPolicy);
+limited.MapBff();
+limited.MapFormEndpoints();
+limited.MapBasketForms();
+limited.MapPictures();
+// Blazor's own frame-ancestors header off: every response carries the whole policy instead (Edge/SecurityHeaders.cs).
+app.MapRazorComponents<App>()
+    .AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null)
+    .RequireRateLimiting(StorefrontEdge.AnonymousPolicy);
 
 app.MapDefaultEndpoints();
 

@@ -50,6 +50,8 @@ public static class PictureEndpoints
             }
             if (upstream.IsSuccessStatusCode)
             {
+                // SVG from the shop's own origin: nothing in it may run or load, even opened on its own.
+                response.Headers.ContentSecurityPolicy = Edge.SecurityHeaders.PicturePolicy;
                 response.ContentType = upstream.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
                 var body = await upstream.Content.ReadAsByteArrayAsync(http.RequestAborted).ConfigureAwait(false);
                 response.ContentLength = body.Length;

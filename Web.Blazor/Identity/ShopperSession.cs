@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Shop.ServiceDefaults.Identity;
+using Shop.Web.Edge;
 using Shop.Web.Services;
 
 namespace Shop.Web.Identity;
@@ -27,15 +28,16 @@ public static class ShopperSession
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(8);
 
     /// <summary>Cookie authentication for shoppers and admins; BFF endpoints answer 401/403 JSON instead of redirecting.</summary>
-    public static IServiceCollection AddShopperSession(this IServiceCollection services)
+    public static IServiceCollection AddShopperSession(this IServiceCollection services, IHostEnvironment environment)
     {
         services.AddAuthentication(Scheme)
             .AddCookie(Scheme, options =>
             {
-                options.Cookie.Name = CookieName;
+                options.Cookie.Name = EdgeCookies.Name(CookieName, environment);
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.Path = "/";
+                options.Cookie.SecurePolicy = EdgeCookies.SecurePolicy(environment);
                 options.LoginPath = "/signin";
                 options.LogoutPath = "/signout";
                 options.AccessDeniedPath = "/access-denied";

@@ -106,6 +106,11 @@ public sealed class BenchedShop : IAsyncDisposable
                     .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
                     .WithEnvironment("DOTNET_ENVIRONMENT", environment);
             }
+            // The bench's visitors all come from one address: the storefront's per-address limit of anonymous requests
+            // would measure itself (the limit is for a shop on the internet; the bench measures the path behind it).
+            builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "webfrontend"))
+                .WithEnvironment("Storefront__Edge__AnonymousBurst", "0")
+                .WithEnvironment("Storefront__Edge__AnonymousPerSecond", "0");
             var orderingApi = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "ordering-api");
             var api = builder.CreateResourceBuilder(orderingApi)
                 .WithEnvironment("Ordering__Admission__BuyerBurst", admission.BuyerBurst.ToString(CultureInfo.InvariantCulture))

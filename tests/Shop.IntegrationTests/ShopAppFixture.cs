@@ -66,6 +66,9 @@ public sealed partial class ShopAppFixture : IAsyncLifetime
                 // moves during a test moved by an event (OrderingStockTests).
                 builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "catalog-api"))
                     .WithEnvironment("Catalog__OrderingStock__ResyncInterval", "01:00:00");
+                // The tests stand in for the ingress: the storefront believes their forwarded headers (EdgeTests).
+                builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "webfrontend"))
+                    .WithEnvironment("Storefront__Edge__KnownProxies__0", "127.0.0.1");
             },
             configuration: new Dictionary<string, string?>
             {

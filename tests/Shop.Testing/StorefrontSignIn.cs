@@ -14,11 +14,30 @@ public static partial class StorefrontSignIn
     /// <exception cref="InvalidOperationException">The form had no antiforgery token, or the sign-in set no session cookie.</exception>
     public static async Task<string> SessionCookieAsync(Uri storefront, string userName, string password, CancellationToken cancellationToken = default)
     {
+        var signIn = await SignInAsync(storefront, userName, password, headers: null, cancellationToken).ConfigureAwait(false);
+        var session = CookieHeader(signIn.SessionSetCookies);
+        if (signIn.Status != HttpStatusCode.Redirect || !session.Contains("shop.session", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Signing {userName} in on the storefront answered {(int)signIn.Status} without a session cookie.");
+        }
+        return session;
+    }
+
+    /// <summary>What a sign-in's two requests were answered: every <c>Set-Cookie</c> of the form page and of the post.</summary>
+    public sealed record Answers(HttpStatusCode Status, IReadOnlyList<string> PageSetCookies, IReadOnlyList<string> SessionSetCookies);
+
+    /// <summary>The sign-in, each request also carrying <paramref name="headers"/> (e.g. what an ingress forwards).</summary>
+    public static async Task<Answers> SignInAsync(Uri storefront, string userName, string password, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken = default)
+    {
         using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
         {
             BaseAddress = storefront,
             Timeout = TimeSpan.FromSeconds(60),
         };
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
+        }
         using var page = await client.GetAsync("/signin", cancellationToken).ConfigureAwait(false);
         page.EnsureSuccessStatusCode();
         var html = await page.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -36,20 +55,17 @@ public static partial class StorefrontSignIn
                 ["Input.ReturnUrl"] = "/",
             }),
         };
-        post.Headers.TryAddWithoutValidation("Cookie", CookieHeader(page));
+        post.Headers.TryAddWithoutValidation("Cookie", CookieHeader(SetCookies(page)));
         using var answer = await client.SendAsync(post, cancellationToken).ConfigureAwait(false);
-        var session = CookieHeader(answer);
-        if (answer.StatusCode != HttpStatusCode.Redirect || !session.Contains("shop.session", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Signing {userName} in on the storefront answered {(int)answer.StatusCode} without a session cookie.");
-        }
-        return session;
+        return new Answers(answer.StatusCode, SetCookies(page), SetCookies(answer));
     }
 
-    /// <summary>The cookies a response sets, as a request's <c>Cookie</c> header (name=value; ...).</summary>
-    private static string CookieHeader(HttpResponseMessage response) =>
-        string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var values)
-            ? values.Select(v => v.Split(';', 2)[0]).Where(v => !v.EndsWith('=')) : []);
+    private static IReadOnlyList<string> SetCookies(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var values) ? [.. values] : [];
+
+    /// <summary>The cookies <paramref name="setCookies"/> set, as a request's <c>Cookie</c> header (name=value; ...).</summary>
+    private static string CookieHeader(IEnumerable<string> setCookies) =>
+        string.Join("; ", setCookies.Select(v => v.Split(';', 2)[0]).Where(v => !v.EndsWith('=')));
 
     [GeneratedRegex("""name="__RequestVerificationToken"[^>]*value="(?<value>[^"]+)"|value="(?<value>[^"]+)"[^>]*name="__RequestVerificationToken"\b""")]
     private static partial Regex AntiforgeryField();

@@ -13,6 +13,8 @@ public sealed class AccessibilityTests(ShopAppFixture shop) : BrowserTest(shop)
 {
     private static readonly string AxeScript = Path.Combine(AppContext.BaseDirectory, "axe.min.js");
 
+    protected override bool InjectsScripts => true;
+
     [Fact]
     public Task The_shoppers_pages_have_no_serious_violation() => RunAsync(async page =>
     {
@@ -65,7 +67,7 @@ public sealed class AccessibilityTests(ShopAppFixture shop) : BrowserTest(shop)
     public async Task The_check_finds_a_violation_when_there_is_one()
     {
         // The check itself can fail: a button with no name and grey-on-grey text are serious violations.
-        await using var session = new BrowserSession(Shop);
+        await using var session = new BrowserSession(Shop, InjectsScripts);
         var page = await session.NewPageAsync(800, 600);
         await page.GotoAsync("/signin");
         await page.EvaluateAsync("""

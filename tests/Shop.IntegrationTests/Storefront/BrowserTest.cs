@@ -19,10 +19,16 @@ public abstract class BrowserTest(ShopAppFixture shop)
     protected Task RunAsync(Func<IPage, Task> test, [CallerMemberName] string name = "", int width = 1280, int height = 900) =>
         RunSessionAsync(async session => await test(await session.NewPageAsync(width, height)), name);
 
+    /// <summary>
+    /// Whether the test puts scripts of its own into the pages (axe-core): the shop's Content-Security-Policy allows only
+    /// its own script files, so such a test's browser ignores the policy (every other test runs under it).
+    /// </summary>
+    protected virtual bool InjectsScripts => false;
+
     /// <summary>Runs a test that needs several visitors (each page its own context); screenshots all on failure.</summary>
     protected async Task RunSessionAsync(Func<BrowserSession, Task> test, [CallerMemberName] string name = "")
     {
-        await using var session = new BrowserSession(Shop);
+        await using var session = new BrowserSession(Shop, InjectsScripts);
         try
         {
             await test(session);
@@ -55,7 +61,7 @@ public abstract class BrowserTest(ShopAppFixture shop)
 }
 
 /// <summary>The pages of one test, each in a browser context of its own.</summary>
-public sealed class BrowserSession(ShopAppFixture shop) : IAsyncDisposable
+public sealed class BrowserSession(ShopAppFixture shop, bool bypassContentSecurityPolicy = false) : IAsyncDisposable
 {
     private readonly List<(IBrowserContext Context, IPage Page)> _pages = [];
 
@@ -67,6 +73,7 @@ public sealed class BrowserSession(ShopAppFixture shop) : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-US",
             TimezoneId = "UTC",
+            BypassCSP = bypassContentSecurityPolicy,
         });
         context.SetDefaultTimeout(20_000);
         context.SetDefaultNavigationTimeout(30_000);
