@@ -1,11 +1,15 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Shop.ServiceDefaults.Identity;
 using Shop.Web.Edge;
 using Shop.Web.Services;
+using StackExchange.Redis;
 
 namespace Shop.Web.Identity;
 
@@ -23,6 +27,9 @@ public static class ShopperSession
     public const string AccessTokenPrefix = "access_token:";
     public const string RefreshTokenName = "refresh_token";
     public const string ExpiresAtName = "expires_at";
+
+    /// <summary>The gate Redis key of the storefront's Data Protection key ring.</summary>
+    public const string DataProtectionKeysKey = "storefront:data-protection-keys";
 
     /// <summary>The longest a session lasts; identity-api ends it sooner (an admin's after an hour) by refusing its refresh token.</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(8);
@@ -51,6 +58,12 @@ public static class ShopperSession
                 options.Events.OnRedirectToAccessDenied = context => RedirectOrProblemAsync(context, StatusCodes.Status403Forbidden,
                     "Your account is not allowed to do this.");
             });
+        // The Data Protection keys that encrypt the session cookie (and the antiforgery tokens) live in the gate's Redis
+        // too, which never evicts and keeps its data: after a restart, or on another replica, the same keys read the
+        // same cookies, so nobody is signed out. (ASP.NET Core's default keeps them in the process's home folder.)
+        services.AddDataProtection().SetApplicationName("shop-storefront");
+        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
+            keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeysKey));
         services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreSetup>();
         services.AddAuthorizationBuilder()

@@ -46,6 +46,20 @@ public sealed class SessionTests(ShopAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_storefront_restart_keeps_shoppers_signed_in_with_the_key_ring_in_the_gate()
+    {
+        var cookie = await StorefrontSignIn.SessionCookieAsync(fixture.Store, "dave", ShopAppFixture.ShopperPassword);
+        Assert.True(await MeAsync(cookie), "signed in after the form");
+
+        await fixture.Shop.RestartAsync("webfrontend");
+
+        Assert.True(await MeAsync(cookie), "still signed in after the storefront restarted");
+        // The keys that read the cookie came from the gate, not from the process's own folder (gone with a container).
+        var redis = await GateAsync();
+        Assert.Contains("<key ", (string?)await redis.GetDatabase().ListGetByIndexAsync(Shop.Web.Identity.ShopperSession.DataProtectionKeysKey, 0) ?? "");
+    }
+
+    [Fact]
     public async Task Each_api_accepts_only_the_tokens_identity_api_signed_for_it()
     {
         // The admin's token for each API, each signed with that API's key: accepted there, refused by the other two.
