@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Shop.ServiceDefaults.Http;
 using Shop.Web.Bff;
 using Shop.Web.Caching;
 using Shop.Web.Components;
@@ -35,7 +36,7 @@ var identityClient = builder.Services.AddHttpClient<IdentityApiClient>(client =>
 identityClient.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 identityClient.AddResilienceHandler("identity", pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(10)));
-builder.Services.AddProblemDetails();
+builder.Services.AddBadRequestProblems();
 builder.Services.AddSingleton(TimeProvider.System);
 
 // The APIs by their resource names; service discovery turns them into the replicas' addresses.
@@ -63,14 +64,9 @@ var app = builder.Build();
 app.UseStorefrontEdge();
 
 // Never a raw error page, in every environment: exceptions render the friendly /Error page, and status codes
-// without a body (404 of an unknown route, 405) render /not-found. A request Kestrel refused (a body over the limit:
-// 413) keeps its status.
-app.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    ExceptionHandlingPath = "/Error",
-    CreateScopeForErrors = true,
-    StatusCodeSelector = exception => exception is BadHttpRequestException refused ? refused.StatusCode : StatusCodes.Status500InternalServerError,
-});
+// without a body (404 of an unknown route, 405) render /not-found. A request the framework refused (a body over the
+// limit, a value that does not bind) keeps its 4xx, as problem+json (AddBadRequestProblems, ServiceDefaults).
+app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
 app.UseAuthentication();

@@ -24,7 +24,7 @@ public sealed class TokenValidationOptions : IValidatableObject
     /// <summary>
     /// This API's HMAC-SHA256 secret (<see cref="ApiSigningKeys"/>): the AppHost's secret parameter <c>{api}-token-key</c>,
     /// which only this API and identity-api are given. Symmetric rather than identity-api's RSA key because RS256 cost
-    /// 20 % of the reservation capacity per buy (bench/results/2026-12-07-ab-token-signing.md; docs/identity.md).
+    /// at least 17 % more of ordering-api's CPU per buy (bench/results/2026-12-07-ab-token-signing.md; docs/identity.md).
     /// </summary>
     public string? SigningKey { get; set; }
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.HttpsPolicy;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -79,15 +78,8 @@ public static class StorefrontEdge
             await next(http).ConfigureAwait(false);
             return;
         }
-        http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        await http.Response.WriteAsJsonAsync(
-            new ProblemDetails
-            {
-                Status = StatusCodes.Status413PayloadTooLarge,
-                Title = "Request too large",
-                Detail = $"The request body has {length} bytes; the storefront accepts at most {limit}.",
-            },
-            ShopJsonContext.Default.ProblemDetails, "application/problem+json", http.RequestAborted).ConfigureAwait(false);
+        await ProblemResponse.WriteAsync(http.Response, StatusCodes.Status413PayloadTooLarge, "Request too large",
+            $"The request body has {length} bytes; the storefront accepts at most {limit}.", http.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Signed-in shoppers are not limited here (the APIs admit them per buyer); anonymous visitors per address.</summary>
@@ -112,17 +104,8 @@ public static class StorefrontEdge
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-        var response = context.HttpContext.Response;
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
-        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        response.Headers.CacheControl = "no-store";
-        await response.WriteAsJsonAsync(
-            new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"Too many requests from your address: try again in {seconds} seconds.",
-            },
-            ShopJsonContext.Default.ProblemDetails, "application/problem+json", cancellationToken).ConfigureAwait(false);
+        context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await ProblemResponse.WriteAsync(context.HttpContext.Response, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"Too many requests from your address: try again in {seconds} seconds.", cancellationToken).ConfigureAwait(false);
     }
 }

@@ -172,11 +172,7 @@ public static class ShopperSession
     {
         if (context.Request.Path.StartsWithSegments("/bff"))
         {
-            context.Response.StatusCode = status;
-            context.Response.Headers.CacheControl = "no-store";
-            return context.Response.WriteAsJsonAsync(
-                new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = status == 401 ? "Unauthorized" : "Forbidden", Detail = detail },
-                ShopJsonContext.Default.ProblemDetails, "application/problem+json");
+            return ProblemResponse.WriteAsync(context.Response, status, status == 401 ? "Unauthorized" : "Forbidden", detail);
         }
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
