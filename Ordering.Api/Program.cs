@@ -28,7 +28,7 @@ builder.AddNpgsqlDataSource("orderingdb");
 builder.NameHealthCheck(IntegrationHealthChecks.Redis, "gate")
     .NameHealthCheck(IntegrationHealthChecks.Npgsql, "orderingdb");
 
-builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName);
+builder.Services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.SectionName);
 builder.Services.AddSingleton<OrderingApiMetrics>();
 builder.Services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.SectionName);

@@ -84,4 +84,7 @@ public sealed class WorkerOptions
 
     /// <summary>How often the reservations stream's backlog is sampled for the gauges.</summary>
     public TimeSpan StreamLagInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the gate's memory is sampled for the gauges (ShopGateMemoryHigh alerts on them).</summary>
+    public TimeSpan GateMemoryInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -20,7 +20,7 @@ public static class WorkerServiceCollectionExtensions
     /// <summary>The worker's pieces and loops. Expects orderingdb (NpgsqlDataSource), messaging and gate to be registered.</summary>
     public static IServiceCollection AddOrderingWorker(this IServiceCollection services)
     {
-        services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName);
+        services.AddOptions<OrderingOptions>().BindConfiguration(OrderingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
@@ -56,6 +56,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<ReleaseApplierService>();
         services.AddHostedService<ReconciliationService>();
         services.AddHostedService<StreamLagMonitor>();
+        services.AddHostedService<GateMemoryMonitor>();
         services.AddHostedService<OutboxPublisher>();
         services.AddHostedService<ItemStockChangesPublisher>();
         return services;

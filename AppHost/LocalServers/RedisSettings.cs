@@ -15,14 +15,24 @@ public static class RedisSettings
     public const string CacheMaxMemory = "256mb";
 
     /// <summary>
+    /// The gate's hard memory limit: beyond it Redis refuses every write (noeviction). Below it, at
+    /// <c>Ordering:GateSoftMemoryLimit</c> (80 %), the gate's scripts already refuse new reservations so that
+    /// confirmations, releases, baskets and sessions still have room; ShopGateMemoryHigh warns at 70 %. 4 GiB holds
+    /// millions of open orders (about 1 KiB each with their answers), far more than one sale; a deployment sizes it to
+    /// its machine (docs/ordering.md, "Limits").
+    /// </summary>
+    public const string GateMaxMemory = "4gb";
+
+    /// <summary>
     /// A Redis that holds state nothing else has yet (the gate: stock, idempotency answers, the reservations stream,
     /// the outbox): every write goes to the append-only file and is fsynced before Redis answers, and a full Redis
-    /// refuses writes (an error the caller sees) instead of dropping keys.
+    /// refuses writes (an error the caller sees) instead of dropping keys, at <see cref="GateMaxMemory"/>.
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, string>> DurableAppendOnly { get; } =
     [
         new("appendonly", "yes"),
         new("appendfsync", "always"),
+        new("maxmemory", GateMaxMemory),
         new("maxmemory-policy", "noeviction"),
     ];
 

@@ -100,6 +100,13 @@ public static partial class CheckoutApi
                 var unknown = decision.Refused!.Where(l => l.Reason == "unknown").ToList();
                 return Problem(metrics, "unknown", StatusCodes.Status422UnprocessableEntity, ProblemTypes.UnknownItem,
                     $"The shop does not sell item {string.Join(", ", unknown.Select(l => l.ItemId))}: remove it from the basket.", unknown);
+            case CheckoutOutcome.OpenOrdersCap:
+                return Problem(metrics, "open-orders", StatusCodes.Status409Conflict, ProblemTypes.TooManyOpenOrders,
+                    decision.Cap!.Detail(lines.Sum(l => l.Quantity)));
+            case CheckoutOutcome.GateFull:
+                http.Response.Headers.RetryAfter = "5";
+                return Problem(metrics, "gate-full", StatusCodes.Status503ServiceUnavailable, ProblemTypes.GateFull,
+                    "The shop cannot take new orders for a moment (its order gate is nearly full): try again shortly.");
             case CheckoutOutcome.Refused:
                 return Problem(metrics, "sold-out", StatusCodes.Status409Conflict, ProblemTypes.InsufficientStock,
                     "Nothing was ordered: " + string.Join("; ", decision.Refused!.Select(Describe)) + ".", decision.Refused);

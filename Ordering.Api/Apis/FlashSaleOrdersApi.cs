@@ -147,6 +147,13 @@ public static partial class FlashSaleOrdersApi
                 return Problem(metrics, "ended", StatusCodes.Status409Conflict, ProblemTypes.SaleEnded, "The sale has ended.");
             case ReservationOutcome.Cancelled:
                 return Problem(metrics, "ended", StatusCodes.Status409Conflict, ProblemTypes.SaleCancelled, "The sale was cancelled.");
+            case ReservationOutcome.OpenOrdersCap:
+                return Problem(metrics, "open-orders", StatusCodes.Status409Conflict, ProblemTypes.TooManyOpenOrders, decision.Cap!.Detail(quantity));
+            case ReservationOutcome.GateFull:
+                // Not the buyer's fault, and passing: the gate takes orders again once confirmations have made room.
+                http.Response.Headers.RetryAfter = "5";
+                return Problem(metrics, "gate-full", StatusCodes.Status503ServiceUnavailable, ProblemTypes.GateFull,
+                    "The shop cannot take new orders for a moment (its order gate is nearly full): try again shortly.");
             case ReservationOutcome.UnknownSale:
                 return Problem(metrics, "unknown", StatusCodes.Status404NotFound, ProblemTypes.SaleNotFound, $"There is no flash sale {saleId}.");
             default:

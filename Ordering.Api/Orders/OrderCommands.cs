@@ -1,5 +1,7 @@
 using Npgsql;
 using Shop.IntegrationEvents;
+using Shop.Ordering.Core.Redis;
+using StackExchange.Redis;
 using Shop.Ordering.Core.Events;
 using Shop.ServiceDefaults.Telemetry;
 
@@ -20,9 +22,10 @@ public enum OrderChange
 /// an order once. A checkout changes as a whole: the statement takes every line of it (its rows share the
 /// checkout's id). Cancelling returns the units to the ledger and records the release in the same transaction;
 /// the worker then gives them back to the Redis gate, once. A change is announced (<c>OrderStatusChanged</c>, paid or
-/// cancelled) through the outbox in the same transaction; the worker publishes it.
+/// cancelled) through the outbox in the same transaction; the worker publishes it. A paid or cancelled order then stops
+/// counting against its buyer's open-orders cap in the gate.
 /// </summary>
-public sealed class OrderCommands(NpgsqlDataSource dataSource, OrderStore store, TimeProvider time)
+public sealed partial class OrderCommands(NpgsqlDataSource dataSource, OrderStore store, GateClient gate, TimeProvider time, ILogger<OrderCommands> logger)
 {
     // The rows of one order: a flash-sale order's own row, or every line of a checkout.
     private const string OrderRows = "(checkout_id = @id OR (order_id = @id AND checkout_id IS NULL)) AND buyer_id = @buyer";
@@ -89,6 +92,7 @@ public sealed class OrderCommands(NpgsqlDataSource dataSource, OrderStore store,
         var order = await store.FindAsync(orderId, buyerId, cancellationToken).ConfigureAwait(false);
         if (changed.Count > 0)
         {
+            await CloseOpenOrderAsync(buyerId, orderId).ConfigureAwait(false);
             return (OrderChange.Done, order);
         }
         return order switch
@@ -101,4 +105,23 @@ public sealed class OrderCommands(NpgsqlDataSource dataSource, OrderStore store,
             _ => (OrderChange.AlreadyClosed, order),
         };
     }
+
+    /// <summary>
+    /// The change is committed and answered whatever happens here: should the gate be unreachable, the order leaves the
+    /// buyer's open orders at its payment deadline instead (GateKeys.BuyerOpenOrders), which only delays their next order.
+    /// </summary>
+    private async Task CloseOpenOrderAsync(string buyerId, Guid orderId)
+    {
+        try
+        {
+            await gate.CloseOpenOrderAsync(buyerId, orderId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or RedisServerException or TimeoutException)
+        {
+            LogOpenOrderNotClosed(logger, orderId, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} is closed, but the gate could not be told: it counts as open for its buyer until its payment deadline")]
+    private static partial void LogOpenOrderNotClosed(ILogger logger, Guid orderId, Exception exception);
 }

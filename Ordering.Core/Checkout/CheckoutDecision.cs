@@ -11,7 +11,14 @@ public enum CheckoutOutcome
     Refused,
 
     Restoring,
+
+    /// <summary>The buyer holds as many open orders or units as one buyer may (<see cref="CheckoutDecision.Cap"/>); nothing was reserved.</summary>
+    OpenOrdersCap,
+
+    /// <summary>The gate is over its soft memory limit: nothing was reserved.</summary>
+    GateFull,
 }
 
 /// <summary>What checkout.lua decided.</summary>
-public sealed record CheckoutDecision(CheckoutOutcome Outcome, Guid OrderId = default, string Fingerprint = "", IReadOnlyList<RefusedLine>? Refused = null);
+public sealed record CheckoutDecision(CheckoutOutcome Outcome, Guid OrderId = default, string Fingerprint = "", IReadOnlyList<RefusedLine>? Refused = null,
+    Redis.OpenOrdersCap? Cap = null);

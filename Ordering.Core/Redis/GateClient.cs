@@ -12,7 +12,23 @@ namespace Shop.Ordering.Core.Redis;
 /// </summary>
 public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOptions> options, TimeProvider time)
 {
+    /// <summary>
+    /// How long after its reservation an open order stops counting against the buyer's caps, beyond its payment
+    /// timeout: the time to make it durable (a confirmed order's payment window starts at its confirmation, seconds
+    /// after the reservation), with room to spare. Paid and cancelled orders leave at once (<see cref="CloseOpenOrderAsync"/>).
+    /// </summary>
+    public static readonly TimeSpan OpenOrderSlack = TimeSpan.FromMinutes(1);
+
+    private readonly OrderingOptions _options = options.Value;
     private readonly long _orderTtlSeconds = (long)options.Value.ReservationRetention.TotalSeconds;
+    private readonly string _softMemoryLimit = options.Value.GateSoftMemoryLimit.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Until when a flash sale's answers and holdings are kept in the gate: its end plus the retention (reserve.lua, the
+    /// rebuild). Null for a stock without an end (an item's regular stock, which ends "infinity" in the ledger): kept as long as it is sold.
+    /// </summary>
+    public static DateTimeOffset? SaleStateKeptUntil(DateTimeOffset endsAt, OrderingOptions options) =>
+        endsAt < DateTimeOffset.MaxValue - options.ReservationRetention ? endsAt + options.ReservationRetention : null;
 
     /// <summary>Whether the gate holds real state: <see cref="GateKeys.Ready"/> is set by the rebuild and lost with Redis's data.</summary>
     public Task<bool> IsReadyAsync() => redis.GetDatabase().KeyExistsAsync(GateKeys.Ready);
@@ -52,6 +68,10 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         return [.. ids.Zip(reads, (id, read) => GatePendingOrder.Parse(id, buyerId, read.Result)).OfType<GatePendingOrder>()];
     }
 
+    /// <summary>What the gate's Redis uses and may use (<c>INFO memory</c>).</summary>
+    public async Task<GateMemory> MemoryAsync() =>
+        GateMemory.Parse((string?)await redis.GetDatabase().ExecuteAsync("INFO", "memory").ConfigureAwait(false) ?? "");
+
     /// <summary>A stock's figures as the gate holds them; null when it holds no such stock (not armed yet, or being rebuilt).</summary>
     public async Task<GateStockFigures?> StockFiguresAsync(Guid stockId) =>
         GateStockFigures.Parse(await redis.GetDatabase().HashGetAsync(GateKeys.Stock(stockId), GateStockFigures.Fields).ConfigureAwait(false));
@@ -79,12 +99,15 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
         RedisKey[] keys =
         [
             GateKeys.Ready, GateKeys.Stock(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId),
-            GateKeys.Reservations, GateKeys.Order(orderId), GateKeys.BuyerPending(buyerId),
+            GateKeys.Reservations, GateKeys.Order(orderId), GateKeys.BuyerPending(buyerId), GateKeys.BuyerOpenOrders(buyerId),
+            GateKeys.MemoryChecked,
         ];
         RedisValue[] values =
         [
             buyerId, idempotencyKey, quantity, now.ToUnixTimeMilliseconds(), orderId.ToString("N"), saleId.ToString("N"),
             now.ToString("O", CultureInfo.InvariantCulture), _orderTtlSeconds, traceParent,
+            PaymentDeadline(now), _options.MaxOpenOrders, _options.MaxOpenUnits, _softMemoryLimit,
+            (long)_options.ReservationRetention.TotalMilliseconds,
         ];
         var reply = (RedisResult[])(await GateScripts.Reserve.RunAsync(redis.GetDatabase(), keys, values).ConfigureAwait(false))!;
         return GateReplies.Reservation(reply);
@@ -102,19 +125,23 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
     {
         var now = time.GetUtcNow();
         var checkoutId = Guid.CreateVersion7(now);
-        var keys = new RedisKey[4 + lines.Count * 3];
-        var values = new RedisValue[7 + lines.Count * 4];
-        (keys[0], keys[1], keys[2], keys[3]) = (GateKeys.Ready, GateKeys.BuyerCheckouts(buyerId), GateKeys.Reservations, GateKeys.BuyerPending(buyerId));
+        const int fixedKeys = 6, fixedValues = 12;
+        var keys = new RedisKey[fixedKeys + lines.Count * 3];
+        var values = new RedisValue[fixedValues + lines.Count * 4];
+        (keys[0], keys[1], keys[2], keys[3], keys[4], keys[5]) = (GateKeys.Ready, GateKeys.BuyerCheckouts(buyerId), GateKeys.Reservations,
+            GateKeys.BuyerPending(buyerId), GateKeys.BuyerOpenOrders(buyerId), GateKeys.MemoryChecked);
         (values[0], values[1], values[2], values[3], values[4], values[5], values[6]) =
             (buyerId, idempotencyKey, checkoutId.ToString("N"), now.ToString("O", CultureInfo.InvariantCulture), _orderTtlSeconds,
              CheckoutFingerprint(lines), traceParent);
+        (values[7], values[8], values[9], values[10], values[11]) =
+            (now.ToUnixTimeMilliseconds(), PaymentDeadline(now), _options.MaxOpenOrders, _options.MaxOpenUnits, _softMemoryLimit);
         for (var i = 0; i < lines.Count; i++)
         {
             var stockId = ItemStocks.StockId(lines[i].ItemId);
             var lineId = Guid.CreateVersion7(now);
-            (keys[4 + i * 3], keys[5 + i * 3], keys[6 + i * 3]) = (GateKeys.Stock(stockId), GateKeys.Buyers(stockId), GateKeys.Order(lineId));
-            (values[7 + i * 4], values[8 + i * 4], values[9 + i * 4], values[10 + i * 4]) =
-                (lineId.ToString("N"), stockId.ToString("N"), lines[i].ItemId, lines[i].Quantity);
+            int k = fixedKeys + i * 3, v = fixedValues + i * 4;
+            (keys[k], keys[k + 1], keys[k + 2]) = (GateKeys.Stock(stockId), GateKeys.Buyers(stockId), GateKeys.Order(lineId));
+            (values[v], values[v + 1], values[v + 2], values[v + 3]) = (lineId.ToString("N"), stockId.ToString("N"), lines[i].ItemId, lines[i].Quantity);
         }
         var reply = (RedisResult[])(await GateScripts.Checkout.RunAsync(redis.GetDatabase(), keys, values).ConfigureAwait(false))!;
         return GateReplies.Checkout(reply, lines);
@@ -140,10 +167,29 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
     public async Task<ReleaseOutcome> ReleaseAsync(Guid orderId, Guid stockId, string buyerId, int quantity)
     {
         var reply = await GateScripts.Release.RunAsync(redis.GetDatabase(),
-            [GateKeys.Stock(stockId), GateKeys.Buyers(stockId), GateKeys.Released(stockId)],
-            [orderId.ToString("N"), buyerId, quantity]).ConfigureAwait(false);
+            [GateKeys.Stock(stockId), GateKeys.Buyers(stockId), GateKeys.Order(orderId)],
+            [orderId.ToString("N"), buyerId, quantity, _orderTtlSeconds]).ConfigureAwait(false);
         return GateReplies.Release(reply);
     }
+
+    /// <summary>
+    /// A paid or cancelled order (a flash-sale order's id, or a checkout's) stops counting against its buyer's caps. One
+    /// command, no script: it only ever removes, and an order not (or no longer) there is no error.
+    /// </summary>
+    public Task CloseOpenOrderAsync(string buyerId, Guid orderId) =>
+        redis.GetDatabase().HashDeleteAsync(GateKeys.BuyerOpenOrders(buyerId), orderId.ToString("N"));
+
+    /// <summary>The buyer's open orders as the gate counts them (order or checkout id → units), those past their deadline left out.</summary>
+    public async Task<IReadOnlyDictionary<Guid, int>> OpenOrdersAsync(string buyerId)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var entries = await redis.GetDatabase().HashGetAllAsync(GateKeys.BuyerOpenOrders(buyerId)).ConfigureAwait(false);
+        return entries.Select(e => (Id: Guid.ParseExact((string)e.Name!, "N"), Open: OpenOrder.Parse(e.Value!)))
+            .Where(e => e.Open.DeadlineMs > now)
+            .ToDictionary(e => e.Id, e => e.Open.Units);
+    }
+
+    private long PaymentDeadline(DateTimeOffset now) => (now + _options.PaymentTimeout + OpenOrderSlack).ToUnixTimeMilliseconds();
 
     /// <summary>Arms or updates a stock from its ledger row (arm.lua); false when an equal or later version is armed already.</summary>
     public async Task<bool> ArmAsync(Guid stockId, GateStockDefinition stock)

@@ -27,16 +27,17 @@ public static class GateKeys
     /// <summary>Hash: status, stock, pending, limit, starts, ends (unix ms), price, initial, version.</summary>
     public static RedisKey Stock(Guid stockId) => $"stock:{{{stockId:N}}}:meta";
 
-    /// <summary>Hash: buyer id → units the buyer holds of the stock.</summary>
+    /// <summary>Hash: buyer id → units the buyer holds of the stock (a buyer holding none leaves it); a flash sale's kept until its end plus the retention.</summary>
     public static RedisKey Buyers(Guid stockId) => $"stock:{{{stockId:N}}}:buyers";
 
-    /// <summary>Hash: "buyerId|idempotencyKey" → "orderId|quantity" of the accepted reservation.</summary>
+    /// <summary>Hash: "buyerId|idempotencyKey" → "orderId|quantity" of the accepted reservation; kept until the sale's end plus the retention.</summary>
     public static RedisKey Answers(Guid stockId) => $"stock:{{{stockId:N}}}:answers";
 
-    /// <summary>Set: order ids whose units were given back (makes a release count once).</summary>
-    public static RedisKey Released(Guid stockId) => $"stock:{{{stockId:N}}}:released";
-
-    /// <summary>Hash of one reservation: status (pending → confirmed), stockId, buyerId, quantity, unitPrice, reservedAt, idempotencyKey; a checkout's line also checkoutId and itemId.</summary>
+    /// <summary>
+    /// Hash of one reservation: status (pending → confirmed), stockId, buyerId, quantity, unitPrice, reservedAt, idempotencyKey; a
+    /// checkout's line also checkoutId and itemId; <c>released</c> once its units were given back (release.lua counts a release once by it).
+    /// Expires after <see cref="OrderingOptions.ReservationRetention"/>.
+    /// </summary>
     public static RedisKey Order(Guid orderId) => $"order:{orderId:N}";
 
     /// <summary>
@@ -47,6 +48,16 @@ public static class GateKeys
 
     /// <summary>Hash: a buyer's checkout Idempotency-Key → "checkoutId|fingerprint of its lines" (checkout.lua).</summary>
     public static RedisKey BuyerCheckouts(string buyerId) => $"buyer:{buyerId}:checkouts";
+
+    /// <summary>
+    /// Hash: the buyer's open orders, those neither paid nor closed (a flash-sale order's id, or a checkout's) → "units|payment
+    /// deadline (unix ms)": what the per-buyer caps count (<see cref="OrderingOptions.MaxOpenOrders"/>). An order leaves it when it
+    /// is paid or cancelled, or its deadline passed; the hash expires with its last deadline.
+    /// </summary>
+    public static RedisKey BuyerOpenOrders(string buyerId) => $"buyer:{buyerId}:open";
+
+    /// <summary>String, set for a second after reserve.lua or checkout.lua found the gate below its soft memory limit (so INFO is read once a second).</summary>
+    public static readonly RedisKey MemoryChecked = "ordering:memory-checked";
 
     /// <summary>Set: the buyer's reservations not yet durable (flash-sale orders and checkout lines).</summary>
     public static RedisKey BuyerPending(string buyerId) => $"buyer:{buyerId}:pending";

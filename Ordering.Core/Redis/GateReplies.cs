@@ -24,6 +24,8 @@ public static class GateReplies
             "cancelled" => new ReservationDecision(ReservationOutcome.Cancelled),
             "unknown" => new ReservationDecision(ReservationOutcome.UnknownSale),
             "restoring" => new ReservationDecision(ReservationOutcome.Restoring),
+            "open-orders" => new ReservationDecision(ReservationOutcome.OpenOrdersCap, Cap: OpenOrdersCap.Parse(reply)),
+            "memory-full" => new ReservationDecision(ReservationOutcome.GateFull),
             _ => throw new InvalidOperationException($"reserve.lua answered '{outcome}', which this version does not know."),
         };
     }
@@ -53,6 +55,10 @@ public static class GateReplies
                 return new CheckoutDecision(CheckoutOutcome.Refused, Refused: refused);
             case "restoring":
                 return new CheckoutDecision(CheckoutOutcome.Restoring);
+            case "open-orders":
+                return new CheckoutDecision(CheckoutOutcome.OpenOrdersCap, Cap: OpenOrdersCap.Parse(reply));
+            case "memory-full":
+                return new CheckoutDecision(CheckoutOutcome.GateFull);
             case var other:
                 throw new InvalidOperationException($"checkout.lua answered '{other}', which this version does not know.");
         }

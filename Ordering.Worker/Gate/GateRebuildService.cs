@@ -52,7 +52,7 @@ public sealed partial class GateRebuildService(
         await redis.GetDatabase().StringSetAsync(GateKeys.Ready, $"rebuilt {time.GetUtcNow():O}");
         _lost = false;
         metrics.Rebuilt();
-        LogRebuilt(Logger, summary.Stocks, summary.Buyers, summary.Answers, summary.Released, summary.ReleasesMarked,
+        LogRebuilt(Logger, summary.Stocks, summary.Buyers, summary.Answers, summary.ReleasesMarked,
             time.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -61,6 +61,6 @@ public sealed partial class GateRebuildService(
     private static partial void LogGateLost(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Rebuilt the gate from the ledger: {Stocks} stocks, {Buyers} buyer holdings, {Answers} idempotency answers, {Released} released orders ({ReleasesMarked} releases it had not seen yet); ordering:ready is set and buying resumes ({Milliseconds:0} ms)")]
-    private static partial void LogRebuilt(ILogger logger, int stocks, int buyers, int answers, int released, int releasesMarked, double milliseconds);
+        Message = "Rebuilt the gate from the ledger: {Stocks} stocks, {Buyers} buyer holdings, {Answers} idempotency answers, {ReleasesMarked} releases marked applied; ordering:ready is set and buying resumes ({Milliseconds:0} ms)")]
+    private static partial void LogRebuilt(ILogger logger, int stocks, int buyers, int answers, int releasesMarked, double milliseconds);
 }

@@ -9,14 +9,15 @@ using StackExchange.Redis;
 namespace Shop.Ordering.Worker.Gate;
 
 /// <summary>What a rebuild wrote.</summary>
-public sealed record RebuildSummary(int Stocks, int Buyers, int Answers, int Released, int ReleasesMarked);
+public sealed record RebuildSummary(int Stocks, int Buyers, int Answers, int ReleasesMarked);
 
 /// <summary>
 /// Writes the gate state of stocks from the ledger, in one REPEATABLE READ snapshot of orderingdb: per stock,
 /// <c>meta</c> (stock = ledger remaining, pending = 0, the definition), <c>buyers</c> (units held in Confirmed and
-/// Paid orders), <c>answers</c> (every order's idempotency answer) and <c>released</c> (every released order), each
-/// stock's keys replaced in one MULTI. In the same snapshot it marks every release as applied, because the state it
-/// writes already reflects them. Rows committed after the snapshot are in neither the state nor the marks, and the
+/// Paid orders) and <c>answers</c> (every order's idempotency answer), each stock's keys replaced in one MULTI, the
+/// holdings and answers kept as reserve.lua keeps them (until the stock's end plus the retention). In the same snapshot
+/// it marks every release as applied, because the state it writes already reflects them (so no release of an order
+/// before the rebuild reaches release.lua again, and no record of them is needed in the gate). Rows committed after the snapshot are in neither the state nor the marks, and the
 /// batch loop and the release applier deal with them as usual. Callers hold the <see cref="GateWriteLock"/>, which the
 /// batch loop holds from reading a batch to settling it: no batch is half persisted while the gate is rebuilt.
 /// </summary>
@@ -36,8 +37,6 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
         """;
 
     private const string AnswersSql = "SELECT buyer_id, idempotency_key, order_id, quantity FROM orders WHERE stock_id = @stock";
-
-    private const string ReleasedSql = "SELECT order_id FROM stock_releases WHERE stock_id = @stock";
 
     // The answers checkout.lua keeps per buyer: key → "checkoutId|itemId:quantity,…" in item order (GateClient.CheckoutFingerprint).
     private const string CheckoutAnswersSql = """
@@ -73,7 +72,7 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
 
         var database = redis.GetDatabase();
         var ttl = ordering.Value.ReservationRetention;
-        int buyers = 0, answers = 0, released = 0;
+        int buyers = 0, answers = 0;
         foreach (var stock in stocks)
         {
             var holdings = await ReadAsync(connection, transaction, BuyersSql, stock.StockId,
@@ -81,18 +80,20 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
             var stockAnswers = await ReadAsync(connection, transaction, AnswersSql, stock.StockId,
                 r => new HashEntry($"{r.GetString(0)}|{r.GetString(1)}", $"{r.GetGuid(2):N}|{r.GetInt32(3).ToString(CultureInfo.InvariantCulture)}"),
                 cancellationToken);
-            var stockReleased = await ReadAsync(connection, transaction, ReleasedSql, stock.StockId,
-                r => (RedisValue)r.GetGuid(0).ToString("N"), cancellationToken);
 
             var multi = database.CreateTransaction();
             var writes = new List<Task>
             {
-                multi.KeyDeleteAsync([GateKeys.Stock(stock.StockId), GateKeys.Buyers(stock.StockId), GateKeys.Answers(stock.StockId), GateKeys.Released(stock.StockId)]),
+                multi.KeyDeleteAsync([GateKeys.Stock(stock.StockId), GateKeys.Buyers(stock.StockId), GateKeys.Answers(stock.StockId)]),
                 multi.HashSetAsync(GateKeys.Stock(stock.StockId), stock.MetaEntries()),
             };
             writes.AddRange(holdings.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Buyers(stock.StockId), slice)));
             writes.AddRange(stockAnswers.Chunk(Slice).Select(slice => multi.HashSetAsync(GateKeys.Answers(stock.StockId), slice)));
-            writes.AddRange(stockReleased.Chunk(Slice).Select(slice => multi.SetAddAsync(GateKeys.Released(stock.StockId), slice)));
+            if (GateClient.SaleStateKeptUntil(stock.EndsAt, ordering.Value) is { } keptUntil)
+            {
+                writes.Add(multi.KeyExpireAsync(GateKeys.Buyers(stock.StockId), keptUntil.UtcDateTime));
+                writes.Add(multi.KeyExpireAsync(GateKeys.Answers(stock.StockId), keptUntil.UtcDateTime));
+            }
             // The stock and the accepted keys were replaced: replicas answering "sold out" from memory ask again.
             writes.Add(multi.PublishAsync(GateKeys.StockReopened, stock.StockId.ToString("N")));
             if (!await multi.ExecuteAsync())
@@ -100,7 +101,7 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
                 throw new InvalidOperationException($"Redis did not execute the rebuild of stock {stock.StockId}.");
             }
             await Task.WhenAll(writes);
-            (buyers, answers, released) = (buyers + holdings.Count, answers + stockAnswers.Count, released + stockReleased.Count);
+            (buyers, answers) = (buyers + holdings.Count, answers + stockAnswers.Count);
         }
 
         if (stockId is null)
@@ -111,7 +112,7 @@ public sealed class GateRebuilder(NpgsqlDataSource dataSource, IConnectionMultip
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new RebuildSummary(stocks.Count, buyers, answers, released, releasesMarked);
+        return new RebuildSummary(stocks.Count, buyers, answers, releasesMarked);
     }
 
     private static async Task<int> RebuildCheckoutAnswersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IDatabase database,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Shop.Ordering.Core.Messaging;
+using Shop.Ordering.Core.Redis;
 using Shop.Ordering.Worker.Reservations;
 
 namespace Shop.Ordering.Worker.Telemetry;
@@ -34,6 +35,8 @@ public sealed class WorkerMetrics
     private long _streamPending = -1;
     private double _streamLagSeconds = -1;
     private int _stocksInViolation;
+    private long _gateMemoryUsed = -1;
+    private long _gateMemoryLimit = -1;
 
     public WorkerMetrics(IMeterFactory meterFactory)
     {
@@ -60,6 +63,10 @@ public sealed class WorkerMetrics
             "Reservations a worker has read from the gate's stream and not yet settled.");
         meter.CreateObservableGauge("shop.ordering.stream.lag", () => Known(Volatile.Read(ref _streamLagSeconds)), "s",
             "Age of the oldest reservation in the gate's stream: how far the ledger is behind the gate.");
+        meter.CreateObservableGauge("shop.ordering.gate.memory.used", () => Known(Volatile.Read(ref _gateMemoryUsed)), "By",
+            "Memory the gate's Redis uses (INFO memory used_memory).");
+        meter.CreateObservableGauge("shop.ordering.gate.memory.limit", () => Known(Volatile.Read(ref _gateMemoryLimit)), "By",
+            "The gate's maxmemory (0: none): new reservations stop at Ordering:GateSoftMemoryLimit of it, every write at all of it.");
         meter.CreateObservableGauge("shop.worker.reconciliation.violations", () => Volatile.Read(ref _stocksInViolation), "{stock}",
             "Stocks whose invariant currently fails persistently.");
     }
@@ -95,6 +102,13 @@ public sealed class WorkerMetrics
         {
             _events.Add(failed, new KeyValuePair<string, object?>("outcome", "failed"));
         }
+    }
+
+    /// <summary>The gate's last sampled memory; null when it could not be read (the gauges then report nothing).</summary>
+    public void SetGateMemory(GateMemory? memory)
+    {
+        Volatile.Write(ref _gateMemoryUsed, memory?.UsedBytes ?? -1);
+        Volatile.Write(ref _gateMemoryLimit, memory?.MaxBytes ?? -1);
     }
 
     public void Violation(Guid stockId) => _violations.Add(1, new KeyValuePair<string, object?>("stock.id", stockId.ToString()));

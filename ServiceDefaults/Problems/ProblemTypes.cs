@@ -20,6 +20,8 @@ public static class ProblemTypes
     public const string SaleCancelled = "urn:shop:problem:sale-cancelled";
     public const string SaleNotFound = "urn:shop:problem:sale-not-found";
     public const string GateRestoring = "urn:shop:problem:gate-restoring";
+    public const string TooManyOpenOrders = "urn:shop:problem:too-many-open-orders";
+    public const string GateFull = "urn:shop:problem:gate-full";
     public const string IdempotencyKeyReused = "urn:shop:problem:idempotency-key-reused";
     public const string OrderNotFound = "urn:shop:problem:order-not-found";
     public const string OrderNotConfirmed = "urn:shop:problem:order-not-confirmed";

@@ -42,7 +42,8 @@ public sealed class ConnectionContractTests
         Assert.Equal("yes", gateConfig["appendonly"]);
         Assert.Equal("always", gateConfig["appendfsync"]);
         Assert.Equal("noeviction", gateConfig["maxmemory-policy"]);
-        Assert.False(gateConfig.ContainsKey("maxmemory"));
+        // A hard limit (Redis refuses writes beyond it) above the scripts' soft one (docs/ordering.md, "Limits").
+        Assert.Equal(RedisSettings.GateMaxMemory, gateConfig["maxmemory"]);
         // Each directive once: redis.conf takes the last of a repeated one, which would hide a mistake here.
         Assert.Equal(LocalRedisBuilderExtensions.ConfigOf(gate).Count, gateConfig.Count);
 

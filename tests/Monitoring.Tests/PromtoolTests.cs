@@ -47,7 +47,7 @@ public sealed class PromtoolTests : IDisposable
             Assert.True(cases.Any(c => c.Fired.Contains(alert)), $"no test case expects {alert} to fire");
             Assert.True(cases.Any(c => c.Quiet.Contains(alert)), $"no test case expects {alert} to stay quiet");
         }
-        Assert.Equal(11, AlertRules.AlertNames().Count);
+        Assert.Equal(12, AlertRules.AlertNames().Count);
     }
 
     [Fact]

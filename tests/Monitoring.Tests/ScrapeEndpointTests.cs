@@ -52,6 +52,8 @@ public sealed partial class ScrapeEndpointTests : IAsyncLifetime
         _meter.CreateObservableGauge("shop.worker.reconciliation.violations", () => 0, "{stock}");
         _meter.CreateHistogram<double>("shop.worker.time_to_durable", "s").Record(0.2);
         _meter.CreateObservableGauge("shop.ordering.stream.lag", () => 0.5, "s");
+        _meter.CreateObservableGauge("shop.ordering.gate.memory.used", () => 1024L, "By");
+        _meter.CreateObservableGauge("shop.ordering.gate.memory.limit", () => 4096L, "By");
     }
 
     [Fact]

@@ -45,6 +45,9 @@ public sealed class ShopTestClient(DistributedApplication app, string signingKey
     /// <summary>orderingdb's connection string, password included (a data source's own hides it).</summary>
     public Task<string> OrderingDbConnectionStringAsync() => ConnectionStringAsync("orderingdb");
 
+    /// <summary>The gate's connection string, password included.</summary>
+    public Task<string> GateConnectionStringAsync() => ConnectionStringAsync("gate");
+
     private async Task<string> ConnectionStringAsync(string resourceName) =>
         await app.GetConnectionStringAsync(resourceName) ?? throw new InvalidOperationException($"{resourceName} has no connection string");
 

@@ -121,7 +121,11 @@ public sealed class GateRestartTests(WorkerAppFixture fixture)
         {
             Assert.Equal($"{order.OrderId:N}|{order.Quantity}", (string?)await Client.Redis.HashGetAsync(GateKeys.Answers(sale.SaleId), $"{order.BuyerId}|{order.IdempotencyKey}"));
         }
-        Assert.True(await Client.Redis.SetContainsAsync(GateKeys.Released(sale.SaleId), orders[3].OrderId.ToString("N")));
+        // Kept until the sale's end plus the retention, as reserve.lua keeps them (bounded, never for good).
+        Assert.NotNull(await Client.Redis.KeyExpireTimeAsync(GateKeys.Answers(sale.SaleId)));
+        Assert.NotNull(await Client.Redis.KeyExpireTimeAsync(GateKeys.Buyers(sale.SaleId)));
+        // The cancelled order's release was marked applied by the rebuild (its units are in the rebuilt stock): never applied again.
+        Assert.Equal(0L, await Client.ScalarAsync("SELECT count(*) FROM stock_releases WHERE order_id = @o AND applied_at IS NULL", ("o", orders[3].OrderId)));
         var repeat = await Client.Gate.ReserveAsync(sale.SaleId, orders[0].BuyerId, orders[0].IdempotencyKey, orders[0].Quantity);
         Assert.Equal(new ReservationDecision(ReservationOutcome.Repeat, orders[0].OrderId, orders[0].Quantity), repeat);
         await Client.AssertReconcilesAsync(sale.SaleId);

@@ -62,7 +62,7 @@ public sealed partial class RunningAppTests(ShopAppFixture fixture)
         {
             foreach (var instance in fixture.Shop.Instances(service))
             {
-                using var client = new HttpClient { BaseAddress = instance.HttpAddress };
+                using var client = new HttpClient { BaseAddress = instance.ManagementAddress };
                 using var health = await client.GetAsync("/health");
                 Assert.True(health.StatusCode == HttpStatusCode.OK, $"{instance.Name}: {(int)health.StatusCode} {await health.Content.ReadAsStringAsync()}");
                 using var alive = await client.GetAsync("/alive");
@@ -104,10 +104,11 @@ public sealed partial class RunningAppTests(ShopAppFixture fixture)
     public async Task The_running_gate_fsyncs_every_write_and_never_evicts_and_the_running_cache_evicts_and_keeps_nothing()
     {
         // What the servers themselves say (CONFIG GET), not what we meant to write into their redis.conf.
-        var gate = await ConfigAsync("gate", "appendonly", "appendfsync", "maxmemory-policy", "dir");
+        var gate = await ConfigAsync("gate", "appendonly", "appendfsync", "maxmemory-policy", "maxmemory", "dir");
         Assert.Equal("yes", gate["appendonly"]);
         Assert.Equal("always", gate["appendfsync"]);
         Assert.Equal("noeviction", gate["maxmemory-policy"]);
+        Assert.Equal((4L * 1024 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), gate["maxmemory"]);
         Assert.True(Directory.Exists(Path.Combine(gate["dir"], "appendonlydir")), $"no append-only files in {gate["dir"]}");
 
         var cache = await ConfigAsync("cache", "appendonly", "save", "maxmemory", "maxmemory-policy");

@@ -28,6 +28,12 @@ public static class RedisLuaCeiling
 
     private const int Database = 1;
 
+    // reserve.lua's arguments as GateClient passes them (the ceiling calls the script itself, in a database of its own):
+    // the default caps, the default soft memory limit, a week's retention. The script's header says what each one is.
+    private const int CeilingOpenOrders = 10;
+    private const int CeilingOpenUnits = 250;
+    private const long RetentionMs = 7L * 24 * 3600 * 1000;
+
     public static async Task<IReadOnlyList<CeilingResult>> MeasureAsync(string connectionString, TimeSpan duration, Action<string> log, CancellationToken cancellationToken)
     {
         using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString + ",abortConnect=false,allowAdmin=true,syncTimeout=10000").ConfigureAwait(false);
@@ -123,11 +129,20 @@ public static class RedisLuaCeiling
             while (Stopwatch.GetTimestamp() < stopAt && !cancellationToken.IsCancellationRequested)
             {
                 var n = Interlocked.Increment(ref calls);
-                var buyer = $"ceiling-{n % 10_000}";
+                // A buyer per call, as in a sale (each buyer's open orders stay few; reserve.lua reads them all).
+                var buyer = $"ceiling-{n}";
                 var orderId = Guid.CreateVersion7();
                 var now = DateTimeOffset.UtcNow;
-                RedisKey[] keys = [GateKeys.Ready, GateKeys.Stock(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId), GateKeys.Reservations, GateKeys.Order(orderId), GateKeys.BuyerPending(buyer)];
-                RedisValue[] values = [buyer, $"k{n}", 1, now.ToUnixTimeMilliseconds(), orderId.ToString("N"), sale, now.ToString("O", CultureInfo.InvariantCulture), 600];
+                RedisKey[] keys =
+                [
+                    GateKeys.Ready, GateKeys.Stock(saleId), GateKeys.Buyers(saleId), GateKeys.Answers(saleId), GateKeys.Reservations,
+                    GateKeys.Order(orderId), GateKeys.BuyerPending(buyer), GateKeys.BuyerOpenOrders(buyer), GateKeys.MemoryChecked,
+                ];
+                RedisValue[] values =
+                [
+                    buyer, $"k{n}", 1, now.ToUnixTimeMilliseconds(), orderId.ToString("N"), sale, now.ToString("O", CultureInfo.InvariantCulture), 600, "",
+                    now.AddMinutes(11).ToUnixTimeMilliseconds(), CeilingOpenOrders, CeilingOpenUnits, "0.8", RetentionMs,
+                ];
                 var start = Stopwatch.GetTimestamp();
                 await GateScripts.Reserve.RunAsync(db, keys, values).ConfigureAwait(false);
                 latency.Record(LatencyRecorder.ToMicroseconds(Stopwatch.GetTimestamp() - start));
@@ -156,10 +171,14 @@ public static class RedisLuaCeiling
         [
             "-h", host, "-p", port, "--dbnum", Database.ToString(CultureInfo.InvariantCulture), "-n", requests.ToString(CultureInfo.InvariantCulture),
             "-c", "50", "-P", pipeline.ToString(CultureInfo.InvariantCulture), "-r", "100000000", "--csv",
-            "EVALSHA", sha, "7", (string)GateKeys.Ready!, (string)GateKeys.Stock(saleId)!, (string)GateKeys.Buyers(saleId)!, (string)GateKeys.Answers(saleId)!,
-            (string)GateKeys.Reservations!, "order:bench__rand_int__", "buyer:bench__rand_int__:pending",
+            "EVALSHA", sha, "9", (string)GateKeys.Ready!, (string)GateKeys.Stock(saleId)!, (string)GateKeys.Buyers(saleId)!, (string)GateKeys.Answers(saleId)!,
+            (string)GateKeys.Reservations!, "order:bench__rand_int__", "buyer:bench__rand_int__:pending", "buyer:bench__rand_int__:open",
+            (string)GateKeys.MemoryChecked!,
             "bench-__rand_int__", "k__rand_int__", "1", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            "__rand_int__", sale, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), "600",
+            "__rand_int__", sale, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), "600", "",
+            DateTimeOffset.UtcNow.AddMinutes(11).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            CeilingOpenOrders.ToString(CultureInfo.InvariantCulture), CeilingOpenUnits.ToString(CultureInfo.InvariantCulture), "0.8",
+            RetentionMs.ToString(CultureInfo.InvariantCulture),
         ];
         if (password is not null)
         {
