@@ -60,14 +60,20 @@ internal sealed partial class DatabaseRoleProvisioner(IConfiguration configurati
         var admin = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("postgres")) { Database = "postgres", Pooling = false };
         var databases = Databases.ToDictionary(name => name, name => new NpgsqlConnectionStringBuilder(
             configuration.GetConnectionString(name) ?? throw new InvalidOperationException($"ConnectionStrings:{name} is not configured")));
-        var owner = databases.Values.Select(d => d.Username).Distinct().SingleOrDefault()
-            ?? throw new InvalidOperationException("The databases' connection strings name different users: the migrations connect to all of them as one role, their owner.");
+        // The owner role is the one the migrations connect to the databases as: the same user and password in all three.
+        if (databases.Values.Select(d => (d.Username, d.Password)).Distinct().Count() != 1)
+        {
+            throw new InvalidOperationException("The databases' connection strings name different users or passwords: the migrations connect to all of them as one role, their owner.");
+        }
+        var (owner, ownerPassword) = (databases.Values.First().Username, databases.Values.First().Password);
         if (string.IsNullOrEmpty(owner) || owner == admin.Username)
         {
             throw new InvalidOperationException($"The migrations connect to the databases as '{owner}': they must connect as a role of their own (shop_migrations), not as the superuser '{admin.Username}'.");
         }
-        var ownerPassword = databases.Values.Select(d => d.Password).Distinct().Single()
-            ?? throw new InvalidOperationException($"The databases' connection strings give no password for '{owner}'.");
+        if (string.IsNullOrEmpty(ownerPassword))
+        {
+            throw new InvalidOperationException($"The databases' connection strings give no password for '{owner}'.");
+        }
         var services = ServiceRoles().ToList();
         if (services.FirstOrDefault(s => !databases.ContainsKey(s.Database)) is { } stray)
         {
