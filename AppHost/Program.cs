@@ -28,22 +28,25 @@ var storefrontClientSecret = builder.AddParameter("storefront-client-secret", ne
 // that uses a database starts only after it exited with code 0, so none of them migrates, and none runs on an
 // unmigrated schema (a failed migration leaves them waiting, with the reason in this resource's log).
 // docs/architecture.md, "Migrations".
+// Least privilege (docs/architecture.md, "Database roles"): the migrations connect to the databases as
+// shop_migrations, which owns their tables; the server's superuser only to provision the roles first. Each service
+// connects to its own database as a role of its own (WithDatabaseRole), which may read and write its tables and
+// nothing else: no DDL, no other database.
 var migrations = builder.AddShopJob<Projects.DatabaseMigrations>("migrations")
-    .WithReference(catalogDb).WaitFor(catalogDb)
-    .WithReference(orderingDb).WaitFor(orderingDb)
-    .WithReference(identityDb).WaitFor(identityDb)
+    .WithMigrationsRole(postgres, catalogDb, orderingDb, identityDb)
+    .WaitFor(catalogDb).WaitFor(orderingDb).WaitFor(identityDb)
     .WithEnvironment("Identity__Seed__StorefrontClientSecret", storefrontClientSecret)
     .WithShopAccounts(builder);
 
 // Users, sign-in and tokens (docs/identity.md). No API calls it: each checks its tokens with its own key, which only it
 // and identity-api are given (WithAccessTokensFrom), so a buy never waits for identity-api.
 var identityApi = builder.AddShopService<Projects.Identity_Api>("identity-api")
-    .WithReference(identityDb).WaitFor(identityDb).WaitForCompletion(migrations);
+    .WithDatabaseRole(identityDb, "identity_api", migrations).WaitFor(identityDb).WaitForCompletion(migrations);
 
 var catalogApi = builder.AddShopService<Projects.Catalog_Api>("catalog-api")
     .WithAccessTokensFrom(identityApi, "catalog")
     .WithReference(cache).WaitFor(cache)
-    .WithReference(catalogDb).WaitFor(catalogDb).WaitForCompletion(migrations)
+    .WithDatabaseRole(catalogDb, "catalog_api", migrations).WaitFor(catalogDb).WaitForCompletion(migrations)
     .WithReference(messaging).WaitFor(messaging);
 
 // Two replicas: the buy hot path must survive one of them dying.
@@ -51,7 +54,7 @@ var orderingApi = builder.AddShopService<Projects.Ordering_Api>("ordering-api")
     .WithReplicas(2)
     .WithAccessTokensFrom(identityApi, "ordering")
     .WithReference(gate).WaitFor(gate)
-    .WithReference(orderingDb).WaitFor(orderingDb).WaitForCompletion(migrations)
+    .WithDatabaseRole(orderingDb, "ordering_api", migrations).WaitFor(orderingDb).WaitForCompletion(migrations)
     // Tracing every buy of a 100k-buyer sale is a large share of its cost (measured: 18–43 % of the API's CPU per
     // reservation). Requests with a traced parent (the storefront's) stay traced; of those that start here, a sample.
     .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
@@ -63,7 +66,7 @@ catalogApi.WithReference(orderingApi);
 
 builder.AddShopService<Projects.Ordering_Worker>("ordering-worker")
     .WithReference(gate).WaitFor(gate)
-    .WithReference(orderingDb).WaitFor(orderingDb).WaitForCompletion(migrations)
+    .WithDatabaseRole(orderingDb, "ordering_worker", migrations).WaitFor(orderingDb).WaitForCompletion(migrations)
     .WithReference(messaging).WaitFor(messaging);
 
 // Each buyer's basket, kept in the Redis that never evicts (Basket.Api/Program.cs says why); prices from the catalog.

@@ -31,6 +31,17 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource orderingDb, IServi
     {
         try
         {
+            // First, as the server's superuser, the roles and their rights (the AppHost gives the superuser's
+            // connection for this step alone); every migration after it runs as the databases' owner role.
+            var roles = services.GetRequiredService<DatabaseRoleProvisioner>();
+            if (roles.Configured)
+            {
+                await MigrateWithRetriesAsync("roles", roles.ProvisionAsync, cancellationToken);
+            }
+            else
+            {
+                LogNoProvisioning(logger);
+            }
             await MigrateWithRetriesAsync("orderingdb", token => OrderingSchema.MigrateAsync(orderingDb, logger, token), cancellationToken);
             // identitydb before catalogdb: catalogdb's migration UsersMovedToIdentity drops the accounts identitydb takes over.
             await MigrateWithRetriesAsync("identitydb", async token =>
@@ -94,6 +105,9 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource orderingDb, IServi
         }
         return false;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No superuser connection (ConnectionStrings:postgres): the database roles are not provisioned, the migrations run as the connection strings' users")]
+    private static partial void LogNoProvisioning(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Database} is migrated ({Elapsed} ms)")]
     private static partial void LogMigrated(ILogger logger, string database, long elapsed);

@@ -12,12 +12,15 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.AddServiceDefaults();
 builder.AddShopTelemetrySource(DatabaseMigrator.ActivitySourceName);
 
-// The databases, by their resource names in the AppHost, through the same client integrations the services use.
+// The databases, by their resource names in the AppHost, through the same client integrations the services use, as
+// the databases' owner role (shop_migrations); ConnectionStrings:postgres, the server's superuser, only provisions the
+// roles first (DatabaseRoleProvisioner).
 builder.AddNpgsqlDataSource("orderingdb");
 builder.AddNpgsqlDbContext<CatalogDbContext>("catalogdb");
 builder.Services.AddCatalogSeeding();
 builder.AddNpgsqlDbContext<ShopIdentityDbContext>("identitydb");
 builder.Services.AddIdentitySeeding();
+builder.Services.AddSingleton<DatabaseRoleProvisioner>();
 builder.Services.AddSingleton<DatabaseMigrator>();
 
 using var host = builder.Build();

@@ -68,7 +68,7 @@ public sealed class ManifestTests : IDisposable
         var catalogEnv = resources["catalog-api"]!["env"]!;
         Assert.Equal("{cache.connectionString}", (string?)catalogEnv["ConnectionStrings__cache"]);
         Assert.Null(catalogEnv["ConnectionStrings__gate"]);
-        Assert.Equal("{catalogdb.connectionString}", (string?)catalogEnv["ConnectionStrings__catalogdb"]);
+        Assert.Equal(RoleConnection("catalog_api", "catalog-api", "catalogdb"), (string?)catalogEnv["ConnectionStrings__catalogdb"]);
         Assert.Equal("{messaging.connectionString}", (string?)catalogEnv["ConnectionStrings__messaging"]);
         // Each API's token key: a generated secret that only identity-api (which signs that API's tokens) and that API hold.
         var apis = new Dictionary<string, string> { ["catalog-api"] = "catalog", ["basket-api"] = "basket", ["ordering-api"] = "ordering" };
@@ -100,6 +100,35 @@ public sealed class ManifestTests : IDisposable
         }
         Assert.Equal("{identity-api.bindings.http.url}", (string?)resources["webfrontend"]!["env"]!["services__identity-api__http__0"]);
         Assert.Equal("{storefront-client-secret.value}", (string?)resources["webfrontend"]!["env"]!["Identity__StorefrontClientSecret"]);
+        // Least privilege (docs/architecture.md, "Database roles"): each service connects to its one database as a role of
+        // its own, with a generated secret parameter of its own, referenced and never inlined; none gets the superuser's
+        // connection string or another database's.
+        foreach (var (service, role, database) in new[] { ("identity-api", "identity_api", "identitydb"), ("ordering-api", "ordering_api", "orderingdb"), ("ordering-worker", "ordering_worker", "orderingdb") })
+        {
+            Assert.Equal(RoleConnection(role, service, database), (string?)resources[service]!["env"]!["ConnectionStrings__" + database]);
+        }
+        foreach (var name in Projects)
+        {
+            var env = resources[name]!["env"]!.AsObject();
+            Assert.DoesNotContain(env, e => ((string?)e.Value)?.Contains("{postgres.connectionString}", StringComparison.Ordinal) == true);
+            Assert.DoesNotContain(env, e => ((string?)e.Value)?.Contains("{postgres-password.value}", StringComparison.Ordinal) == true);
+            var databases = env.Where(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && e.Key.EndsWith("db", StringComparison.Ordinal)).ToList();
+            if (name is "basket-api" or "webfrontend")
+            {
+                Assert.Empty(databases);
+            }
+            else
+            {
+                Assert.Contains($"{{{name}-db-password.value}}", (string?)Assert.Single(databases).Value, StringComparison.Ordinal);
+            }
+        }
+        Assert.Equal(["catalog-api-db-password", "identity-api-db-password", "migrations-db-password", "ordering-api-db-password", "ordering-worker-db-password"],
+            resources.Select(r => r.Key).Where(k => k.EndsWith("-db-password", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        foreach (var parameter in resources.Where(r => r.Key.EndsWith("-db-password", StringComparison.Ordinal)))
+        {
+            Assert.True((bool?)parameter.Value!["inputs"]!["value"]!["secret"], parameter.Key);
+            Assert.NotNull(parameter.Value!["inputs"]!["value"]!["default"]!["generate"]);
+        }
         foreach (var name in (string[])["ordering-api", "ordering-worker"])
         {
             // The gate is the ordering services' only Redis; the catalog's cache is not theirs.
@@ -112,9 +141,19 @@ public sealed class ManifestTests : IDisposable
         var migrations = resources["migrations"]!;
         Assert.Equal("project.v0", (string?)migrations["type"]);
         Assert.EndsWith("DatabaseMigrations.csproj", (string?)migrations["path"], StringComparison.Ordinal);
-        Assert.Equal("{catalogdb.connectionString}", (string?)migrations["env"]!["ConnectionStrings__catalogdb"]);
-        Assert.Equal("{orderingdb.connectionString}", (string?)migrations["env"]!["ConnectionStrings__orderingdb"]);
-        Assert.Equal("{identitydb.connectionString}", (string?)migrations["env"]!["ConnectionStrings__identitydb"]);
+        // It migrates as shop_migrations, the databases' owner role; the superuser's connection (the server's) is for
+        // provisioning the roles, whose passwords it is given to set (DatabaseRoleProvisioner).
+        foreach (var database in (string[])["catalogdb", "orderingdb", "identitydb"])
+        {
+            Assert.Equal(RoleConnection("shop_migrations", "migrations", database), (string?)migrations["env"]!["ConnectionStrings__" + database]);
+        }
+        Assert.Equal("{postgres.connectionString}", (string?)migrations["env"]!["ConnectionStrings__postgres"]);
+        foreach (var (service, role, database) in new[] { ("catalog-api", "catalog_api", "catalogdb"), ("identity-api", "identity_api", "identitydb"), ("ordering-api", "ordering_api", "orderingdb"), ("ordering-worker", "ordering_worker", "orderingdb") })
+        {
+            Assert.Equal(database, (string?)migrations["env"]![$"Postgres__Roles__{role}__Database"]);
+            Assert.Equal($"{{{service}-db-password.value}}", (string?)migrations["env"]![$"Postgres__Roles__{role}__Password"]);
+        }
+        Assert.Equal(8, migrations["env"]!.AsObject().Count(e => e.Key.StartsWith("Postgres__Roles__", StringComparison.Ordinal)));
         Assert.Null(migrations["bindings"]);
         // A deployment seeds no demo user: only the admin account, with the password the deployer gave.
         Assert.Null(migrations["env"]!["Identity__Seed__DemoUsers"]);
@@ -147,6 +186,10 @@ public sealed class ManifestTests : IDisposable
         var cache = RedisServerCommand(resources["cache"]!);
         Assert.Equal("redis-server --requirepass $REDIS_PASSWORD --maxmemory 256mb --maxmemory-policy allkeys-lru", cache);
     }
+
+    /// <summary>The connection string a resource gets for <paramref name="database"/> as <paramref name="role"/>, with its own password parameter.</summary>
+    private static string RoleConnection(string role, string resource, string database) =>
+        $"Host={{postgres.bindings.tcp.host}};Port={{postgres.bindings.tcp.port}};Username={role};Password={{{resource}-db-password.value}};Database={database}";
 
     /// <summary>The container's command line, <c>/bin/sh -c "&lt;command&gt;"</c>: the command.</summary>
     private static string RedisServerCommand(JsonNode container)

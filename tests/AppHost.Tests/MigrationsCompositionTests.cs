@@ -23,16 +23,23 @@ public sealed class MigrationsCompositionTests
         Assert.Contains(("orderingdb", WaitType.WaitUntilHealthy), Waits(migrations));
         Assert.Contains(("identitydb", WaitType.WaitUntilHealthy), Waits(migrations));
         Assert.DoesNotContain(Waits(migrations), w => w.Type == WaitType.WaitForCompletion);
-        // It reads every database's connection string, as the services do (ConnectionStrings__{name}), and the
-        // storefront's client secret, which it registers with identitydb's clients.
-        Assert.Equal(["catalogdb", "identitydb", "orderingdb", "storefront-client-secret"],
-            migrations.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource.Name).Order(StringComparer.Ordinal));
+        // It reads every database's connection string, as the services do (ConnectionStrings__{name}, as the databases'
+        // owner role, with its password), the server's (the superuser's, to provision the roles, with every service
+        // role's password), and the storefront's client secret, which it registers with identitydb's clients.
+        Assert.Equal(["catalog-api-db-password", "catalogdb", "identity-api-db-password", "identitydb", "migrations-db-password", "ordering-api-db-password", "ordering-worker-db-password", "orderingdb", "postgres", "storefront-client-secret"],
+            migrations.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource.Name).Distinct().Order(StringComparer.Ordinal));
 
         foreach (var (service, database) in new[] { ("catalog-api", "catalogdb"), ("identity-api", "identitydb"), ("ordering-api", "orderingdb"), ("ordering-worker", "orderingdb") })
         {
             var waits = Waits(resources[service]);
             Assert.Contains(("migrations", WaitType.WaitForCompletion), waits);
             Assert.Contains((database, WaitType.WaitUntilHealthy), waits);
+            // Its database (and its server's endpoint) and its own role's password; never the superuser's password.
+            var references = resources[service].Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource.Name).ToList();
+            Assert.Contains(database, references);
+            Assert.Contains($"{service}-db-password", references);
+            Assert.DoesNotContain("postgres-password", references);
+            Assert.DoesNotContain("migrations-db-password", references);
         }
         // Nothing else migrates, and nothing else needs to wait: basket-api and the storefront use no database.
         Assert.Equal(["catalog-api", "identity-api", "ordering-api", "ordering-worker"],

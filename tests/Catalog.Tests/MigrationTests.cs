@@ -15,7 +15,7 @@ namespace Shop.Catalog.Tests;
 [Collection(CatalogCollection.Name)]
 public sealed class MigrationTests(CatalogAppFixture fixture)
 {
-    private async Task<(int ExitCode, string Output)> RunMigrationAsync((string Catalog, string Ordering, string Identity) databases)
+    private async Task<(int ExitCode, string Output)> RunMigrationAsync((string Catalog, string Ordering, string Identity) databases, IReadOnlyDictionary<string, string>? environment = null)
     {
         var (projectDirectory, assemblyPath) = MigrationsAssembly();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -35,6 +35,10 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["Identity__Seed__DemoUsers"] = "true";
         start.Environment["Identity__Seed__StorefrontClientSecret"] = "migration-test-storefront-secret";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -167,6 +171,91 @@ public sealed class MigrationTests(CatalogAppFixture fixture)
                 await ExecuteAsync(admin.ConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
             }
         }
+    }
+
+    /// <summary>
+    /// A data folder from before the database roles (#22): its databases were migrated as the superuser, so postgres owns
+    /// every table. The migrations, given the superuser's connection as the AppHost gives it, hand every table to
+    /// shop_migrations, migrate as it, and each service role reads and writes its own tables and cannot reach another's
+    /// database. On this app's server, with this app's role passwords (the roles are the server's: any other password
+    /// would lock the running catalog-api out), on databases of the test's own.
+    /// </summary>
+    [Fact]
+    public async Task Databases_migrated_as_the_superuser_are_handed_to_the_migrations_role_and_each_service_role_gets_its_own()
+    {
+        var server = new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringAsync("catalogdb"));
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var (catalog, ordering, identity) = ("catalog_roles_" + suffix, "ordering_roles_" + suffix, "identity_roles_" + suffix);
+        var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres", Pooling = false };
+        foreach (var database in (string[])[catalog, ordering, identity])
+        {
+            await ExecuteAsync(admin.ConnectionString, $"CREATE DATABASE {database}");
+        }
+        string As(string database, string user, string password) =>
+            new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Username = user, Password = password, Pooling = false }.ConnectionString;
+        try
+        {
+            var before = await RunMigrationAsync((As(catalog, server.Username!, server.Password!), As(ordering, server.Username!, server.Password!), As(identity, server.Username!, server.Password!)));
+            Assert.True(before.ExitCode == 0, before.Output);
+            Assert.Equal(["postgres"], await TableOwnersAsync(As(catalog, server.Username!, server.Password!)));
+
+            var migrationsPassword = await ParameterAsync("migrations-db-password");
+            var roles = new Dictionary<string, (string Service, string Database)>
+            {
+                ["catalog_api"] = ("catalog-api", "catalogdb"),
+                ["identity_api"] = ("identity-api", "identitydb"),
+                ["ordering_api"] = ("ordering-api", "orderingdb"),
+                ["ordering_worker"] = ("ordering-worker", "orderingdb"),
+            };
+            var environment = new Dictionary<string, string> { ["ConnectionStrings__postgres"] = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = null }.ConnectionString };
+            var passwords = new Dictionary<string, string>();
+            foreach (var (role, (service, database)) in roles)
+            {
+                passwords[role] = await ParameterAsync($"{service}-db-password");
+                environment[$"Postgres__Roles__{role}__Database"] = database;
+                environment[$"Postgres__Roles__{role}__Password"] = passwords[role];
+            }
+            var after = await RunMigrationAsync(
+                (As(catalog, "shop_migrations", migrationsPassword), As(ordering, "shop_migrations", migrationsPassword), As(identity, "shop_migrations", migrationsPassword)),
+                environment);
+            Assert.True(after.ExitCode == 0, after.Output);
+            foreach (var database in (string[])[catalog, ordering, identity])
+            {
+                Assert.Equal(["shop_migrations"], await TableOwnersAsync(As(database, server.Username!, server.Password!)));
+            }
+            await ExecuteAsync(As(catalog, "catalog_api", passwords["catalog_api"]), "UPDATE catalog_items SET name = name WHERE false; DELETE FROM outbox_messages WHERE false");
+            await ExecuteAsync(As(ordering, "ordering_worker", passwords["ordering_worker"]), "UPDATE orders SET status = status WHERE false; DELETE FROM outbox_messages WHERE false");
+            await ExecuteAsync(As(identity, "identity_api", passwords["identity_api"]), "UPDATE \"AspNetUsers\" SET \"UserName\" = \"UserName\" WHERE false");
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(As(ordering, "catalog_api", passwords["catalog_api"]), "SELECT 1"));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+            refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(As(catalog, "catalog_api", passwords["catalog_api"]), "DROP TABLE catalog_items"));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+        finally
+        {
+            foreach (var database in (string[])[catalog, ordering, identity])
+            {
+                await ExecuteAsync(admin.ConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            }
+        }
+    }
+
+    private async Task<string> ParameterAsync(string name) =>
+        await fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name)
+            .GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException($"{name} has no value");
+
+    private static async Task<List<string>> TableOwnersAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var owners = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            owners.Add(reader.GetString(0));
+        }
+        return owners;
     }
 
     [Fact]

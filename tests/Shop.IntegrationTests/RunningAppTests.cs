@@ -43,7 +43,20 @@ public sealed partial class RunningAppTests(ShopAppFixture fixture)
             foreach (var reference in references)
             {
                 var expected = await fixture.Shop.App.GetConnectionStringAsync(reference);
-                Assert.Equal(expected, instance.Environment[$"ConnectionStrings__{reference}"]);
+                var received = instance.Environment[$"ConnectionStrings__{reference}"];
+                if (!reference.EndsWith("db", StringComparison.Ordinal))
+                {
+                    Assert.Equal(expected, received);
+                    continue;
+                }
+                // A database: the same server and database as the resource's own connection string (the superuser's),
+                // as the service's own role, with a password of its own (docs/architecture.md, "Database roles").
+                var resource = new Npgsql.NpgsqlConnectionStringBuilder(expected);
+                var role = new Npgsql.NpgsqlConnectionStringBuilder(received);
+                Assert.Equal((resource.Host, resource.Port, resource.Database), (role.Host, role.Port, role.Database));
+                Assert.Equal(service.Replace('-', '_'), role.Username);
+                Assert.False(string.IsNullOrEmpty(role.Password));
+                Assert.NotEqual(resource.Password, role.Password);
             }
             Assert.DoesNotContain("ConnectionStrings__catalogdb", service == "catalog-api" ? [] : instance.Environment.Keys);
             // The gate is the ordering services' Redis, the cache the catalog's: neither gets the other's.
