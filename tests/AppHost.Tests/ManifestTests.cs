@@ -23,7 +23,7 @@ public sealed class ManifestTests : IDisposable
 
         var resources = manifest["resources"]!.AsObject();
         Assert.Equal(
-            ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "identity-api", "identitydb", "messaging", "messaging-user", "messaging-user-uri-encoded", "migrations", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "storefront-client-secret", "webfrontend"],
+            ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "identity-api", "identitydb", "messaging", "messaging-user", "messaging-user-uri-encoded", "migrations", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "storefront-client-secret", "storefront-keyring-certificate", "webfrontend"],
             resources.Select(r => r.Key)
                 .Where(k => !k.Contains("-password", StringComparison.Ordinal) && !k.StartsWith("cond-", StringComparison.Ordinal) && !k.EndsWith("-token-key", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal));
@@ -60,6 +60,12 @@ public sealed class ManifestTests : IDisposable
         var clientSecret = resources["storefront-client-secret"]!;
         Assert.True((bool?)clientSecret["inputs"]!["value"]!["secret"]);
         Assert.NotNull(clientSecret["inputs"]!["value"]!["default"]!["generate"]);
+        // The certificate that protects the storefront's key ring: a secret with no default (nothing generates a
+        // deployment's), so azd asks the deployer for one; the storefront gets it as configuration.
+        var keyRingCertificate = resources["storefront-keyring-certificate"]!;
+        Assert.True((bool?)keyRingCertificate["inputs"]!["value"]!["secret"]);
+        Assert.Null(keyRingCertificate["inputs"]!["value"]!["default"]);
+        Assert.Equal("{storefront-keyring-certificate.value}", (string?)resources["webfrontend"]!["env"]!["Storefront__DataProtection__Certificate"]);
         // The deployment's admin password: a secret with no default, so azd asks the deployer for it.
         var adminPassword = resources["identity-admin-password"]!;
         Assert.True((bool?)adminPassword["inputs"]!["value"]!["secret"]);
