@@ -80,6 +80,8 @@ builder.AddShopService<Projects.Web_Blazor>("webfrontend")
     .WithExternalHttpEndpoints()
     .WithReference(identityApi).WaitFor(identityApi)
     .WithEnvironment("Identity__StorefrontClientSecret", storefrontClientSecret)
+    // The certificate that encrypts its Data Protection keys in the gate (KeyRingCertificate.cs).
+    .WithEnvironment("Storefront__DataProtection__Certificate", builder.AddKeyRingCertificate("storefront-keyring-certificate"))
     .WithReference(gate).WaitFor(gate)
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithReference(orderingApi).WaitFor(orderingApi)

@@ -55,10 +55,16 @@ internal static class ServerResources
             _ => throw new ArgumentException($"'{server.Resource.Name}' is not a Postgres server", nameof(server)),
         };
 
-    /// <summary>A RabbitMQ broker whose queues and persistent messages outlive the app.</summary>
+    /// <summary>
+    /// A RabbitMQ broker whose queues and persistent messages outlive the app, with one user, Shop's own
+    /// (<see cref="LocalRabbitMQResource.UserName"/>), and no <c>guest</c>. The container gets it as the parameter
+    /// <c>{name}-user</c> (default <c>shop</c>), which Aspire passes as RABBITMQ_DEFAULT_USER: the broker then creates
+    /// that user instead of guest.
+    /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddRabbitMQServer(this IDistributedApplicationBuilder builder, string name) =>
         builder.ExecutionContext.IsPublishMode
-            ? builder.AddRabbitMQ(name).WithImageTag(RabbitMQImageTag).WithDataVolume()
+            ? builder.AddRabbitMQ(name, userName: builder.AddParameter($"{name}-user", LocalRabbitMQResource.UserName, publishValueAsDefault: true))
+                .WithImageTag(RabbitMQImageTag).WithDataVolume()
             : builder.AddLocalRabbitMQ(name).WithDataVolume();
 
     /// <summary>

@@ -28,7 +28,7 @@ builder.Services.AddScoped<SessionEnd>();
 
 // Sessions: signed in server-to-server with identity-api, kept in the gate's Redis (Identity/ShopperSession.cs).
 builder.AddRedisClient("gate");
-builder.Services.AddShopperSession(builder.Environment);
+builder.Services.AddShopperSession(builder.Environment, builder.Configuration);
 builder.Services.AddOptions<StorefrontClientOptions>().BindConfiguration(StorefrontClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 // Sign-in is never retried: a retried wrong password would count twice against the shopper's throttle.
 var identityClient = builder.Services.AddHttpClient<IdentityApiClient>(client => client.BaseAddress = IdentityApiClient.BaseAddress);

@@ -2,14 +2,18 @@ namespace Shop.AppHost.LocalServers;
 
 /// <summary>
 /// Debian's rabbitmq-server run by DCP as an executable, with Aspire's <c>RabbitMQServerResource</c> contract:
-/// the same connection string (<c>amqp://guest:…@host:port</c>) and connection properties.
+/// the same connection string (<c>amqp://shop:…@host:port</c>) and connection properties.
 /// </summary>
 public sealed class LocalRabbitMQResource(string name, string command, string dataFolder, ParameterResource password)
     : ExecutableResource(name, command, dataFolder), IResourceWithConnectionString
 {
     internal const string PrimaryEndpointName = "tcp";
     internal const string DistributionEndpointName = "dist";
-    internal const string UserName = "guest";
+    /// <summary>
+    /// The broker's only user, Shop's own: the services connect as it (with the password parameter); RabbitMQ's
+    /// default <c>guest</c> never exists (publish mode gives Aspire's container the same name, ServerResources).
+    /// </summary>
+    public const string UserName = "shop";
 
     public EndpointReference PrimaryEndpoint => field ??= new(this, PrimaryEndpointName);
 

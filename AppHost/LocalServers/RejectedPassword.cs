@@ -4,11 +4,12 @@ using Microsoft.Extensions.Logging;
 namespace Shop.AppHost.LocalServers;
 
 /// <summary>
-/// A kept data folder that no longer opens: Postgres and RabbitMQ set their password when the folder is created and
-/// keep it there, while the AppHost takes it from the parameter (<c>{name}-password</c>, generated once into its user
+/// A kept data folder that no longer opens: Postgres sets its password when the folder is created and keeps it
+/// there, while the AppHost takes it from the parameter (<c>{name}-password</c>, generated once into its user
 /// secrets). When the two differ (the secrets were lost, rewritten or changed) the server refuses every login and
 /// never becomes healthy, and everything waiting for it waits for ever. Instead the AppHost names the server, the
-/// folder and the two ways back, and stops with exit code 1.
+/// folder and the two ways back, and stops with exit code 1. (RabbitMQ needs none of this: its user is given the
+/// parameter's password at every start, LocalRabbitMQBuilderExtensions.WriteConfigAsync.)
 /// </summary>
 internal sealed partial class RejectedPassword(IHostApplicationLifetime lifetime, ILogger<RejectedPassword> logger)
 {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -35,7 +36,7 @@ public static class ShopperSession
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(8);
 
     /// <summary>Cookie authentication for shoppers and admins; BFF endpoints answer 401/403 JSON instead of redirecting.</summary>
-    public static IServiceCollection AddShopperSession(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddShopperSession(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
     {
         services.AddAuthentication(Scheme)
             .AddCookie(Scheme, options =>
@@ -61,14 +62,38 @@ public static class ShopperSession
         // The Data Protection keys that encrypt the session cookie (and the antiforgery tokens) live in the gate's Redis
         // too, which never evicts and keeps its data: after a restart, or on another replica, the same keys read the
         // same cookies, so nobody is signed out. (ASP.NET Core's default keeps them in the process's home folder.)
-        services.AddDataProtection().SetApplicationName("shop-storefront");
+        // Each key is stored encrypted with the certificate of KeyRingOptions (ProtectKeysWithCertificate: XML
+        // encryption with the certificate's RSA key), so the gate's data, its append-only file and its backups hold
+        // no key that could forge a session cookie; required outside Development, checked at start.
+        var dataProtection = services.AddDataProtection().SetApplicationName("shop-storefront");
         services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
             keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeysKey));
+        services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.SectionName)
+            .Configure(options => options.Required = !environment.IsDevelopment())
+            .ValidateDataAnnotations().ValidateOnStart();
+        // Data Protection takes the certificate while the services are composed; a configured one that does not load
+        // is left to the validation above, which stops the start with its reason.
+        if (TryLoadKeyRingCertificate(configuration) is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
         services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreSetup>();
         services.AddAuthorizationBuilder()
             .AddPolicy(ShopRoles.AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(ShopRoles.Admin));
         return services;
+    }
+
+    private static X509Certificate2? TryLoadKeyRingCertificate(IConfiguration configuration)
+    {
+        try
+        {
+            return KeyRingOptions.Load(configuration[$"{KeyRingOptions.SectionName}:{nameof(KeyRingOptions.Certificate)}"]);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The principal for a token issued by identity-api: its <c>sub</c>, <c>name</c> and <c>role</c> claims.</summary>

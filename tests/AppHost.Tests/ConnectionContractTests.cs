@@ -67,11 +67,18 @@ public sealed class ConnectionContractTests
     }
 
     [Fact]
-    public void RabbitMQ_gives_what_Aspires_RabbitMQ_gives()
+    public void RabbitMQ_gives_what_Aspires_RabbitMQ_with_Shops_user_gives()
     {
-        var (local, aspire) = Pair(b => b.AddLocalRabbitMQ("messaging").Resource, b => b.AddRabbitMQ("messaging").Resource);
-        AssertSameContract(local, aspire);
-        Assert.Equal("amqp://guest:{messaging-password.value}:uri@{messaging.bindings.tcp.host}:{messaging.bindings.tcp.port}", Signature(local.ConnectionStringExpression));
+        // Publish mode gives the container the user as a parameter (default "shop", ServerResources); run mode's broker
+        // has the same user as a constant: the same contract once the parameter holds its default.
+        var (local, aspire) = Pair(b => b.AddLocalRabbitMQ("messaging").Resource,
+            b => b.AddRabbitMQ("messaging", userName: b.AddParameter("messaging-user", LocalRabbitMQResource.UserName)).Resource);
+        static string WithDefaultUser(string signature) => signature
+            .Replace("{messaging-user.value}:uri", "shop", StringComparison.Ordinal)
+            .Replace("{messaging-user.value}", "shop", StringComparison.Ordinal);
+        Assert.Equal(WithDefaultUser(Signature(aspire.ConnectionStringExpression)), Signature(local.ConnectionStringExpression));
+        Assert.Equal([.. Properties(aspire).Select(WithDefaultUser)], Properties(local));
+        Assert.Equal("amqp://shop:{messaging-password.value}:uri@{messaging.bindings.tcp.host}:{messaging.bindings.tcp.port}", Signature(local.ConnectionStringExpression));
     }
 
     [Fact]

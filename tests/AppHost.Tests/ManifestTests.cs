@@ -23,7 +23,7 @@ public sealed class ManifestTests : IDisposable
 
         var resources = manifest["resources"]!.AsObject();
         Assert.Equal(
-            ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "identity-api", "identitydb", "messaging", "migrations", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "storefront-client-secret", "webfrontend"],
+            ["alertmanager", "basket-api", "cache", "catalog-api", "catalogdb", "gate", "identity-api", "identitydb", "messaging", "messaging-user", "messaging-user-uri-encoded", "migrations", "ordering-api", "ordering-worker", "orderingdb", "postgres", "prometheus", "storefront-client-secret", "storefront-keyring-certificate", "webfrontend"],
             resources.Select(r => r.Key)
                 .Where(k => !k.Contains("-password", StringComparison.Ordinal) && !k.StartsWith("cond-", StringComparison.Ordinal) && !k.EndsWith("-token-key", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal));
@@ -35,6 +35,11 @@ public sealed class ManifestTests : IDisposable
         Assert.Equal("docker.io/library/rabbitmq:3.10", (string?)resources["messaging"]!["image"]);
         Assert.NotNull(resources["postgres"]!["volumes"]);
         Assert.NotNull(resources["messaging"]!["volumes"]);
+        // The broker's user is Shop's own, a parameter whose default is "shop": the container makes it instead of guest.
+        Assert.Equal("{messaging-user.value}", (string?)resources["messaging"]!["env"]!["RABBITMQ_DEFAULT_USER"]);
+        Assert.Equal("shop", (string?)resources["messaging-user"]!["inputs"]!["value"]!["default"]!["value"]);
+        Assert.StartsWith("amqp://{messaging-user-uri-encoded.value}:", (string?)resources["messaging"]!["connectionString"], StringComparison.Ordinal);
+        Assert.DoesNotContain("guest", manifest.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("/data", (string?)resources["gate"]!["volumes"]!.AsArray().Single()!["target"]);
         Assert.Null(resources["cache"]!["volumes"]);
         // Monitoring: the same major versions as Debian 12's packages, configured by the repository's monitoring/.
@@ -55,6 +60,12 @@ public sealed class ManifestTests : IDisposable
         var clientSecret = resources["storefront-client-secret"]!;
         Assert.True((bool?)clientSecret["inputs"]!["value"]!["secret"]);
         Assert.NotNull(clientSecret["inputs"]!["value"]!["default"]!["generate"]);
+        // The certificate that protects the storefront's key ring: a secret with no default (nothing generates a
+        // deployment's), so azd asks the deployer for one; the storefront gets it as configuration.
+        var keyRingCertificate = resources["storefront-keyring-certificate"]!;
+        Assert.True((bool?)keyRingCertificate["inputs"]!["value"]!["secret"]);
+        Assert.Null(keyRingCertificate["inputs"]!["value"]!["default"]);
+        Assert.Equal("{storefront-keyring-certificate.value}", (string?)resources["webfrontend"]!["env"]!["Storefront__DataProtection__Certificate"]);
         // The deployment's admin password: a secret with no default, so azd asks the deployer for it.
         var adminPassword = resources["identity-admin-password"]!;
         Assert.True((bool?)adminPassword["inputs"]!["value"]!["secret"]);

@@ -154,6 +154,28 @@ public sealed partial class RunningAppTests(ShopAppFixture fixture)
     }
 
     [Fact]
+    public async Task The_broker_knows_only_Shops_user_and_guest_cannot_connect()
+    {
+        // RabbitMQ's default user is not there: refused with its default password and with the broker's real one.
+        var services = new Uri((await fixture.Shop.App.GetConnectionStringAsync("messaging"))!);
+        Assert.Equal("shop", services.UserInfo.Split(':')[0]);
+        var password = Uri.UnescapeDataString(services.UserInfo.Split(':', 2)[1]);
+        foreach (var guestPassword in (string[])["guest", password])
+        {
+            var factory = new RabbitMQ.Client.ConnectionFactory
+            {
+                Uri = new UriBuilder(services) { UserName = "guest", Password = Uri.EscapeDataString(guestPassword) }.Uri,
+                AutomaticRecoveryEnabled = false,
+            };
+            var refused = await Assert.ThrowsAsync<RabbitMQ.Client.Exceptions.BrokerUnreachableException>(() => factory.CreateConnectionAsync());
+            var authentication = Assert.IsType<RabbitMQ.Client.Exceptions.AuthenticationFailureException>(refused.InnerException);
+            Assert.Contains("ACCESS_REFUSED", authentication.Message, StringComparison.Ordinal);
+        }
+        await using var shop = await new RabbitMQ.Client.ConnectionFactory { Uri = services, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
+        Assert.True(shop.IsOpen);
+    }
+
+    [Fact]
     public void Every_listening_socket_of_the_app_is_on_loopback()
     {
         var pids = ((string[])["cache", "gate", "postgres", "messaging", "messaging-epmd", "prometheus", "alertmanager", .. Services])
@@ -175,6 +197,6 @@ public sealed partial class RunningAppTests(ShopAppFixture fixture)
     [GeneratedRegex(@"^Host=127\.0\.0\.1;Port=\d+;Username=postgres;Password=[^;]+;Database=catalogdb$")]
     private static partial Regex PostgresFormat();
 
-    [GeneratedRegex(@"^amqp://guest:[^@]+@127\.0\.0\.1:\d+$")]
+    [GeneratedRegex(@"^amqp://shop:[^@]+@127\.0\.0\.1:\d+$")]
     private static partial Regex RabbitFormat();
 }

@@ -60,6 +60,27 @@ public sealed class SessionTests(ShopAppFixture fixture)
     }
 
     [Fact]
+    public async Task The_key_ring_in_the_gate_is_encrypted_with_the_keyring_certificate()
+    {
+        // A sign-in makes sure a key exists (the cookie is protected with it).
+        var cookie = await StorefrontSignIn.SessionCookieAsync(fixture.Store, "erin", ShopAppFixture.ShopperPassword);
+        Assert.True(await MeAsync(cookie), "signed in after the form");
+
+        var redis = await GateAsync();
+        var keys = (await redis.GetDatabase().ListRangeAsync(Shop.Web.Identity.ShopperSession.DataProtectionKeysKey)).Select(k => (string)k!).ToList();
+        Assert.NotEmpty(keys);
+        foreach (var key in keys)
+        {
+            // ASP.NET Core's XML encryption: the descriptor's master key only inside <encryptedSecret><EncryptedData>,
+            // never as a plain <masterKey><value> (what an unprotected key ring stores, with a warning comment).
+            Assert.Contains("<encryptedSecret ", key, StringComparison.Ordinal);
+            Assert.Contains("<EncryptedData ", key, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", key, StringComparison.Ordinal);
+            Assert.DoesNotContain("unencrypted form", key, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Each_api_accepts_only_the_tokens_identity_api_signed_for_it()
     {
         // The admin's token for each API, each signed with that API's key: accepted there, refused by the other two.
