@@ -76,8 +76,8 @@ var basketApi = builder.AddShopService<Projects.Basket_Api>("basket-api")
     .WithReference(catalogApi).WaitFor(catalogApi);
 
 // The storefront keeps each shopper's session (their tokens) server-side in the gate's Redis, which never evicts.
-builder.AddShopService<Projects.Web_Blazor>("webfrontend")
-    .WithExternalHttpEndpoints()
+// The one address the internet reaches: its probes and metrics on an endpoint of their own, never external.
+builder.AddShopEdgeService<Projects.Web_Blazor>("webfrontend")
     .WithReference(identityApi).WaitFor(identityApi)
     .WithEnvironment("Identity__StorefrontClientSecret", storefrontClientSecret)
     // The certificate that encrypts its Data Protection keys in the gate (KeyRingCertificate.cs).

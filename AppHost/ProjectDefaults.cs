@@ -20,6 +20,33 @@ internal static class ProjectDefaults
             .WithHttpHealthCheck("/health")
             .WithMetricsEndpoint();
 
+    /// <summary>The endpoint on which a service the internet reaches serves its probes and metrics (ServiceDefaults' ManagementPort).</summary>
+    public const string ManagementEndpointName = "management";
+
+    /// <summary>
+    /// The Shop service the internet reaches (the storefront): as <see cref="AddShopService{TProject}"/>, but its
+    /// <c>/health</c>, <c>/alive</c> and <c>/metrics</c> are served on an endpoint of their own (<see cref="ManagementEndpointName"/>,
+    /// its port given as <c>Management__Port</c>), which the health check and Prometheus use and which is never
+    /// external; every other HTTP endpoint is (the ingress's, in a deployment). Its public port answers those paths 404.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddShopEdgeService<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new()
+    {
+        var service = builder.StopsServicesFirst().AddProject<TProject>(name)
+            .WithoutHttpsCertificate()
+            .WithHttpEndpoint(name: ManagementEndpointName);
+        var management = service.GetEndpoint(ManagementEndpointName);
+        foreach (var endpoint in service.Resource.Annotations.OfType<EndpointAnnotation>()
+            .Where(e => e.Name != ManagementEndpointName && e.UriScheme is "http" or "https"))
+        {
+            endpoint.IsExternal = true;
+        }
+        return service
+            .WithEnvironment("Management__Port", management.Property(EndpointProperty.TargetPort))
+            .WithHttpHealthCheck("/health", endpointName: ManagementEndpointName)
+            .WithMetricsEndpoint();
+    }
+
     /// <summary>
     /// A Shop project that runs to completion (the migrations): no development certificate (it serves nothing), no
     /// endpoint and no health check (what waits for it waits for its exit code), not scraped (it is gone before

@@ -55,6 +55,7 @@ buyClient.AddResilienceHandler("buy", pipeline => pipeline
     .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { FailureRatio = 1.0, BreakDuration = TimeSpan.FromSeconds(2) })
     .AddTimeout(TimeSpan.FromSeconds(3)));
 builder.Services.AddSingleton<SaleStockCache>();
+builder.Services.AddSingleton<KnownSales>();
 
 // What a crowd opens at once (the sale page, the anonymous home page, pictures) is rendered once and served as stored bytes.
 builder.Services.AddPageCaches();

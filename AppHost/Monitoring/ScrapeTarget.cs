@@ -8,11 +8,17 @@ namespace Shop.AppHost.Monitoring;
 internal sealed record ScrapeTarget(string Service, string Instance, string Address, string MetricsPath)
 {
     /// <summary>
-    /// The target of a resource instance, from the port it was told to listen on (<c>ASPNETCORE_URLS</c> in the
-    /// environment DCP started it with; DCP's proxy listens on the resource's own port); null until DCP made it.
+    /// The target of a resource instance, from the port it was told to listen on (<c>Management__Port</c>, else the
+    /// first of <c>ASPNETCORE_URLS</c>, in the environment DCP started it with; DCP's proxy listens on the resource's
+    /// own port); null until DCP made it.
     /// </summary>
     public static ScrapeTarget? Of(ResourceEvent instance, MetricsEndpointAnnotation endpoint)
     {
+        // A service with a management port (ProjectDefaults.AddShopEdgeService) serves /metrics there only.
+        if (instance.Snapshot.EnvironmentVariables.LastOrDefault(e => e.Name == "Management__Port" && e.IsFromSpec)?.Value is { Length: > 0 } managementPort)
+        {
+            return new ScrapeTarget(instance.Resource.Name, instance.ResourceId, $"127.0.0.1:{managementPort}", endpoint.Path);
+        }
         var urls = instance.Snapshot.EnvironmentVariables.LastOrDefault(e => e.Name == "ASPNETCORE_URLS" && e.IsFromSpec)?.Value;
         var http = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase));

@@ -18,6 +18,11 @@ public static class FlashSalesApi
             .WithSummary("List the live and upcoming flash sales")
             .WithDescription("Soonest first, with the item's name, picture and regular price. Remaining stock is Ordering's: GET /api/flash-sales/{id}/stock on ordering-api.");
 
+        api.MapGet("/ids", GetSaleIdsAsync)
+            .WithName("ListFlashSaleIds")
+            .WithSummary("The id of every flash sale, ended and cancelled ones too")
+            .WithDescription("What the storefront checks a sale page's id against, so that made-up ids never reach this API.");
+
         api.MapGet("/{id}", GetSaleAsync)
             .WithName("GetFlashSale")
             .WithSummary("Get one flash sale (also ended or cancelled ones)")
@@ -28,6 +33,9 @@ public static class FlashSalesApi
 
     public static async Task<Ok<List<FlashSaleResponse>>> GetCurrentSalesAsync(CatalogReader reader, CancellationToken cancellationToken) =>
         TypedResults.Ok(await reader.GetCurrentSalesAsync(cancellationToken).ConfigureAwait(false));
+
+    public static async Task<Ok<List<Guid>>> GetSaleIdsAsync(CatalogReader reader, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reader.GetSaleIdsAsync(cancellationToken).ConfigureAwait(false));
 
     public static async Task<Results<Ok<FlashSaleResponse>, ProblemHttpResult>> GetSaleAsync(Guid id, CatalogReader reader, CancellationToken cancellationToken)
     {

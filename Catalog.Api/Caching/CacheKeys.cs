@@ -12,6 +12,9 @@ public static class CacheKeys
 
     public const string CurrentSales = "sales:current";
 
+    /// <summary>The id of every sale, ended and cancelled ones too (the storefront answers other ids without asking).</summary>
+    public const string SaleIds = "sales:ids";
+
     public static string Item(int id) => string.Create(CultureInfo.InvariantCulture, $"item:{id}");
 
     public static string Sale(Guid id) => string.Create(CultureInfo.InvariantCulture, $"sale:{id:N}");

@@ -17,5 +17,6 @@ namespace Shop.Catalog.Api.Caching;
 [JsonSerializable(typeof(FusionCacheDistributedEntry<List<CategoryResponse>>))]
 [JsonSerializable(typeof(FusionCacheDistributedEntry<FlashSaleResponse>))]
 [JsonSerializable(typeof(FusionCacheDistributedEntry<List<FlashSaleResponse>>))]
+[JsonSerializable(typeof(FusionCacheDistributedEntry<List<Guid>>))]
 [JsonSerializable(typeof(FusionCacheDistributedEntry<long>))]
 public sealed partial class CatalogCacheJsonContext : JsonSerializerContext;

@@ -50,6 +50,10 @@ public sealed class CatalogReader(CatalogCache cache, ItemStockSnapshot stock, I
         return sales.Where(s => s.EndsAt > now).Select(s => AsOf(s, now)).ToList();
     }
 
+    /// <summary>The id of every sale, whatever its phase (cached like the other read models, retired by any admin change).</summary>
+    public ValueTask<List<Guid>> GetSaleIdsAsync(CancellationToken cancellationToken) =>
+        cache.GetOrLoadAsync(CacheKeys.SaleIds, token => WithDbAsync(db => CatalogQueries.GetSaleIdsAsync(db, token)), cancellationToken);
+
     public async ValueTask<FlashSaleResponse?> GetSaleAsync(Guid id, CancellationToken cancellationToken)
     {
         var sale = await cache.GetOrLoadAsync(

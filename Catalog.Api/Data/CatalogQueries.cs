@@ -64,6 +64,9 @@ public static class CatalogQueries
         return sales.Select(s => ToResponse(s, now)).ToList();
     }
 
+    public static Task<List<Guid>> GetSaleIdsAsync(CatalogDbContext db, CancellationToken cancellationToken) =>
+        db.FlashSales.AsNoTracking().OrderBy(s => s.Id).Select(s => s.Id).ToListAsync(cancellationToken);
+
     public static async Task<FlashSaleResponse?> GetSaleAsync(CatalogDbContext db, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sale = await db.FlashSales.AsNoTracking().Include(s => s.Item)

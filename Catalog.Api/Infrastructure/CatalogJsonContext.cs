@@ -14,6 +14,7 @@ namespace Shop.Catalog.Api.Infrastructure;
 [JsonSerializable(typeof(List<CategoryResponse>))]
 [JsonSerializable(typeof(FlashSaleResponse))]
 [JsonSerializable(typeof(List<FlashSaleResponse>))]
+[JsonSerializable(typeof(List<Guid>))]
 [JsonSerializable(typeof(CatalogItemRequest))]
 [JsonSerializable(typeof(CreateFlashSaleRequest))]
 [JsonSerializable(typeof(UpdateFlashSaleRequest))]

@@ -70,7 +70,7 @@ public sealed class GateClient(IConnectionMultiplexer redis, IOptions<OrderingOp
 
     /// <summary>What the gate's Redis uses and may use (<c>INFO memory</c>).</summary>
     public async Task<GateMemory> MemoryAsync() =>
-        GateMemory.Parse((string?)await redis.GetDatabase().ExecuteAsync("INFO", "memory").ConfigureAwait(false) ?? "");
+        GateMemory.Parse((string?)await GateScripts.Memory.RunAsync(redis.GetDatabase(), [], []).ConfigureAwait(false) ?? "");
 
     /// <summary>A stock's figures as the gate holds them; null when it holds no such stock (not armed yet, or being rebuilt).</summary>
     public async Task<GateStockFigures?> StockFiguresAsync(Guid stockId) =>

@@ -20,6 +20,8 @@ public static class GateScripts
 
     public static GateScript Park { get; } = Load("park");
 
+    public static GateScript Memory { get; } = Load("memory");
+
     private static GateScript Load(string name)
     {
         using var stream = typeof(GateScripts).Assembly.GetManifestResourceStream($"Shop.Ordering.Core.Redis.Scripts.{name}.lua")

@@ -66,19 +66,31 @@ public static class HealthCheckExtensions
     /// in Development as the template does: the orchestrator, the tests and deployment probes rely on them. Both
     /// answer JSON (exception details in Development only), 200 when Healthy or Degraded and 503 when Unhealthy,
     /// are anonymous, never output-cached and never rate-limited. Also <c>/metrics</c>, Prometheus's scrape
-    /// endpoint (<see cref="MetricsEndpoint"/>), with the same conventions.
+    /// endpoint (<see cref="MetricsEndpoint"/>), with the same conventions. On the <see cref="ManagementPort"/> only,
+    /// when the service has one.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        MapProbe(app, HealthEndpoints.HealthPath, predicate: null);
-        MapProbe(app, HealthEndpoints.AlivePath, registration => registration.Tags.Contains(HealthEndpoints.LiveTag));
-        MetricsEndpoint.Map(app);
+        IEndpointConventionBuilder[] endpoints =
+        [
+            MapProbe(app, HealthEndpoints.HealthPath, predicate: null),
+            MapProbe(app, HealthEndpoints.AlivePath, registration => registration.Tags.Contains(HealthEndpoints.LiveTag)),
+            MetricsEndpoint.Map(app),
+        ];
+        if (ManagementPort.Of(app.Configuration) is { } managementPort)
+        {
+            foreach (var endpoint in endpoints)
+            {
+                endpoint.OnManagementPort();
+            }
+            app.UseManagementPortOnly(managementPort);
+        }
         return app;
     }
 
-    private static void MapProbe(WebApplication app, string path, Func<HealthCheckRegistration, bool>? predicate)
+    private static IEndpointConventionBuilder MapProbe(WebApplication app, string path, Func<HealthCheckRegistration, bool>? predicate)
     {
         var options = new HealthCheckOptions
         {
@@ -94,7 +106,7 @@ public static class HealthCheckExtensions
 
         // These conventions only add endpoint metadata, so they are harmless when the service has no
         // authorization, output caching or rate limiting, and correct when it has.
-        app.MapHealthChecks(path, options)
+        return app.MapHealthChecks(path, options)
             .AllowAnonymous()
             .CacheOutput(policy => policy.NoCache())
             .DisableRateLimiting();

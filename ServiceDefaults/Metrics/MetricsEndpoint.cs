@@ -23,7 +23,7 @@ public static class MetricsEndpoint
     /// not shoppers' data), never output-cached and never rate-limited, so a shedding service still reports that it
     /// sheds.
     /// </summary>
-    internal static void Map(WebApplication app) =>
+    internal static IEndpointConventionBuilder Map(WebApplication app) =>
         app.MapPrometheusScrapingEndpoint(Path)
             .AllowAnonymous()
             .CacheOutput(policy => policy.NoCache())

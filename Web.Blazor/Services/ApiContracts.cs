@@ -101,6 +101,7 @@ public sealed record ApiProblem(
 [JsonSerializable(typeof(IReadOnlyList<Category>))]
 [JsonSerializable(typeof(FlashSale))]
 [JsonSerializable(typeof(IReadOnlyList<FlashSale>))]
+[JsonSerializable(typeof(IReadOnlyList<Guid>))]
 [JsonSerializable(typeof(CreateFlashSale))]
 [JsonSerializable(typeof(SaleStock))]
 [JsonSerializable(typeof(Order))]

@@ -53,6 +53,13 @@ public sealed class CatalogApiClient(HttpClient httpClient)
         return await ApiHttp.ReadAsync(response, Service, ShopJsonContext.Default.IReadOnlyListFlashSale, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The id of every sale, ended and cancelled ones too (<see cref="KnownSales"/>).</summary>
+    public async Task<IReadOnlyList<Guid>> GetSaleIdsAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(ApiHttp.Request(HttpMethod.Get, "/api/flash-sales/ids"), cancellationToken).ConfigureAwait(false);
+        return await ApiHttp.ReadAsync(response, Service, ShopJsonContext.Default.IReadOnlyListGuid, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>One sale, also ended or cancelled; null when there is none.</summary>
     public async Task<FlashSale?> GetSaleAsync(Guid id, CancellationToken cancellationToken = default)
     {

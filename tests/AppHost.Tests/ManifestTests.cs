@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Shop.AppHost.LocalServers;
 
 namespace Shop.AppHost.Tests;
 
@@ -173,6 +174,9 @@ public sealed class ManifestTests : IDisposable
 
         var web = resources["webfrontend"]!;
         Assert.True((bool?)web["bindings"]!["http"]!["external"]);
+        // Its probes and metrics on an endpoint of their own, which the ingress never exposes.
+        Assert.Null(web["bindings"]!["management"]!["external"]);
+        Assert.Equal("{webfrontend.bindings.management.targetPort}", (string?)web["env"]!["Management__Port"]);
         Assert.Null(resources["catalog-api"]!["bindings"]!["http"]!["external"]);
 
         // Publishing starts nothing: no server wrote a data folder.
@@ -192,7 +196,8 @@ public sealed class ManifestTests : IDisposable
         Assert.Contains(" --appendfsync always", gate, StringComparison.Ordinal);
         Assert.Contains(" --maxmemory-policy noeviction", gate, StringComparison.Ordinal);
         Assert.DoesNotContain("everysec", gate, StringComparison.Ordinal);
-        Assert.DoesNotContain("--maxmemory ", gate, StringComparison.Ordinal);
+        // Its hard memory limit, above the scripts' soft one (docs/ordering.md, "Limits").
+        Assert.Contains($" --maxmemory {RedisSettings.GateMaxMemory} ", gate, StringComparison.Ordinal);
 
         var cache = RedisServerCommand(resources["cache"]!);
         Assert.Equal("redis-server --requirepass $REDIS_PASSWORD --maxmemory 256mb --maxmemory-policy allkeys-lru", cache);

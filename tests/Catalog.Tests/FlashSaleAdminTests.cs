@@ -60,6 +60,7 @@ public sealed class FlashSaleAdminTests(CatalogAppFixture fixture)
         await using var announcements = await Announcements.ListenAsync(await fixture.ConnectionStringAsync("messaging"));
         var item = await FreeItemAsync();
         await fixture.Client.GetAsync<List<SaleDto>>("/api/flash-sales"); // cached before the change
+        await fixture.Client.GetAsync<List<Guid>>("/api/flash-sales/ids"); // cached before the change
         var startsAt = new DateTimeOffset(Now.Year, Now.Month, Now.Day, Now.Hour, Now.Minute, 0, TimeSpan.Zero).AddHours(3);
 
         // Any offset is accepted and normalised to UTC.
@@ -67,6 +68,8 @@ public sealed class FlashSaleAdminTests(CatalogAppFixture fixture)
 
         Assert.Equal("Upcoming", sale.Status);
         Assert.Equal(1, sale.Version);
+        // The cached list of every sale's id was retired with the change: the new sale is in it at once.
+        Assert.Contains(sale.Id, await fixture.Client.GetAsync<List<Guid>>("/api/flash-sales/ids"));
         Assert.Equal(startsAt, sale.StartsAt);
         Assert.Equal(1L, await fixture.ScalarAsync<long>("SELECT count(*) FROM flash_sales WHERE id = $1 AND quantity = 250 AND version = 1", sale.Id));
 
@@ -122,6 +125,8 @@ public sealed class FlashSaleAdminTests(CatalogAppFixture fixture)
         Assert.Equal(FlashSaleStatus.Cancelled, third.Event.Status);
         Assert.Equal("Cancelled", (await fixture.Client.GetAsync<SaleDto>($"/api/flash-sales/{sale.Id}")).Status);
         Assert.DoesNotContain(await fixture.Client.GetAsync<List<SaleDto>>("/api/flash-sales"), s => s.Id == sale.Id);
+        // Every sale's id, cancelled ones too: what the storefront checks a sale page's id against.
+        Assert.Contains(sale.Id, await fixture.Client.GetAsync<List<Guid>>("/api/flash-sales/ids"));
 
         // Cancelling again changes nothing and announces nothing; a cancelled sale cannot be edited.
         var before = await fixture.FingerprintAsync();

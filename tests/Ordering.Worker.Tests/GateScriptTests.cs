@@ -13,9 +13,18 @@ namespace Shop.Ordering.Worker.Tests;
 public sealed class GateScriptTests(WorkerAppFixture fixture)
 {
     private static readonly GateScript[] Scripts =
-        [GateScripts.Reserve, GateScripts.Checkout, GateScripts.Settle, GateScripts.Park, GateScripts.Release, GateScripts.Arm, GateScripts.Restock];
+        [GateScripts.Reserve, GateScripts.Checkout, GateScripts.Settle, GateScripts.Park, GateScripts.Release, GateScripts.Arm, GateScripts.Restock, GateScripts.Memory];
 
     private WorkerTestClient Client => fixture.Client;
+
+    [Fact]
+    public async Task The_gate_s_memory_is_read_through_a_script_on_a_connection_without_admin_rights()
+    {
+        var memory = await Client.Gate.MemoryAsync();
+
+        Assert.True(memory.UsedBytes > 0, $"used {memory.UsedBytes}");
+        Assert.True(memory.MaxBytes > memory.UsedBytes, $"maxmemory {memory.MaxBytes} (the gate's hard limit) above used {memory.UsedBytes}");
+    }
 
     [Fact]
     public async Task Every_script_is_known_to_Redis_by_the_sha_the_client_computed()

@@ -27,7 +27,7 @@ public sealed partial class RunningMonitoringTests(ShopAppFixture fixture)
         {
             var instance = instances[target.Instance];
             Assert.Equal(instance.ResourceName, target.Service);
-            Assert.Equal($"http://127.0.0.1:{instance.HttpPort}/metrics", target.ScrapeUrl);
+            Assert.Equal($"http://127.0.0.1:{instance.ManagementPort}/metrics", target.ScrapeUrl);
         }
         // Both ordering-api replicas, each at its own port, and neither at DCP's proxy in front of them.
         var ordering = targets.Where(t => t.Service == "ordering-api").Select(t => new Uri(t.ScrapeUrl).Port).ToList();

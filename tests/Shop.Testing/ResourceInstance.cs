@@ -15,6 +15,16 @@ public sealed record ResourceInstance(string ResourceName, string Name, int Pid,
 
     public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort}");
 
+    /// <summary>
+    /// Where the instance serves /health, /alive and /metrics: its management port (Management__Port, the storefront's),
+    /// else its HTTP port.
+    /// </summary>
+    public int ManagementPort => Environment.TryGetValue("Management__Port", out var port)
+        ? int.Parse(port, CultureInfo.InvariantCulture)
+        : HttpPort;
+
+    public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
+
     public async Task KillAsync()
     {
         using var process = Process.GetProcessById(Pid);

@@ -113,14 +113,14 @@ public sealed class ShopApp : IAsyncDisposable
             {
                 try
                 {
-                    using var answer = await http.GetAsync(new Uri(instance.HttpAddress, "/health"));
+                    using var answer = await http.GetAsync(new Uri(instance.ManagementAddress, "/health"));
                     return answer.IsSuccessStatusCode;
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
                     return false;
                 }
-            }, $"{instance.Name} answers /health at {instance.HttpAddress}", TimeSpan.FromMinutes(2));
+            }, $"{instance.Name} answers /health at {instance.ManagementAddress}", TimeSpan.FromMinutes(2));
         }
     }
 

@@ -29,6 +29,80 @@ public sealed class EdgeTests(ShopAppFixture fixture)
     }
 
     [Fact]
+    public async Task Made_up_sale_ids_are_answered_404_without_asking_the_apis_and_a_sale_created_a_moment_ago_is_found()
+    {
+        using var store = new HttpClient { BaseAddress = fixture.Store };
+        var catalog = fixture.Shop.Instances("catalog-api").Single();
+        var ordering = fixture.Shop.Instances("ordering-api");
+        using (var warm = await store.GetAsync($"/sales/{Guid.NewGuid()}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, warm.StatusCode);
+        }
+        var saleReads = await RequestsAsync(catalog, "/api/flash-sales/{id}");
+        var stockReads = await StockReadsAsync(ordering);
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var page = await store.GetAsync($"/sales/{Guid.NewGuid()}");
+            using var stock = await store.GetAsync($"/bff/flash-sales/{Guid.NewGuid()}/stock");
+            Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, stock.StatusCode);
+        }
+
+        // Neither catalog-api's sale nor ordering-api's stock was asked for any of them (the exporter caches a scrape for a moment).
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(saleReads, await RequestsAsync(catalog, "/api/flash-sales/{id}"));
+        Assert.Equal(stockReads, await StockReadsAsync(ordering));
+        // A sale created through catalog-api a moment ago: its page at once (CreateSaleAsync waited only for its stock).
+        var sale = await fixture.CreateSaleAsync("knownsale", quantity: 5, perBuyerLimit: 1);
+        using var created = await store.GetAsync($"/sales/{sale.Id}");
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+    }
+
+    /// <summary>How many requests of <paramref name="route"/> the instance has answered, from its own /metrics.</summary>
+    private static async Task<long> RequestsAsync(Shop.Testing.ResourceInstance instance, string route)
+    {
+        using var metrics = new HttpClient { BaseAddress = instance.ManagementAddress };
+        var exposition = await metrics.GetStringAsync("/metrics");
+        return exposition.Split('\n')
+            .Where(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+                && l.Contains($"http_route=\"{route}\"", StringComparison.Ordinal))
+            .Sum(l => (long)double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<long> StockReadsAsync(IEnumerable<Shop.Testing.ResourceInstance> replicas)
+    {
+        long total = 0;
+        foreach (var replica in replicas)
+        {
+            total += await RequestsAsync(replica, "/api/flash-sales/{saleId:guid}/stock");
+        }
+        return total;
+    }
+
+    [Fact]
+    public async Task The_public_address_hides_health_and_metrics_which_the_management_port_serves()
+    {
+        // Through the storefront's public address (the ingress's): not found, nothing about its dependencies or traffic.
+        using var store = new HttpClient { BaseAddress = fixture.Store };
+        foreach (var path in new[] { "/health", "/alive", "/metrics" })
+        {
+            using var hidden = await store.GetAsync(path);
+            Assert.True(hidden.StatusCode == HttpStatusCode.NotFound, $"{path} on the public address: {(int)hidden.StatusCode}");
+            Assert.DoesNotContain("shop_", await hidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        // On the management endpoint, which the AppHost never marks external: what the orchestrator and Prometheus read.
+        var storefront = fixture.Shop.Instances("webfrontend").Single();
+        Assert.NotEqual(storefront.HttpPort, storefront.ManagementPort);
+        using var management = new HttpClient { BaseAddress = storefront.ManagementAddress };
+        using var health = await management.GetAsync("/health");
+        using var metrics = await management.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("http_server_request_duration_seconds", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Only_the_ingress_hop_of_forwarded_headers_counts_not_what_a_client_claimed()
     {
         // A client that sent "X-Forwarded-Proto: https" itself over plain http; the ingress appended what it saw (http):
