@@ -23,6 +23,9 @@ internal static class ProjectDefaults
     /// <summary>The endpoint on which a service the internet reaches serves its probes and metrics (ServiceDefaults' ManagementPort).</summary>
     public const string ManagementEndpointName = "management";
 
+    /// <summary>The variable that tells such a service its management port (ServiceDefaults reads it as <c>Management:Port</c>; the scrape targets read it too).</summary>
+    public const string ManagementPortVariable = "Management__Port";
+
     /// <summary>
     /// The Shop service the internet reaches (the storefront): as <see cref="AddShopService{TProject}"/>, but its
     /// <c>/health</c>, <c>/alive</c> and <c>/metrics</c> are served on an endpoint of their own (<see cref="ManagementEndpointName"/>,
@@ -42,7 +45,7 @@ internal static class ProjectDefaults
             endpoint.IsExternal = true;
         }
         return service
-            .WithEnvironment("Management__Port", management.Property(EndpointProperty.TargetPort))
+            .WithEnvironment(ManagementPortVariable, management.Property(EndpointProperty.TargetPort))
             .WithHttpHealthCheck("/health", endpointName: ManagementEndpointName)
             .WithMetricsEndpoint();
     }

@@ -15,7 +15,7 @@ internal sealed record ScrapeTarget(string Service, string Instance, string Addr
     public static ScrapeTarget? Of(ResourceEvent instance, MetricsEndpointAnnotation endpoint)
     {
         // A service with a management port (ProjectDefaults.AddShopEdgeService) serves /metrics there only.
-        if (instance.Snapshot.EnvironmentVariables.LastOrDefault(e => e.Name == "Management__Port" && e.IsFromSpec)?.Value is { Length: > 0 } managementPort)
+        if (instance.Snapshot.EnvironmentVariables.LastOrDefault(e => e.Name == ProjectDefaults.ManagementPortVariable && e.IsFromSpec)?.Value is { Length: > 0 } managementPort)
         {
             return new ScrapeTarget(instance.Resource.Name, instance.ResourceId, $"127.0.0.1:{managementPort}", endpoint.Path);
         }
